@@ -1,0 +1,119 @@
+// Package formats is the registry of file formats Codeward imports from and exports to.
+// Each format lives in its own package under internal/formats and registers itself from an
+// init function; importing internal/formats/all brings every format in.
+package formats
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"codeward.dev/internal/vault"
+)
+
+// ErrPasswordRequired is returned by Import when the data is encrypted and no password was given.
+var ErrPasswordRequired = errors.New("this file is encrypted: a password is needed")
+
+// ErrUnknownFormat is returned by Detect when no registered format recognises the data.
+var ErrUnknownFormat = errors.New("the file's format is not recognised")
+
+// Problem is one entry that could not be imported. Message never contains a secret, a
+// password or a whole URI.
+type Problem struct {
+	Index   int    // 1-based position of the entry in the file
+	Label   string // issuer and/or account name when they could be read, else ""
+	Message string
+}
+
+func (p Problem) String() string {
+	if p.Label != "" {
+		return fmt.Sprintf("entry %d (%s): %s", p.Index, p.Label, p.Message)
+	}
+	return fmt.Sprintf("entry %d: %s", p.Index, p.Message)
+}
+
+// Result is what an import yields: the good accounts (IDs, Order and times may be zero:
+// the vault assigns them) and one Problem per entry it could not read.
+type Result struct {
+	Accounts []vault.Account
+	Problems []Problem
+	Warnings []string // about the file as a whole (e.g. "batch 1 of 2 only")
+}
+
+// Importer reads one format.
+type Importer interface {
+	// Detect reports whether data looks like this format. It must be cheap and never panic.
+	Detect(data []byte) bool
+	// Encrypted reports whether data (already detected as this format) needs a password.
+	Encrypted(data []byte) bool
+	// Import reads data. password is nil for plain files. An import whose every entry is
+	// bad returns an error; a partly bad one returns the good accounts and Problems.
+	Import(data []byte, password []byte) (Result, error)
+}
+
+// Exporter writes one format. password is nil for formats without encryption.
+type Exporter interface {
+	Export(accounts []vault.Account, password []byte) ([]byte, error)
+	// NeedsPassword reports whether Export requires a password (true for encrypted-only formats).
+	NeedsPassword() bool
+}
+
+// Format describes a registered format.
+type Format struct {
+	Name        string // CLI name: "aegis", "google", "otpauth", "codeward", ...
+	Description string
+	Priority    int // detection order: lower first (specific formats before generic text)
+	Importer    Importer
+	Exporter    Exporter // nil if import-only
+}
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]Format{}
+)
+
+// Register adds a format; it panics on a duplicate name (a programming error at init time).
+func Register(f Format) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[f.Name]; dup {
+		panic("formats: duplicate format " + f.Name)
+	}
+	registry[f.Name] = f
+}
+
+// Lookup returns the format registered under name.
+func Lookup(name string) (Format, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	f, ok := registry[name]
+	return f, ok
+}
+
+// All returns every registered format in detection order.
+func All() []Format {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]Format, 0, len(registry))
+	for _, f := range registry {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Priority != out[j].Priority {
+			return out[i].Priority < out[j].Priority
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// Detect returns the first importable format (in detection order) that recognises data.
+func Detect(data []byte) (Format, error) {
+	for _, f := range All() {
+		if f.Importer != nil && f.Importer.Detect(data) {
+			return f, nil
+		}
+	}
+	return Format{}, ErrUnknownFormat
+}
