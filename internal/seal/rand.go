@@ -1,0 +1,5 @@
+package seal
+
+import "crypto/rand"
+
+var cryptoRand = rand.Reader

@@ -1,0 +1,259 @@
+package vault
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"codeward.dev/internal/seal"
+)
+
+// The sealed form; docs/vault-format.md is the normative description.
+const (
+	formatName    = "codeward-vault"
+	formatVersion = 1
+	slotPassword  = "password"
+	kdfArgon2id   = "argon2id"
+	wrappedSize   = len(DataKey{}) + seal.Overhead
+)
+
+type envelopeJSON struct {
+	Format  string     `json:"format"`
+	Version int64      `json:"version"`
+	Slots   []slotJSON `json:"slots"`
+	Nonce   string     `json:"nonce"`
+	Payload string     `json:"payload"`
+}
+
+type slotJSON struct {
+	Type  string  `json:"type"`
+	KDF   kdfJSON `json:"kdf"`
+	Check string  `json:"check"`
+	Nonce string  `json:"nonce"`
+	Key   string  `json:"key"`
+}
+
+type kdfJSON struct {
+	Name    string `json:"name"`
+	Memory  uint64 `json:"memory"`
+	Time    uint64 `json:"time"`
+	Threads uint64 `json:"threads"`
+	Salt    string `json:"salt"`
+}
+
+type slot struct {
+	kdf     KDFParams
+	salt    []byte
+	check   []byte
+	nonce   []byte
+	wrapped []byte
+}
+
+type sealed struct {
+	slots   []slot
+	nonce   []byte
+	payload []byte
+}
+
+// parse reads and checks the envelope. The format and version are read first so that a
+// newer file is reported as such rather than as damage; the KDF bounds are checked here,
+// long before Argon2 could allocate anything.
+func parse(blob []byte) (*sealed, error) {
+	if len(blob) == 0 {
+		return nil, fmt.Errorf("%w: empty vault", ErrCorrupt)
+	}
+	if len(blob) > MaxBlobSize {
+		return nil, fmt.Errorf("%w: vault larger than %d MiB", ErrCorrupt, MaxBlobSize>>20)
+	}
+	var head struct {
+		Format  string `json:"format"`
+		Version *int64 `json:"version"`
+	}
+	if err := seal.DecodeLoose(blob, &head); err != nil {
+		return nil, err
+	}
+	if head.Format != formatName {
+		return nil, fmt.Errorf("%w: not a Codeward vault", ErrCorrupt)
+	}
+	if head.Version == nil {
+		return nil, fmt.Errorf("%w: no version", ErrCorrupt)
+	}
+	if *head.Version != formatVersion {
+		return nil, fmt.Errorf("%w: vault version %d (this version reads %d)", ErrUnsupportedVersion, *head.Version, formatVersion)
+	}
+	var e envelopeJSON
+	if err := seal.DecodeStrict(blob, &e); err != nil {
+		return nil, err
+	}
+	if len(e.Slots) != 1 {
+		return nil, fmt.Errorf("%w: %d key slots (version 1 has exactly one)", ErrCorrupt, len(e.Slots))
+	}
+	s := &sealed{}
+	for _, sj := range e.Slots {
+		if sj.Type != slotPassword {
+			return nil, fmt.Errorf("%w: unknown key slot type", ErrCorrupt)
+		}
+		if sj.KDF.Name != kdfArgon2id {
+			return nil, fmt.Errorf("%w: unknown key derivation function", ErrCorrupt)
+		}
+		p, err := seal.CheckWide(sj.KDF.Memory, sj.KDF.Time, sj.KDF.Threads)
+		if err != nil {
+			return nil, err
+		}
+		sl := slot{kdf: p}
+		if sl.salt, err = decodeField(sj.KDF.Salt, "salt", seal.MinSaltSize, seal.MaxSaltSize); err != nil {
+			return nil, err
+		}
+		if sl.check, err = decodeField(sj.Check, "check", seal.CheckSize, seal.CheckSize); err != nil {
+			return nil, err
+		}
+		if sl.nonce, err = decodeField(sj.Nonce, "slot nonce", seal.NonceSize, seal.NonceSize); err != nil {
+			return nil, err
+		}
+		if sl.wrapped, err = decodeField(sj.Key, "wrapped key", wrappedSize, wrappedSize); err != nil {
+			return nil, err
+		}
+		s.slots = append(s.slots, sl)
+	}
+	var err error
+	if s.nonce, err = decodeField(e.Nonce, "nonce", seal.NonceSize, seal.NonceSize); err != nil {
+		return nil, err
+	}
+	if s.payload, err = decodeField(e.Payload, "payload", seal.Overhead, MaxBlobSize); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func decodeField(s, name string, min, max int) ([]byte, error) {
+	b, err := seal.DecodeBase64(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) < min || len(b) > max {
+		return nil, fmt.Errorf("%w: %s of %d bytes", ErrCorrupt, name, len(b))
+	}
+	return b, nil
+}
+
+func (s *sealed) marshal() []byte {
+	e := envelopeJSON{
+		Format:  formatName,
+		Version: formatVersion,
+		Nonce:   seal.EncodeBase64(s.nonce),
+		Payload: seal.EncodeBase64(s.payload),
+	}
+	for _, sl := range s.slots {
+		e.Slots = append(e.Slots, slotJSON{
+			Type: slotPassword,
+			KDF: kdfJSON{
+				Name:    kdfArgon2id,
+				Memory:  uint64(sl.kdf.Memory),
+				Time:    uint64(sl.kdf.Time),
+				Threads: uint64(sl.kdf.Threads),
+				Salt:    seal.EncodeBase64(sl.salt),
+			},
+			Check: seal.EncodeBase64(sl.check),
+			Nonce: seal.EncodeBase64(sl.nonce),
+			Key:   seal.EncodeBase64(sl.wrapped),
+		})
+	}
+	b, err := json.MarshalIndent(&e, "", "  ")
+	if err != nil {
+		panic("vault: encoding envelope: " + err.Error()) // only strings and numbers
+	}
+	return append(b, '\n')
+}
+
+// slotAD is what a slot's wrap authenticates: the format, the version and the slot's own
+// parameters, salt and check value.
+func (sl *slot) slotAD(a *seal.AD) *seal.AD {
+	return a.Line("slot", slotPassword).
+		Line("kdf", kdfArgon2id).
+		Uint("memory", uint64(sl.kdf.Memory)).
+		Uint("time", uint64(sl.kdf.Time)).
+		Uint("threads", uint64(sl.kdf.Threads)).
+		Line("salt", seal.EncodeBase64(sl.salt)).
+		Line("check", seal.EncodeBase64(sl.check))
+}
+
+func (sl *slot) wrapAD() []byte {
+	return sl.slotAD(seal.NewAD(formatName).Uint("version", formatVersion)).Bytes()
+}
+
+// payloadAD is the whole header: everything but the payload and its nonce (the nonce is
+// an input of the AEAD, so it is authenticated anyway).
+func (s *sealed) payloadAD() []byte {
+	a := seal.NewAD(formatName).Uint("version", formatVersion)
+	for i := range s.slots {
+		sl := &s.slots[i]
+		sl.slotAD(a).
+			Line("nonce", seal.EncodeBase64(sl.nonce)).
+			Line("key", seal.EncodeBase64(sl.wrapped))
+	}
+	return a.Bytes()
+}
+
+func newPasswordSlot(key *DataKey, password []byte, p KDFParams, rand io.Reader) (slot, error) {
+	salt, err := seal.Random(rand, seal.SaltSize)
+	if err != nil {
+		return slot{}, err
+	}
+	nonce, err := seal.Random(rand, seal.NonceSize)
+	if err != nil {
+		return slot{}, err
+	}
+	kek, check, err := seal.Derive(password, salt, p)
+	if err != nil {
+		return slot{}, err
+	}
+	defer clear(kek[:])
+	sl := slot{kdf: p, salt: salt, check: check[:], nonce: nonce}
+	sl.wrapped = seal.Seal(&kek, nonce, key[:], sl.wrapAD())
+	return sl, nil
+}
+
+func (sl *slot) unwrap(password []byte) (DataKey, error) {
+	var key DataKey
+	kek, check, err := seal.Derive(password, sl.salt, sl.kdf)
+	if err != nil {
+		return key, err
+	}
+	defer clear(kek[:])
+	if !seal.CheckEqual(check[:], sl.check) {
+		return key, ErrWrongPassword
+	}
+	k, err := seal.Open(&kek, sl.nonce, sl.wrapped, sl.wrapAD())
+	if err != nil {
+		return key, fmt.Errorf("key slot: %w", err)
+	}
+	copy(key[:], k)
+	clear(k)
+	return key, nil
+}
+
+func (s *sealed) seal(key *DataKey, plaintext []byte, rand io.Reader) error {
+	nonce, err := seal.Random(rand, seal.NonceSize)
+	if err != nil {
+		return err
+	}
+	s.nonce = nonce
+	s.payload = seal.Seal((*[32]byte)(key), nonce, plaintext, s.payloadAD())
+	return nil
+}
+
+func (s *sealed) openRaw(key *DataKey) ([]byte, error) {
+	pt, err := seal.Open((*[32]byte)(key), s.nonce, s.payload, s.payloadAD())
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	return pt, nil
+}
+
+func (s *sealed) open(key *DataKey) (*Vault, error) {
+	pt, err := s.openRaw(key)
+	if err != nil {
+		return nil, err
+	}
+	return decodePayload(pt)
+}
