@@ -263,11 +263,7 @@ func FuzzImport(f *testing.F) {
 		}
 		res, err := imp.Import(data, pw)
 		if err == nil {
-			for _, a := range res.Accounts {
-				if verr := a.Validate(); verr != nil {
-					t.Fatalf("imported an invalid account: %v", verr)
-				}
-			}
+			formatstest.Valid(t, res.Accounts)
 		}
 	})
 }

@@ -175,3 +175,17 @@ func ReadPeer(t testing.TB, sub, name string) []byte {
 	}
 	return data
 }
+
+// Valid fails t unless every account would be accepted into a vault (the vault assigns
+// the ID an importer leaves empty).
+func Valid(t testing.TB, accounts []vault.Account) {
+	t.Helper()
+	for i, a := range accounts {
+		if a.ID == "" {
+			a.ID = "import"
+		}
+		if err := a.Validate(); err != nil {
+			t.Fatalf("account %d is invalid: %v", i+1, err)
+		}
+	}
+}

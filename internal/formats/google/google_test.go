@@ -274,13 +274,8 @@ func FuzzImport(f *testing.F) {
 		imp := Importer{}
 		imp.Detect(data)
 		res, err := imp.Import(data, nil)
-		if err != nil {
-			return
-		}
-		for _, a := range res.Accounts {
-			if verr := a.Validate(); verr != nil {
-				t.Fatalf("imported an invalid account: %v", verr)
-			}
+		if err == nil {
+			formatstest.Valid(t, res.Accounts)
 		}
 	})
 }
