@@ -1,0 +1,165 @@
+package seal
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+func TestKDFCheck(t *testing.T) {
+	for _, tc := range []struct {
+		p  KDFParams
+		ok bool
+	}{
+		{DefaultKDF, true},
+		{KDFParams{Memory: 8, Time: 1, Threads: 1}, true},
+		{KDFParams{Memory: MaxMemory, Time: MaxTime, Threads: MaxThreads}, true},
+		{KDFParams{Memory: 7, Time: 1, Threads: 1}, false},
+		{KDFParams{Memory: 8*16 - 1, Time: 1, Threads: 16}, false},
+		{KDFParams{Memory: MaxMemory + 1, Time: 1, Threads: 1}, false},
+		{KDFParams{Memory: 4 << 20, Time: 1, Threads: 1}, false},
+		{KDFParams{Memory: 64, Time: 0, Threads: 1}, false},
+		{KDFParams{Memory: 64, Time: 11, Threads: 1}, false},
+		{KDFParams{Memory: 64, Time: 1, Threads: 0}, false},
+		{KDFParams{Memory: 1024, Time: 1, Threads: 17}, false},
+		{KDFParams{}, false},
+	} {
+		err := tc.p.Check()
+		if tc.ok != (err == nil) || (err != nil && !errors.Is(err, ErrKDFParams)) {
+			t.Errorf("%+v.Check() = %v", tc.p, err)
+		}
+	}
+	if _, err := CheckWide(1<<32, 1, 1); !errors.Is(err, ErrKDFParams) {
+		t.Errorf("CheckWide(2^32 KiB) = %v", err)
+	}
+	if _, err := CheckWide(64, 1<<32+1, 1); !errors.Is(err, ErrKDFParams) {
+		t.Errorf("CheckWide(time 2^32+1) = %v", err)
+	}
+	if _, err := CheckWide(64, 1, 256+1); !errors.Is(err, ErrKDFParams) {
+		t.Errorf("CheckWide(threads 257) = %v", err)
+	}
+}
+
+func TestDerive(t *testing.T) {
+	p := KDFParams{Memory: 64, Time: 1, Threads: 1}
+	salt := bytes.Repeat([]byte{1}, 16)
+	k1, c1, err := Derive([]byte("pw"), salt, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, c2, _ := Derive([]byte("pw"), salt, p)
+	k3, c3, _ := Derive([]byte("pw2"), salt, p)
+	if k1 != k2 || c1 != c2 || k1 == k3 || c1 == c3 || bytes.Equal(k1[:], c1[:]) {
+		t.Error("Derive is not a deterministic function of the password with independent halves")
+	}
+	if _, _, err := Derive([]byte("pw"), salt[:15], p); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("15-byte salt: %v", err)
+	}
+	if _, _, err := Derive([]byte("pw"), salt, KDFParams{Memory: 4 << 20, Time: 1, Threads: 1}); !errors.Is(err, ErrKDFParams) {
+		t.Errorf("4 GiB: %v", err)
+	}
+}
+
+// TestArgon2idVector pins the KDF to RFC 9106-compatible output so other implementations
+// can be checked against the same numbers (see docs/backup-format.md).
+func TestArgon2idVector(t *testing.T) {
+	key, check, err := Derive([]byte("password"), []byte("somesaltsomesalt"), KDFParams{Memory: 64, Time: 1, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := EncodeBase64(append(key[:], check[:]...))
+	const want = "NzVEcDpW21H9PvefBoTXmahBe4H4ppq4FEvchbh2EgRn1W2LTol/EnFJyw/1Gcdisu4edLeffWeyldYOADIXcw==" // also what hash-wasm 4.13 computes
+	if got != want {
+		t.Errorf("Argon2id output = %s", got)
+	}
+}
+
+func TestBase64Canonical(t *testing.T) {
+	for _, s := range []string{"", "AA==", "AAA=", "AAAA", "+/+/"} {
+		if _, err := DecodeBase64(s); err != nil {
+			t.Errorf("DecodeBase64(%q) = %v", s, err)
+		}
+	}
+	for _, s := range []string{"AB==", "AA", "AA=", "AA\n==", "A A=", "-_-_", "AAA", "AAAA\n"} {
+		if _, err := DecodeBase64(s); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("DecodeBase64(%q) = %v, want ErrCorrupt", s, err)
+		}
+	}
+}
+
+func TestSealOpen(t *testing.T) {
+	var key [KeySize]byte
+	nonce := make([]byte, NonceSize)
+	ct := Seal(&key, nonce, []byte("hello"), []byte("ad"))
+	if pt, err := Open(&key, nonce, ct, []byte("ad")); err != nil || string(pt) != "hello" {
+		t.Fatalf("Open = %q, %v", pt, err)
+	}
+	if _, err := Open(&key, nonce, ct, []byte("ad2")); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("other AD: %v", err)
+	}
+	if _, err := Open(&key, nonce[:12], ct, []byte("ad")); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("short nonce: %v", err)
+	}
+}
+
+func TestAD(t *testing.T) {
+	got := string(NewAD("fmt").Uint("version", 1).Line("salt", "QQ==").Bytes())
+	if got != "fmt\nversion: 1\nsalt: QQ==\n" {
+		t.Errorf("AD = %q", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a line break in a value must panic")
+		}
+	}()
+	NewAD("fmt").Line("note", "a\nb")
+}
+
+func TestFirstMember(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{`{"format":"x","version":1}`, true},
+		{" \n{ \"format\" : \"x\"", true},
+		{`{"format":"x"`, true},
+		{`{"version":1,"format":"x"}`, false},
+		{`{"format":"y"}`, false},
+		{`{"format":1}`, false},
+		{`["format","x"]`, false},
+		{`{"form`, false},
+		{``, false},
+		{"\x00\x00\x00", false},
+	} {
+		if got := FirstMember([]byte(tc.in), 1024, "format", "x"); got != tc.ok {
+			t.Errorf("FirstMember(%q) = %v", tc.in, got)
+		}
+	}
+	long := append(bytes.Repeat([]byte(" "), 2000), `{"format":"x"}`...)
+	if FirstMember(long, 1024, "format", "x") {
+		t.Error("FirstMember looked past its limit")
+	}
+}
+
+func TestDecodeStrict(t *testing.T) {
+	var v struct {
+		A int `json:"a"`
+	}
+	for _, in := range []string{`{"a":1,"b":2}`, `{"A":1}`, `{"a":1,"a":2}`, `{"a":1} x`, "{\"a\":1,\"\xff\":1}", `{"a":"1"}`} {
+		if err := DecodeStrict([]byte(in), &v); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("DecodeStrict(%q) = %v", in, err)
+		}
+	}
+	if err := DecodeStrict([]byte(`{"a":1}`), &v); err != nil || v.A != 1 {
+		t.Errorf("DecodeStrict valid: %v", err)
+	}
+}
+
+func BenchmarkArgon2idDefault(b *testing.B) {
+	salt := make([]byte, SaltSize)
+	for b.Loop() {
+		if _, _, err := Derive([]byte("correct horse battery staple"), salt, DefaultKDF); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
