@@ -1,0 +1,231 @@
+// Package twofas reads 2FAS Authenticator backups (.2fas, schema versions 1–4), plain and
+// encrypted.
+//
+// An encrypted backup keeps its services in "servicesEncrypted" as three base64 fields
+// joined by ':': ciphertext‖GCM tag, a salt and a 12-byte IV. The key is
+// PBKDF2-HMAC-SHA256(password, salt, 10000 iterations, 32 bytes) and the cipher
+// AES-256-GCM. Schema 1 and 2 backups have no token type (2FAS then knew only TOTP);
+// schema 1 has no digits, period or algorithm either, so 2FAS' defaults (SHA1, 6, 30 s)
+// apply.
+package twofas
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/pbkdf2"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"codeward.dev/internal/formats"
+	"codeward.dev/internal/otp"
+	"codeward.dev/internal/vault"
+)
+
+func init() {
+	formats.Register(formats.Format{
+		Name:        "2fas",
+		Description: "2FAS Authenticator backup (.2fas), plain or encrypted",
+		Priority:    10,
+		Importer:    Importer{},
+	})
+}
+
+// ErrCorrupt is wrapped by errors about a file that is not a readable 2FAS backup.
+var ErrCorrupt = errors.New("2fas: damaged or unsupported backup")
+
+// iterations is fixed by 2FAS; it is not read from the file.
+const iterations = 10000
+
+type backup struct {
+	Services          []json.RawMessage `json:"services"`
+	SchemaVersion     int               `json:"schemaVersion"`
+	ServicesEncrypted string            `json:"servicesEncrypted"`
+}
+
+type service struct {
+	Name   string `json:"name"`
+	Secret string `json:"secret"`
+	OTP    struct {
+		Label     string  `json:"label"`
+		Account   string  `json:"account"`
+		Issuer    string  `json:"issuer"`
+		Digits    *int    `json:"digits"`
+		Period    *int    `json:"period"`
+		Algorithm string  `json:"algorithm"`
+		TokenType string  `json:"tokenType"`
+		Counter   *uint64 `json:"counter"`
+	} `json:"otp"`
+}
+
+// Importer reads 2FAS backups.
+type Importer struct{}
+
+// Detect reports whether data is a JSON object with 2FAS' services and schemaVersion.
+func (Importer) Detect(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, s := top["services"]
+	_, v := top["schemaVersion"]
+	return s && v
+}
+
+// Encrypted reports whether the services are encrypted.
+func (Importer) Encrypted(data []byte) bool {
+	var b backup
+	return json.Unmarshal(data, &b) == nil && b.ServicesEncrypted != ""
+}
+
+// Import reads a plain or encrypted backup.
+func (Importer) Import(data, password []byte) (formats.Result, error) {
+	var b backup
+	if err := json.Unmarshal(data, &b); err != nil {
+		return formats.Result{}, fmt.Errorf("%w: not valid JSON", ErrCorrupt)
+	}
+	if b.SchemaVersion < 1 || b.SchemaVersion > 4 {
+		return formats.Result{}, fmt.Errorf("%w: schema version %d (1–4 are known)", ErrCorrupt, b.SchemaVersion)
+	}
+	services := b.Services
+	if b.ServicesEncrypted != "" {
+		if password == nil {
+			return formats.Result{}, formats.ErrPasswordRequired
+		}
+		plain, err := decrypt(b.ServicesEncrypted, password)
+		if err != nil {
+			return formats.Result{}, err
+		}
+		if err := json.Unmarshal(plain, &services); err != nil {
+			return formats.Result{}, fmt.Errorf("%w: decrypted services are not a JSON list", ErrCorrupt)
+		}
+	}
+	var res formats.Result
+	for i, raw := range services {
+		a, label, err := readService(raw, b.SchemaVersion)
+		if err != nil {
+			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
+			continue
+		}
+		res.Accounts = append(res.Accounts, a)
+	}
+	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
+		return res, fmt.Errorf("2fas: none of the %d services could be read (first: %s)", len(res.Problems), res.Problems[0])
+	}
+	return res, nil
+}
+
+func decrypt(field string, password []byte) ([]byte, error) {
+	parts := strings.Split(field, ":")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("%w: servicesEncrypted does not have three parts", ErrCorrupt)
+	}
+	var bs [3][]byte
+	for i, p := range parts {
+		b, err := base64.StdEncoding.DecodeString(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: servicesEncrypted part %d is not base64", ErrCorrupt, i+1)
+		}
+		bs[i] = b
+	}
+	ct, salt, iv := bs[0], bs[1], bs[2]
+	if len(iv) != 12 || len(salt) == 0 || len(ct) < 16 {
+		return nil, fmt.Errorf("%w: bad salt, IV or ciphertext length", ErrCorrupt)
+	}
+	key, err := pbkdf2.Key(sha256.New, string(password), salt, iterations, 32)
+	if err != nil {
+		return nil, fmt.Errorf("2fas: %w", err)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := gcm.Open(nil, iv, ct, nil)
+	if err != nil {
+		// GCM cannot tell a wrong password from a damaged file; the password is likelier.
+		return nil, fmt.Errorf("2fas: %w (or the file is damaged)", vault.ErrWrongPassword)
+	}
+	return plain, nil
+}
+
+func readService(raw json.RawMessage, schema int) (vault.Account, string, error) {
+	var s service
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return vault.Account{}, "", errors.New("malformed service")
+	}
+	k := otp.Key{Issuer: s.Name, Name: s.OTP.Account}
+	if k.Issuer == "" {
+		k.Issuer = s.OTP.Issuer
+	}
+	if k.Name == "" {
+		k.Name = s.OTP.Label
+		for _, prefix := range []string{s.OTP.Issuer, s.Name} {
+			if rest, ok := strings.CutPrefix(k.Name, prefix+":"); ok && prefix != "" {
+				k.Name = strings.TrimSpace(rest)
+				break
+			}
+		}
+	}
+	label := k.Issuer
+	if k.Name != "" {
+		label += ": " + k.Name
+	}
+
+	switch tt := strings.ToUpper(s.OTP.TokenType); {
+	case tt == "" && schema < 3, tt == "TOTP":
+		k.Type = otp.TOTP
+	case tt == "HOTP":
+		k.Type = otp.HOTP
+	case tt == "STEAM":
+		k.Type = otp.Steam
+	default:
+		return vault.Account{}, label, fmt.Errorf("token type %q is not supported", s.OTP.TokenType)
+	}
+	secret, err := otp.ParseSecret(s.Secret)
+	if err != nil {
+		return vault.Account{}, label, errors.New("the secret is not valid base32")
+	}
+	k.Secret = secret
+	switch strings.ToUpper(s.OTP.Algorithm) {
+	case "", "SHA1":
+		k.Algorithm = otp.SHA1
+	case "SHA256":
+		k.Algorithm = otp.SHA256
+	case "SHA512":
+		k.Algorithm = otp.SHA512
+	default:
+		return vault.Account{}, label, fmt.Errorf("algorithm %q is not supported", s.OTP.Algorithm)
+	}
+	k.Digits, k.Period = 6, 30 // 2FAS' defaults when a field is absent
+	if k.Type == otp.Steam {
+		k.Digits = 5
+	}
+	if s.OTP.Digits != nil {
+		k.Digits = *s.OTP.Digits
+	}
+	if s.OTP.Period != nil {
+		k.Period = *s.OTP.Period
+	}
+	if k.Type == otp.HOTP {
+		if s.OTP.Counter == nil {
+			return vault.Account{}, label, errors.New("HOTP service without a counter")
+		}
+		k.Counter, k.Period = *s.OTP.Counter, 0
+	}
+	if err := k.Validate(); err != nil {
+		return vault.Account{}, label, err
+	}
+	return vault.AccountFromKey(k), label, nil
+}
