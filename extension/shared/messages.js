@@ -1,0 +1,102 @@
+// The one message protocol between extension pages, content scripts and the background.
+//
+// A message is {kind, payload}; the reply is {ok: true, value} or
+// {ok: false, error: {code, message}}. The background accepts a kind only from the tier it
+// is listed under: `page` kinds only from this extension's own pages (popup, backup, import
+// pages), `content` kinds only from content scripts in tabs. Anything else is rejected.
+// Add new kinds here (one line each, with the payload type), then register a handler with
+// registerHandlers() in a background module.
+
+/**
+ * @typedef {"none"|"locked"|"unlocked"} VaultState
+ * @typedef {{autoLockMinutes: number, lockOnScreenLock: boolean}} Settings
+ *   autoLockMinutes: 0.1–1440 (the popup offers whole minutes; fractions exist for tests).
+ * @typedef {{type: "totp"|"hotp"|"steam", issuer: string, name: string, secret: string,
+ *   algorithm: "SHA1"|"SHA256"|"SHA512", digits: number, period?: number, counter?: number}} AccountInput
+ *   secret: base32 as typed (spaces, dashes, lower case are fine). Never sent back to pages
+ *   except from otp.parseURI, which only echoes what the user pasted.
+ * @typedef {{id: string, type: string, issuer: string, name: string, algorithm: string,
+ *   digits: number, period?: number, counter?: number, order: number}} AccountView
+ *   An account as pages see it: everything but the secret.
+ * @typedef {{step?: number, period?: number, codes: string[]}|{error: {code: string, message: string}}} CodeEntry
+ *   TOTP/Steam: codes[i] is the code for time step step+i (step = floor(unix / period));
+ *   HOTP: codes[0] is the code at the account's counter.
+ * @typedef {{state: VaultState, accounts: AccountView[], codes: Object<string, CodeEntry>,
+ *   settings: Settings|null, computedAt: number}} View
+ *   What the popup paints. While unlocked the background also keeps the latest View in
+ *   storage.session under VIEW_KEY so a popup can paint before the worker wakes up.
+ */
+
+/** storage.session key of the cached View (present only while unlocked). */
+export const VIEW_KEY = "view";
+
+export const Kinds = Object.freeze({
+  page: Object.freeze({
+    /** {} → View (state "none" or "locked": no accounts, no codes) */
+    STATE: "vault.state",
+    /** {password: string} → View. Error codes: invalid (weak password), exists. */
+    CREATE: "vault.create",
+    /** {password: string} → View. Error codes: wrong_password, no_vault, corrupt. */
+    UNLOCK: "vault.unlock",
+    /** {} → View (locked) */
+    LOCK: "vault.lock",
+    /** {current: string, next: string} → {} . Error codes: wrong_password, invalid. */
+    CHANGE_PASSWORD: "vault.changePassword",
+    /** {} → View with fresh codes */
+    VIEW: "accounts.view",
+    /** {account: AccountInput} → View. Error codes: invalid. */
+    ADD: "accounts.add",
+    /** {id: string, account: AccountInput} → View. An empty secret keeps the current one. */
+    UPDATE: "accounts.update",
+    /** {id: string} → View */
+    DELETE: "accounts.delete",
+    /** {ids: string[]} (every id exactly once, in the new order) → View */
+    REORDER: "accounts.reorder",
+    /** {id: string} → View; advances an HOTP account's counter by one */
+    HOTP_NEXT: "accounts.hotpNext",
+    /** {uri: string} → AccountInput (with the secret from the URI) */
+    PARSE_URI: "otp.parseURI",
+    /** {} → Settings */
+    SETTINGS_GET: "settings.get",
+    /** {settings: Partial<Settings>} → Settings */
+    SETTINGS_SET: "settings.set",
+  }),
+  content: Object.freeze({}),
+});
+
+/** Error codes the background uses besides the core's (see wasm/register.go). */
+export const Errors = Object.freeze({
+  LOCKED: "locked",
+  NO_VAULT: "no_vault",
+  EXISTS: "exists",
+  UNKNOWN_KIND: "unknown_kind",
+  FORBIDDEN: "forbidden",
+  NOT_FOUND: "not_found",
+  INVALID: "invalid",
+  WRONG_PASSWORD: "wrong_password",
+  INTERNAL: "internal",
+});
+
+/** An error with a stable code, thrown by send() and by the background's handlers. */
+export class CodedError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "CodedError";
+    this.code = code;
+  }
+}
+
+/**
+ * Sends a message from an extension page and returns the reply's value.
+ * @param {string} kind one of Kinds.page
+ * @param {object} [payload]
+ * @throws {CodedError}
+ */
+export async function send(kind, payload = {}) {
+  const reply = await chrome.runtime.sendMessage({ kind, payload });
+  if (!reply || typeof reply.ok !== "boolean") {
+    throw new CodedError(Errors.INTERNAL, "no reply from the background");
+  }
+  if (!reply.ok) throw new CodedError(reply.error.code, reply.error.message);
+  return reply.value;
+}

@@ -1,0 +1,214 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+)
+
+// api exports the registry once per test binary, as main does. It must run after the init
+// functions have filled the registry, hence lazily.
+var api = sync.OnceValue(func() safejs.Value {
+	register("testPanic", func([]safejs.Value) (any, error) { panic("boom") })
+	register("testError", func([]safejs.Value) (any, error) { return nil, errors.New("plain failure") })
+	v, err := exports()
+	if err != nil {
+		panic(err)
+	}
+	return v
+})
+
+type result struct {
+	OK    bool
+	Value safejs.Value
+	Code  string
+	Msg   string
+}
+
+func invoke(t *testing.T, name string, args ...any) result {
+	t.Helper()
+	r, err := api().Call(name, args...)
+	if err != nil {
+		t.Fatalf("%s: call: %v", name, err)
+	}
+	okv, _ := r.Get("ok")
+	ok, err := okv.Bool()
+	if err != nil {
+		t.Fatalf("%s: result has no boolean ok", name)
+	}
+	if ok {
+		v, _ := r.Get("value")
+		return result{OK: true, Value: v}
+	}
+	e, _ := r.Get("error")
+	c, _ := e.Get("code")
+	m, _ := e.Get("message")
+	code, _ := c.String()
+	msg, _ := m.String()
+	return result{Code: code, Msg: msg}
+}
+
+func str(t *testing.T, v safejs.Value) string {
+	t.Helper()
+	s, err := v.String()
+	if err != nil || v.Type() != safejs.TypeString {
+		t.Fatalf("value is not a string")
+	}
+	return s
+}
+
+func TestRegistrationHelper(t *testing.T) {
+	tests := []struct {
+		name, fn string
+		args     []any
+		code     string
+	}{
+		{"panic is recovered", "testPanic", nil, codeInternal},
+		{"unmapped error", "testError", nil, codeFailed},
+		{"missing argument", "parseURI", nil, codeBadArgument},
+		{"number for string", "parseURI", []any{42}, codeBadArgument},
+		{"bad uri", "parseURI", []any{"https://example.com/"}, codeInvalid},
+		{"fractional time", "codes", []any{"[]", 1.5, 1}, codeBadArgument},
+		{"negative time", "codes", []any{"[]", -30, 1}, codeBadArgument},
+		{"too many steps", "codes", []any{"[]", 0, maxSteps + 1}, codeBadArgument},
+		{"unknown account field", "validateAccount", []any{`{"id":"a","bogus":1}`}, codeInvalid},
+		{"short key", "vaultOpen", []any{"AAAA", "AAAA"}, codeBadArgument},
+		{"blob not base64", "vaultOpen", []any{"%%%", strings.Repeat("A", 44)}, codeBadArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := invoke(t, tt.fn, tt.args...)
+			if r.OK || r.Code != tt.code {
+				t.Fatalf("got ok=%v code=%q (%s), want code %q", r.OK, r.Code, r.Msg, tt.code)
+			}
+		})
+	}
+	// The Go program must survive the panic above and keep answering.
+	if r := invoke(t, "newID"); !r.OK || str(t, r.Value) == "" {
+		t.Fatalf("newID after a panic: %+v", r)
+	}
+}
+
+// RFC 6238 appendix B, SHA-1, 8 digits.
+const rfcAccount = `{"id":"rfc","type":"totp","name":"rfc","secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ","algorithm":"SHA1","digits":8,"period":30,"order":0,"created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`
+
+func TestCodes(t *testing.T) {
+	hotp := `{"id":"h","type":"hotp","name":"h","secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ","algorithm":"SHA1","digits":6,"counter":1,"order":1,"created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`
+	bad := `{"id":"bad","type":"totp","name":"b","secret":"GEZDGNBVGY3TQOJQ","algorithm":"MD5","digits":6,"period":30,"order":2,"created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`
+	r := invoke(t, "codes", "["+rfcAccount+","+hotp+","+bad+"]", 59, 2)
+	if !r.OK {
+		t.Fatalf("codes: %s %s", r.Code, r.Msg)
+	}
+	var got []codeResult
+	if err := json.Unmarshal([]byte(str(t, r.Value)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("got %d results, want 3", len(got))
+	}
+	// Steps 1 and 2 of the RFC secret: T=59 → 94287082; T=60..89 → RFC 4226 count 2 (8 digits).
+	if g := got[0]; g.ID != "rfc" || g.Step != 1 || g.Period != 30 || len(g.Codes) != 2 || g.Codes[0] != "94287082" || g.Codes[1] != "37359152" {
+		t.Errorf("totp: %+v", g)
+	}
+	// RFC 4226 appendix D, count 1.
+	if g := got[1]; g.ID != "h" || len(g.Codes) != 1 || g.Codes[0] != "287082" {
+		t.Errorf("hotp: %+v", g)
+	}
+	if g := got[2]; g.ID != "bad" || g.Error == nil || g.Error.Code != codeInvalid || len(g.Codes) != 0 {
+		t.Errorf("bad account: %+v", g)
+	}
+}
+
+func TestParseAndFormatURI(t *testing.T) {
+	r := invoke(t, "parseURI", "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example")
+	if !r.OK {
+		t.Fatalf("parseURI: %s %s", r.Code, r.Msg)
+	}
+	var a struct {
+		Type, Issuer, Name, Secret, Algorithm string
+		Digits, Period                        int
+	}
+	text := str(t, r.Value)
+	if err := json.Unmarshal([]byte(text), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Type != "totp" || a.Issuer != "Example" || a.Name != "alice@example.com" || a.Secret != "JBSWY3DPEHPK3PXP" || a.Algorithm != "SHA1" || a.Digits != 6 || a.Period != 30 {
+		t.Fatalf("parsed %+v", a)
+	}
+	f := invoke(t, "formatURI", text)
+	if !f.OK || !strings.HasPrefix(str(t, f.Value), "otpauth://totp/") {
+		t.Fatalf("formatURI: %+v", f)
+	}
+}
+
+func TestValidateAccountNormalizesSecret(t *testing.T) {
+	in := strings.Replace(rfcAccount, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "gezd gnbv gy3t qojq gezd gnbv gy3t qojq", 1)
+	r := invoke(t, "validateAccount", in)
+	if !r.OK {
+		t.Fatalf("validateAccount: %s %s", r.Code, r.Msg)
+	}
+	if !strings.Contains(str(t, r.Value), `"secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"`) {
+		t.Fatalf("secret not normalized")
+	}
+	bad := strings.Replace(rfcAccount, `"digits":8`, `"digits":4`, 1)
+	if r := invoke(t, "validateAccount", bad); r.OK || r.Code != codeInvalid {
+		t.Fatalf("4 digits accepted: %+v", r)
+	}
+}
+
+func TestVaultRoundTrip(t *testing.T) {
+	opts := `{"kdf":{"memory":8192,"time":1,"threads":1}}`
+	v := `{"accounts":[` + rfcAccount + `],"settings":{"autoLockMinutes":15}}`
+	c := invoke(t, "vaultCreate", v, "correct horse", opts)
+	if !c.OK {
+		t.Fatalf("vaultCreate: %s %s", c.Code, c.Msg)
+	}
+	bv, _ := c.Value.Get("blob")
+	kv, _ := c.Value.Get("key")
+	blob, key := str(t, bv), str(t, kv)
+
+	if r := invoke(t, "vaultUnlock", blob, "wrong horse"); r.OK || r.Code != codeWrongPassword {
+		t.Fatalf("wrong password: %+v", r)
+	}
+	u := invoke(t, "vaultUnlock", blob, "correct horse")
+	if !u.OK {
+		t.Fatalf("vaultUnlock: %s %s", u.Code, u.Msg)
+	}
+	uk, _ := u.Value.Get("key")
+	if str(t, uk) != key {
+		t.Fatal("unlock returned another data key")
+	}
+
+	v2 := `{"accounts":[],"settings":{"autoLockMinutes":5}}`
+	rs := invoke(t, "vaultReseal", blob, key, v2)
+	if !rs.OK {
+		t.Fatalf("vaultReseal: %s %s", rs.Code, rs.Msg)
+	}
+	o := invoke(t, "vaultOpen", str(t, rs.Value), key)
+	if !o.OK || !strings.Contains(str(t, o.Value), `"autoLockMinutes":5`) {
+		t.Fatalf("vaultOpen after reseal: %+v", o)
+	}
+
+	cp := invoke(t, "vaultChangePassword", str(t, rs.Value), key, "new horse", opts)
+	if !cp.OK {
+		t.Fatalf("vaultChangePassword: %s %s", cp.Code, cp.Msg)
+	}
+	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "correct horse"); r.OK || r.Code != codeWrongPassword {
+		t.Fatalf("old password after change: %+v", r)
+	}
+	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "new horse"); !r.OK {
+		t.Fatalf("new password: %+v", r)
+	}
+
+	damaged := []byte(str(t, cp.Value))
+	damaged[len(damaged)/2] ^= 1
+	if r := invoke(t, "vaultOpen", string(damaged), key); r.OK {
+		t.Fatal("damaged blob opened")
+	}
+}

@@ -1,0 +1,173 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"codeward.dev/internal/otp"
+	"codeward.dev/internal/vault"
+)
+
+func init() {
+	register("parseURI", parseURI)
+	register("formatURI", formatURI)
+	register("codes", codes)
+	register("validateAccount", validateAccount)
+	register("newID", newID)
+}
+
+// parseURI(uri) → account JSON (no id, order or dates: the caller adds them when saving).
+func parseURI(args []safejs.Value) (any, error) {
+	s, err := argString(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	k, err := otp.ParseURI(s)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return marshal(vault.AccountFromKey(k))
+}
+
+// formatURI(accountJSON) → otpauth:// URI
+func formatURI(args []safejs.Value) (any, error) {
+	a, err := accountArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	k, err := a.Key()
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return k.URI(), nil
+}
+
+// validateAccount(accountJSON) → the same account with its secret in canonical base32.
+// The secret may be typed the way people copy it (lower case, spaces, dashes, padding).
+func validateAccount(args []safejs.Value) (any, error) {
+	a, err := accountArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := otp.ParseSecret(a.Secret)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	a.Secret = otp.EncodeSecret(secret)
+	if err := a.Validate(); err != nil {
+		return nil, invalid(err)
+	}
+	return marshal(a)
+}
+
+// newID() → a fresh random account id
+func newID(args []safejs.Value) (any, error) {
+	return vault.NewID(nil), nil
+}
+
+// maxSteps bounds how many periods codes() computes per account, so a bad argument cannot
+// keep the thread busy.
+const maxSteps = 100
+
+// codeResult is one account's entry in the codes() result. For TOTP and Steam, Codes[i] is
+// the code for time step Step+i (a step is Unix time divided by Period); for HOTP, Codes
+// holds the one code at the account's counter.
+type codeResult struct {
+	ID     string      `json:"id"`
+	Step   int64       `json:"step,omitempty"`
+	Period int         `json:"period,omitempty"`
+	Codes  []string    `json:"codes,omitempty"`
+	Error  *errorEntry `json:"error,omitempty"`
+}
+
+type errorEntry struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// codes(accountsJSON, unixSeconds, steps) → JSON array of codeResult, in input order. One
+// bad account yields an error entry and does not hide the codes of the others.
+func codes(args []safejs.Value) (any, error) {
+	s, err := argString(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	var accounts []vault.Account
+	if err := decodeStrict(s, &accounts); err != nil {
+		return nil, invalid(fmt.Errorf("accounts: %w", err))
+	}
+	now, err := argInt(args, 1, 0, 1<<53)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := argInt(args, 2, 1, maxSteps)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]codeResult, len(accounts))
+	for i, a := range accounts {
+		r, err := accountCodes(a, now, int(steps))
+		if err != nil {
+			r = codeResult{ID: a.ID, Error: &errorEntry{Code: errorCode(invalid(err)), Message: err.Error()}}
+		}
+		out[i] = r
+	}
+	return marshal(out)
+}
+
+func accountCodes(a vault.Account, now int64, steps int) (codeResult, error) {
+	k, err := a.Key()
+	if err != nil {
+		return codeResult{}, err
+	}
+	if err := k.Validate(); err != nil {
+		return codeResult{}, err
+	}
+	r := codeResult{ID: a.ID}
+	if k.Type == otp.HOTP {
+		code, err := k.Code(time.Time{})
+		if err != nil {
+			return codeResult{}, err
+		}
+		r.Codes = []string{code}
+		return r, nil
+	}
+	if k.Period <= 0 {
+		return codeResult{}, errors.New("period must be positive")
+	}
+	p := int64(k.Period)
+	r.Period = k.Period
+	r.Step = now / p
+	r.Codes = make([]string, steps)
+	for i := range steps {
+		code, err := k.Code(time.Unix((r.Step+int64(i))*p, 0))
+		if err != nil {
+			return codeResult{}, err
+		}
+		r.Codes[i] = code
+	}
+	return r, nil
+}
+
+func accountArg(args []safejs.Value, i int) (vault.Account, error) {
+	var a vault.Account
+	s, err := argString(args, i)
+	if err != nil {
+		return a, err
+	}
+	if err := decodeStrict(s, &a); err != nil {
+		return a, invalid(fmt.Errorf("account: %w", err))
+	}
+	return a, nil
+}
+
+func marshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
