@@ -1,0 +1,262 @@
+// Package andotp reads andOTP backups: the plain JSON list and both encrypted formats.
+//
+// The current encrypted format (.json.aes) is iterations (4 bytes, big endian) ‖ salt (12)
+// ‖ IV (12) ‖ AES-256-GCM ciphertext ‖ tag, keyed by PBKDF2-HMAC-SHA1(password, salt,
+// iterations, 32 bytes). The old format is IV (12) ‖ ciphertext ‖ tag keyed by
+// SHA-256(password). Nothing in the file says which one it is, so Import tries the cheap old
+// one first and then the current one; the iteration count read from the file is bounded
+// before PBKDF2 runs.
+package andotp
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/pbkdf2"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"codeward.dev/internal/formats"
+	"codeward.dev/internal/otp"
+	"codeward.dev/internal/vault"
+)
+
+func init() {
+	formats.Register(formats.Format{
+		Name:        "andotp",
+		Description: "andOTP backup (plain .json, encrypted .json.aes / .bin)",
+		// After the other JSON formats; its encrypted files have no magic bytes, so it
+		// claims binary data only after every format with a signature had its turn.
+		Priority: 40,
+		Importer: Importer{},
+	})
+}
+
+// ErrCorrupt is wrapped by errors about a file that is not a readable andOTP backup.
+var ErrCorrupt = errors.New("andotp: damaged or unsupported backup")
+
+// MaxIterations bounds the PBKDF2 iteration count an encrypted file may ask for. andOTP
+// picks 140,000–160,000.
+const MaxIterations = 2_000_000
+
+const (
+	saltLen = 12
+	ivLen   = 12
+	tagLen  = 16
+)
+
+type entry struct {
+	Secret    string  `json:"secret"`
+	Issuer    *string `json:"issuer"`
+	Label     string  `json:"label"`
+	Digits    *int    `json:"digits"`
+	Type      string  `json:"type"`
+	Algorithm string  `json:"algorithm"`
+	Period    *int    `json:"period"`
+	Counter   *uint64 `json:"counter"`
+}
+
+// Importer reads andOTP backups.
+type Importer struct{}
+
+func isJSONList(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	return len(data) > 0 && data[0] == '['
+}
+
+// otherMagic are signatures of binary files that are certainly not andOTP backups (images
+// with QR codes, archives, databases, other apps' encrypted backups).
+var otherMagic = [][]byte{
+	[]byte("\x89PNG"), []byte("\xff\xd8\xff"), []byte("GIF8"), []byte("PK\x03\x04"),
+	[]byte("SQLite format 3"), []byte("%PDF"), []byte("AUTHENTICATORPRO"), []byte("RIFF"),
+}
+
+// looksEncrypted reports whether data could be an encrypted backup: binary, long enough
+// for an IV and a tag, and not a file with a known signature.
+func looksEncrypted(data []byte) bool {
+	if len(data) < ivLen+tagLen || utf8.Valid(data) {
+		return false
+	}
+	for _, m := range otherMagic {
+		if bytes.HasPrefix(data, m) {
+			return false
+		}
+	}
+	return true
+}
+
+// Detect reports whether data is a JSON list of andOTP entries, or binary data that can
+// only be told apart from noise by decrypting it.
+func (Importer) Detect(data []byte) bool {
+	if looksEncrypted(data) {
+		return true
+	}
+	if !isJSONList(data) {
+		return false
+	}
+	var entries []map[string]json.RawMessage
+	if json.Unmarshal(data, &entries) != nil || len(entries) == 0 {
+		return false
+	}
+	_, s := entries[0]["secret"]
+	_, l := entries[0]["label"]
+	_, t := entries[0]["type"]
+	return s && l && t
+}
+
+// Encrypted reports whether data is not a JSON list (so one of the encrypted formats).
+func (Importer) Encrypted(data []byte) bool { return !isJSONList(data) }
+
+// Import reads a plain or encrypted backup.
+func (Importer) Import(data, password []byte) (formats.Result, error) {
+	plain := data
+	if !isJSONList(data) {
+		if len(data) < ivLen+tagLen {
+			return formats.Result{}, fmt.Errorf("%w: too short", ErrCorrupt)
+		}
+		if password == nil {
+			return formats.Result{}, formats.ErrPasswordRequired
+		}
+		var err error
+		if plain, err = decrypt(data, password); err != nil {
+			return formats.Result{}, err
+		}
+	}
+	var entries []json.RawMessage
+	if err := json.Unmarshal(plain, &entries); err != nil {
+		return formats.Result{}, fmt.Errorf("%w: not a JSON list", ErrCorrupt)
+	}
+	var res formats.Result
+	for i, raw := range entries {
+		a, label, err := readEntry(raw)
+		if err != nil {
+			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
+			continue
+		}
+		res.Accounts = append(res.Accounts, a)
+	}
+	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
+		return res, fmt.Errorf("andotp: none of the %d entries could be read (first: %s)", len(res.Problems), res.Problems[0])
+	}
+	return res, nil
+}
+
+func open(key, iv, ct []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return gcm.Open(nil, iv, ct, nil)
+}
+
+func decrypt(data, password []byte) ([]byte, error) {
+	// Old format: a wrong guess fails GCM authentication, which costs nothing.
+	old := sha256.Sum256(password)
+	if plain, err := open(old[:], data[:ivLen], data[ivLen:]); err == nil {
+		return plain, nil
+	}
+	const header = 4 + saltLen + ivLen
+	if len(data) < header+tagLen {
+		return nil, fmt.Errorf("andotp: %w (or the file is damaged)", vault.ErrWrongPassword)
+	}
+	iter := binary.BigEndian.Uint32(data)
+	if iter == 0 || iter > MaxIterations {
+		// Not the current format's header, and the old format did not open.
+		return nil, fmt.Errorf("andotp: %w, or the file is damaged (iteration count %d is out of range 1–%d)",
+			vault.ErrWrongPassword, iter, MaxIterations)
+	}
+	salt, iv := data[4:4+saltLen], data[4+saltLen:header]
+	key, err := pbkdf2.Key(sha1.New, string(password), salt, int(iter), 32)
+	if err != nil {
+		return nil, fmt.Errorf("andotp: %w", err)
+	}
+	plain, err := open(key, iv, data[header:])
+	if err != nil {
+		return nil, fmt.Errorf("andotp: %w (or the file is damaged)", vault.ErrWrongPassword)
+	}
+	return plain, nil
+}
+
+func readEntry(raw json.RawMessage) (vault.Account, string, error) {
+	var e entry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return vault.Account{}, "", errors.New("malformed entry")
+	}
+	k := otp.Key{Name: e.Label}
+	if e.Issuer != nil {
+		k.Issuer = *e.Issuer
+	} else if issuer, rest, ok := strings.Cut(e.Label, " - "); ok {
+		// Old andOTP versions had no issuer field and wrote the label as
+		// "Issuer - Issuer:account" (or "Issuer - account").
+		k.Issuer, k.Name = issuer, rest
+	}
+	if k.Issuer != "" {
+		if rest, ok := strings.CutPrefix(k.Name, k.Issuer+":"); ok {
+			k.Name = strings.TrimSpace(rest)
+		}
+	}
+	label := k.Issuer
+	if k.Name != "" {
+		label += ": " + k.Name
+	}
+	switch strings.ToUpper(e.Type) {
+	case "TOTP":
+		k.Type = otp.TOTP
+	case "HOTP":
+		k.Type = otp.HOTP
+	case "STEAM":
+		k.Type = otp.Steam
+	default:
+		return vault.Account{}, label, fmt.Errorf("type %q is not supported", e.Type)
+	}
+	secret, err := otp.ParseSecret(e.Secret)
+	if err != nil {
+		return vault.Account{}, label, errors.New("the secret is not valid base32")
+	}
+	k.Secret = secret
+	switch strings.ToUpper(e.Algorithm) {
+	case "SHA1":
+		k.Algorithm = otp.SHA1
+	case "SHA256":
+		k.Algorithm = otp.SHA256
+	case "SHA512":
+		k.Algorithm = otp.SHA512
+	default:
+		return vault.Account{}, label, fmt.Errorf("algorithm %q is not supported", e.Algorithm)
+	}
+	if e.Digits == nil {
+		return vault.Account{}, label, errors.New("digits missing")
+	}
+	k.Digits = *e.Digits
+	switch k.Type {
+	case otp.HOTP:
+		if e.Counter == nil {
+			return vault.Account{}, label, errors.New("HOTP entry without a counter")
+		}
+		k.Counter = *e.Counter
+	case otp.Steam:
+		k.Period = 30 // andOTP writes no period for Steam: it is always 30 s
+		if e.Period != nil {
+			k.Period = *e.Period
+		}
+	default:
+		if e.Period == nil {
+			return vault.Account{}, label, errors.New("period missing")
+		}
+		k.Period = *e.Period
+	}
+	if err := k.Validate(); err != nil {
+		return vault.Account{}, label, err
+	}
+	return vault.AccountFromKey(k), label, nil
+}
