@@ -3,6 +3,7 @@
 // woke the worker is not missed; the WASM core loads on first use.
 import { dispatch, tierOf } from "./router.js";
 import "./vault.js";
+import "./backup.js";
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const tier = tierOf(sender);

@@ -173,6 +173,19 @@ export function snapshot() {
   return serialized(async () => structuredClone((await ensureOpen()).vault));
 }
 
+/**
+ * Opens the previous stored generation with the data key, or returns null when there is
+ * none or it is the current one (after a password change). Undoing a restore reads it.
+ */
+export function previousVault() {
+  return serialized(async () => {
+    const m = await ensureOpen();
+    const { previous } = await readRecords();
+    if (!previous || previous.gen >= m.gen) return null;
+    return parseVault(await call("vaultOpen", previous.blob, m.key));
+  });
+}
+
 /** Checks the master password against the stored vault without changing anything. */
 export function verifyPassword(password) {
   return serialized(async () => {

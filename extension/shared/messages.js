@@ -25,6 +25,13 @@
  *   settings: Settings|null, computedAt: number}} View
  *   What the popup paints. While unlocked the background also keeps the latest View in
  *   storage.session under VIEW_KEY so a popup can paint before the worker wakes up.
+ * @typedef {{state: VaultState, accounts: number|null, changed: number, last: string|null,
+ *   askWhereToSave: boolean, undo: {count: number, at: string}|null}} BackupStatus
+ *   changed: accounts added, edited or deleted since the last backup (also while locked).
+ * @typedef {{created: string, count: number, accounts: {issuer: string, name: string, type: string}[],
+ *   problems: {index: number, label: string, message: string}[], state: VaultState,
+ *   current?: number, fresh?: number, duplicates?: number}} RestorePreview
+ *   current/fresh/duplicates only while unlocked: accounts now, that a merge would add, that it would skip.
  */
 
 /** storage.session key of the cached View (present only while unlocked). */
@@ -60,6 +67,29 @@ export const Kinds = Object.freeze({
     SETTINGS_GET: "settings.get",
     /** {settings: Partial<Settings>} → Settings */
     SETTINGS_SET: "settings.set",
+    // Backups and restores (extension/background/backup.js). Backup files cross as their
+    // JSON text. Restore error codes: wrong_password, corrupt, not_backup,
+    // unsupported_version, kdf_params.
+    /** {} → BackupStatus */
+    BACKUP_STATUS: "backup.status",
+    /** {} → {password: string}: a strong, easy-to-type backup password suggestion */
+    BACKUP_SUGGEST: "backup.suggestPassword",
+    /** {password: string} → {bits: number, verdict: "weak"|"fair"|"strong", hint: string} */
+    BACKUP_JUDGE: "backup.judgePassword",
+    /** {askWhereToSave: boolean} → BackupStatus */
+    BACKUP_SETTINGS: "backup.settings",
+    /** {masterPassword: string, backupPassword: string} → {file: string, seq: number, count: number}.
+     *  Error codes: wrong_password (master), weak_password, locked. */
+    BACKUP_CREATE: "backup.create",
+    /** {seq: number} (from BACKUP_CREATE) → BackupStatus; the file was saved: clears the reminder */
+    BACKUP_DONE: "backup.done",
+    /** {file: string, password: string} → RestorePreview */
+    RESTORE_PREVIEW: "backup.preview",
+    /** {file: string, password: string, mode: "merge"|"replace"|"create", masterPassword?: string}
+     *  → {mode, added: number, skipped: number, total: number}; "create" (no vault yet) needs masterPassword */
+    RESTORE_APPLY: "backup.restore",
+    /** {} → {total: number}: puts back the accounts the last replace removed. Error code: no_undo. */
+    RESTORE_UNDO: "backup.undoReplace",
   }),
   content: Object.freeze({}),
 });

@@ -1,0 +1,481 @@
+// The backup & restore page. The background does every piece of cryptography (checking the
+// master password, writing and reading backup files); this page only collects input, hands
+// the finished file to the browser's downloads, and reports what happened.
+import { Kinds, send } from "../shared/messages.js";
+
+const K = Kinds.page;
+const $ = (id) => document.getElementById(id);
+
+/** @type {{state: string, accounts: number|null, changed: number, last: string|null, askWhereToSave: boolean, undo: {count: number, at: string}|null}} */
+let status = null;
+
+// --- small helpers --------------------------------------------------------------------------
+
+function show(el, on = true) {
+  el.hidden = !on;
+}
+
+/** The alert of a section: shown only with a message, so an empty alert is never exposed. */
+function alertOf(section) {
+  return section.querySelector(":scope > .alert");
+}
+
+function say(section, message) {
+  const el = alertOf(section);
+  el.textContent = message;
+  show(el, Boolean(message));
+}
+
+function progress(id, message) {
+  $(id).textContent = message;
+}
+
+function plural(n, one, many = one + "s") {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function formatDate(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "an unknown date";
+  return d.toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" });
+}
+
+/** codeward-backup-YYYY-MM-DD.json, in the user's local date. */
+function backupFilename(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `codeward-backup-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.json`;
+}
+
+/** Plain words for the errors a person can act on; the code decides, never the message. */
+function explain(e) {
+  switch (e && e.code) {
+    case "wrong_password":
+      return null; // the caller knows which password was wrong
+    case "weak_password":
+      return `That backup password is too weak. ${e.message}`;
+    case "corrupt":
+      return "This backup file is damaged (incomplete or altered), so it cannot be opened. Nothing was changed.";
+    case "not_backup":
+      return "This is not a Codeward backup file. Nothing was changed. (Files from other authenticator apps can be brought in with Import.)";
+    case "unsupported_version":
+      return "This backup was made by a newer version of Codeward. Update Codeward and try again. Nothing was changed.";
+    case "kdf_params":
+      return "This backup asks for decryption settings outside the safe range, so it was not opened. Nothing was changed.";
+    case "locked":
+      return "Codeward locked itself meanwhile. Unlock it and try again.";
+    case "no_vault":
+      return "There is no vault in this browser yet.";
+    case "exists":
+      return "A vault was created in this browser meanwhile. Reload this page to restore into it.";
+    case "invalid":
+      return e.message ? e.message.charAt(0).toUpperCase() + e.message.slice(1) + "." : "Something in the form is not valid.";
+    case "no_undo":
+      return "The replace can no longer be undone: the vault has changed since.";
+    default:
+      return "Something went wrong: " + ((e && e.message) || "unknown error") + ". Nothing was changed.";
+  }
+}
+
+// --- views ----------------------------------------------------------------------------------
+
+function wantedView() {
+  return location.hash === "#restore" ? "restore" : "backup";
+}
+
+async function refresh() {
+  status = await send(K.BACKUP_STATUS);
+  render();
+}
+
+function render() {
+  show($("loading"), false);
+  let view = wantedView();
+  if (status.state === "none") view = "restore"; // nothing to back up; a restore creates the vault
+  const locked = status.state === "locked";
+  show($("locked"), locked);
+  show($("backup"), !locked && view === "backup");
+  show($("restore"), !locked && view === "restore");
+  for (const a of document.querySelectorAll("nav a")) {
+    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+    show(a, !(status.state === "none" && a.dataset.view === "backup"));
+  }
+  if (locked) return;
+  if (view === "backup") renderBackup();
+  else renderRestore();
+}
+
+function renderBackup() {
+  const s = status;
+  const parts = [`Codeward holds ${plural(s.accounts, "account")}.`];
+  parts.push(s.last ? `Last backup: ${formatDate(s.last)}.` : "No backup made from this browser yet.");
+  if (s.changed > 0) parts.push(`${plural(s.changed, "account")} changed since your last backup.`);
+  $("backup-summary").textContent = parts.join(" ");
+  $("ask-where").checked = s.askWhereToSave;
+}
+
+function renderRestore() {
+  // A replace can be undone as long as nothing has changed since.
+  if (status.undo && $("restore-done").hidden) {
+    $("restore-result").textContent = `The last restore replaced your ${plural(status.undo.count, "account")} (${formatDate(status.undo.at)}).`;
+    show($("undo-row"), true);
+    show($("restore-done"), true);
+  }
+}
+
+window.addEventListener("hashchange", () => {
+  if (status) render();
+});
+
+// --- unlock ---------------------------------------------------------------------------------
+
+$("unlock-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const section = $("locked");
+  const pw = $("unlock-password");
+  say(section, "");
+  if (!pw.value) return say(section, "Enter your master password.");
+  try {
+    await send(K.UNLOCK, { password: pw.value });
+    pw.value = "";
+    await refresh();
+  } catch (e) {
+    say(section, e.code === "wrong_password" ? "Wrong master password." : explain(e));
+    pw.select();
+  }
+});
+
+// --- backup ---------------------------------------------------------------------------------
+
+const backupSection = $("backup");
+let judgeTimer = 0;
+
+async function judge() {
+  const pw = $("backup-password").value;
+  const out = $("strength");
+  if (!pw) {
+    out.textContent = "";
+    out.dataset.verdict = "";
+    return null;
+  }
+  const e = await send(K.BACKUP_JUDGE, { password: pw });
+  // Typing may have gone on while the background answered.
+  if ($("backup-password").value !== pw) return e;
+  const label = { weak: "Too weak", fair: "Fair", strong: "Strong" }[e.verdict];
+  out.textContent = e.verdict === "strong" ? "Strength: strong." : `Strength: ${label.toLowerCase()}. ${e.hint}`;
+  out.dataset.verdict = e.verdict;
+  return e;
+}
+
+$("backup-password").addEventListener("input", () => {
+  clearTimeout(judgeTimer);
+  judgeTimer = setTimeout(() => judge().catch(() => {}), 150);
+  show($("suggestion"), $("backup-password").value === $("suggested").value && $("suggested").value !== "");
+});
+
+$("show-passwords").addEventListener("change", (ev) => {
+  const type = ev.target.checked ? "text" : "password";
+  $("backup-password").type = type;
+  $("backup-confirm").type = type;
+});
+
+$("generate").addEventListener("click", async () => {
+  say(backupSection, "");
+  try {
+    const { password } = await send(K.BACKUP_SUGGEST);
+    $("backup-password").value = password;
+    $("backup-confirm").value = password;
+    $("suggested").value = password;
+    $("copied").textContent = "";
+    show($("suggestion"), true);
+    await judge();
+  } catch (e) {
+    say(backupSection, explain(e));
+  }
+});
+
+$("copy").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText($("suggested").value);
+    $("copied").textContent = "Copied. Paste it into your password manager now.";
+  } catch {
+    $("copied").textContent = "Copying failed: select the password and copy it by hand.";
+  }
+});
+
+$("ask-where").addEventListener("change", async (ev) => {
+  try {
+    status = await send(K.BACKUP_SETTINGS, { askWhereToSave: ev.target.checked });
+  } catch (e) {
+    say(backupSection, explain(e));
+  }
+});
+
+$("show-file").addEventListener("click", () => {
+  const id = Number($("show-file").dataset.downloadId);
+  if (Number.isInteger(id)) chrome.downloads.show(id);
+});
+
+/**
+ * Resolves with the finished downloads item, or rejects with an Error whose .reason is the
+ * browser's interrupt reason (USER_CANCELED when the person closed the save dialog).
+ */
+function waitForDownload(id) {
+  return new Promise((resolve, reject) => {
+    const settle = (item) => {
+      if (!item || !item.state || item.state === "in_progress") return false;
+      chrome.downloads.onChanged.removeListener(onChanged);
+      if (item.state === "complete") resolve(item);
+      else reject(Object.assign(new Error("download interrupted"), { reason: item.error || "FAILED" }));
+      return true;
+    };
+    const check = () =>
+      chrome.downloads.search({ id }).then(([item]) => settle(item), reject);
+    const onChanged = (delta) => {
+      if (delta.id === id && delta.state) check();
+    };
+    chrome.downloads.onChanged.addListener(onChanged);
+    check(); // it may have finished before the listener was added
+  });
+}
+
+/** Hands text to the browser's downloads; resolves with the finished item. */
+async function download(text, filename, saveAs) {
+  // Pages can make blob: URLs (a service worker cannot), and Firefox downloads blob: but
+  // not data: URLs.
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  try {
+    let id;
+    try {
+      id = await chrome.downloads.download({ url, filename, saveAs, conflictAction: "uniquify" });
+    } catch (e) {
+      // Firefox rejects when the person cancels its save dialog.
+      throw Object.assign(new Error("download refused"), { reason: /cancel/i.test(e && e.message) ? "USER_CANCELED" : "FAILED" });
+    }
+    return await waitForDownload(id);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function downloadProblem(reason) {
+  if (reason === "USER_CANCELED") {
+    return "The download was cancelled, so no backup file was saved. Press Create backup to try again.";
+  }
+  return `The browser could not save the file (${reason}), so no backup was saved. Check that the download folder exists and has space, then try again.`;
+}
+
+$("backup-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  say(backupSection, "");
+  show($("backup-done"), false);
+  const master = $("master-password");
+  const pw = $("backup-password");
+  const confirm = $("backup-confirm");
+  if (!master.value) return say(backupSection, "Enter your master password first: a backup is made only after you prove it is you.");
+  if (!pw.value) return say(backupSection, "Choose a backup password, or press Generate.");
+  if (pw.value !== confirm.value) return say(backupSection, "The two backup passwords differ. Type the same password in both fields.");
+
+  const button = $("create");
+  button.disabled = true;
+  let made;
+  try {
+    progress("backup-progress", "Checking your master password and encrypting the backup… this takes a few seconds.");
+    made = await send(K.BACKUP_CREATE, { masterPassword: master.value, backupPassword: pw.value });
+  } catch (e) {
+    progress("backup-progress", "");
+    button.disabled = false;
+    if (e.code === "wrong_password") {
+      say(backupSection, "Wrong master password. No backup was made.");
+      master.select();
+    } else {
+      say(backupSection, explain(e) ?? "No backup was made.");
+    }
+    return;
+  }
+  master.value = "";
+  try {
+    const ask = $("ask-where").checked;
+    progress("backup-progress", ask ? "Choose where to save the backup…" : "Saving the backup…");
+    const item = await download(made.file, backupFilename(), ask);
+    made.file = "";
+    status = await send(K.BACKUP_DONE, { seq: made.seq });
+    progress("backup-progress", "");
+    pw.value = confirm.value = "";
+    $("strength").textContent = "";
+    show($("suggestion"), false);
+    $("saved-path").textContent = item.filename;
+    $("show-file").dataset.downloadId = String(item.id);
+    show($("backup-done"), true);
+    renderBackup();
+    $("backup-done-title").focus?.();
+  } catch (e) {
+    progress("backup-progress", "");
+    say(backupSection, e.reason ? downloadProblem(e.reason) : explain(e));
+  } finally {
+    button.disabled = false;
+  }
+});
+
+// --- restore --------------------------------------------------------------------------------
+
+const restoreSection = $("restore");
+/** The file and password of the previewed backup, until it is applied or abandoned. */
+let pending = null;
+
+function restoreError(e) {
+  if (e.code === "wrong_password") {
+    return "Wrong backup password: it does not open this file. Nothing was changed.";
+  }
+  return explain(e);
+}
+
+function resetPreview() {
+  pending = null;
+  show($("preview"), false);
+  show($("confirm-replace"), false);
+}
+
+$("backup-file").addEventListener("change", () => {
+  resetPreview();
+  say(restoreSection, "");
+});
+
+$("restore-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  say(restoreSection, "");
+  resetPreview();
+  show($("restore-done"), false);
+  const file = $("backup-file").files[0];
+  const password = $("restore-password").value;
+  if (!file) return say(restoreSection, "Choose the backup file first.");
+  if (!password) return say(restoreSection, "Enter the backup password.");
+  try {
+    progress("restore-progress", "Opening the backup… this takes a few seconds.");
+    const text = await file.text();
+    const p = await send(K.RESTORE_PREVIEW, { file: text, password });
+    pending = { file: text, password, preview: p };
+    renderPreview(p);
+  } catch (e) {
+    say(restoreSection, restoreError(e));
+  } finally {
+    progress("restore-progress", "");
+  }
+});
+
+function renderPreview(p) {
+  $("preview-summary").textContent = `Made ${formatDate(p.created)}; it holds ${plural(p.count, "account")}.`;
+  const list = $("preview-list");
+  list.replaceChildren(
+    ...p.accounts.map((a) => {
+      const li = document.createElement("li");
+      const issuer = document.createElement("strong");
+      issuer.textContent = a.issuer || "(no issuer)";
+      li.append(issuer, " — ", a.name || "(no name)");
+      return li;
+    }),
+  );
+  const problems = $("preview-problems");
+  problems.textContent = p.problems.length
+    ? `${plural(p.problems.length, "entry", "entries")} of the file cannot be restored and will be left out: ` +
+      p.problems.map((x) => `#${x.index}${x.label ? " (" + x.label + ")" : ""}: ${x.message}`).join("; ") + "."
+    : "";
+  show(problems, p.problems.length > 0);
+  const existing = p.state === "unlocked";
+  show($("apply-existing"), existing);
+  show($("apply-new"), p.state === "none");
+  if (existing) {
+    $("preview-compare").textContent =
+      `Codeward holds ${plural(p.current, "account")} now. A merge would add ${plural(p.fresh, "account")}` +
+      (p.duplicates > 0 ? ` and skip ${p.duplicates} you already have.` : ".");
+  }
+  if (p.state === "locked") say(restoreSection, "Codeward locked itself meanwhile. Reload this page and unlock it.");
+  show($("preview"), true);
+}
+
+function restored(message, undo = false) {
+  pending = null;
+  $("restore-password").value = "";
+  $("backup-file").value = "";
+  show($("preview"), false);
+  $("restore-result").textContent = message;
+  show($("undo-row"), undo);
+  show($("restore-done"), true);
+}
+
+async function apply(mode, extra = {}) {
+  if (!pending) return;
+  say(restoreSection, "");
+  try {
+    progress("restore-progress", "Restoring… this takes a few seconds.");
+    const r = await send(K.RESTORE_APPLY, { file: pending.file, password: pending.password, mode, ...extra });
+    if (mode === "merge") {
+      const skipped = r.skipped > 0 ? ` ${plural(r.skipped, "account")} you already had ${r.skipped === 1 ? "was" : "were"} skipped.` : "";
+      restored(`Added ${plural(r.added, "account")} from the backup.${skipped} Codeward now holds ${plural(r.total, "account")}.`);
+    } else if (mode === "replace") {
+      restored(`Replaced: Codeward now holds the ${plural(r.total, "account")} from the backup.`, true);
+    } else {
+      restored(`Codeward is set up with the ${plural(r.total, "account")} from the backup, and unlocked. Open it from the toolbar.`);
+    }
+    await refresh();
+  } catch (e) {
+    say(restoreSection, restoreError(e));
+  } finally {
+    progress("restore-progress", "");
+  }
+}
+
+$("merge").addEventListener("click", () => apply("merge"));
+
+$("replace").addEventListener("click", () => {
+  const p = pending && pending.preview;
+  if (!p) return;
+  $("confirm-replace-text").textContent =
+    `Replace all ${plural(p.current, "account")} in Codeward with the ${plural(p.count, "account")} from this backup? ` +
+    "You can undo this right afterwards.";
+  show($("confirm-replace"), true);
+  $("replace-yes").focus();
+});
+
+$("replace-no").addEventListener("click", () => {
+  show($("confirm-replace"), false);
+  $("replace").focus();
+});
+
+$("replace-yes").addEventListener("click", () => {
+  show($("confirm-replace"), false);
+  apply("replace");
+});
+
+$("apply-new").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const a = $("new-master").value;
+  const b = $("confirm-master").value;
+  if (!a) return say(restoreSection, "Choose a master password for the new vault.");
+  if (a !== b) return say(restoreSection, "The two master passwords differ. Type the same password in both fields.");
+  apply("create", { masterPassword: a }).then(() => {
+    $("new-master").value = $("confirm-master").value = "";
+  });
+});
+
+$("undo").addEventListener("click", async () => {
+  say(restoreSection, "");
+  try {
+    const r = await send(K.RESTORE_UNDO);
+    show($("undo-row"), false);
+    $("restore-result").textContent = `Undone: Codeward holds your previous ${plural(r.total, "account")} again.`;
+    await refresh();
+  } catch (e) {
+    say(restoreSection, explain(e));
+  }
+});
+
+// --- start ----------------------------------------------------------------------------------
+
+refresh().catch((e) => {
+  show($("loading"), false);
+  const el = $("loading");
+  el.setAttribute("role", "alert");
+  el.textContent = explain(e);
+  show(el, true);
+});
