@@ -1,0 +1,165 @@
+// Package ente reads Ente Auth's plain text export: otpauth:// URIs, one a line, with an
+// extra "codeDisplay" parameter holding Ente's display state as JSON (pinned, trashed,
+// tags, note). Entries in Ente's trash are skipped with a warning; a note is kept.
+//
+// Ente's encrypted export (JSON with kdfParams and encryptedData) is recognised and
+// refused with a clear error: Ente can export plain text.
+package ente
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"codeward.dev/internal/formats"
+	"codeward.dev/internal/otp"
+	"codeward.dev/internal/vault"
+)
+
+func init() {
+	formats.Register(formats.Format{
+		Name:        "ente",
+		Description: "Ente Auth export (plain text)",
+		// Before the generic otpauth text format, which would read these lines too but
+		// keep trashed entries.
+		Priority: 50,
+		Importer: Importer{},
+	})
+}
+
+// ErrEncrypted is returned for Ente's encrypted exports.
+var ErrEncrypted = errors.New("ente: encrypted Ente exports are not supported; export as plain text from Ente Auth")
+
+// ErrNoAccounts is returned when the text holds no readable account.
+var ErrNoAccounts = errors.New("ente: no account could be read")
+
+var bom = []byte("\xef\xbb\xbf")
+
+type line struct {
+	n    int
+	text string
+}
+
+func lines(data []byte) []line {
+	data = bytes.TrimPrefix(data, bom)
+	var out []line
+	for i, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		out = append(out, line{i + 1, l})
+	}
+	return out
+}
+
+func isEncryptedExport(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, k := top["kdfParams"]
+	_, d := top["encryptedData"]
+	return k && d
+}
+
+// Importer reads Ente Auth exports.
+type Importer struct{}
+
+// Detect reports whether data is otpauth lines of which one has Ente's codeDisplay
+// parameter, or an Ente encrypted export.
+func (Importer) Detect(data []byte) bool {
+	if isEncryptedExport(data) {
+		return true
+	}
+	ls := lines(data)
+	if len(ls) == 0 || !strings.HasPrefix(strings.ToLower(ls[0].text), "otpauth://") {
+		return false
+	}
+	for _, l := range ls {
+		if strings.Contains(l.text, "codeDisplay=") {
+			return true
+		}
+	}
+	return false
+}
+
+// Encrypted reports whether data is Ente's encrypted export.
+func (Importer) Encrypted(data []byte) bool { return isEncryptedExport(data) }
+
+type display struct {
+	Trashed bool   `json:"trashed"`
+	Note    string `json:"note"`
+}
+
+// codeDisplay returns the decoded codeDisplay parameter of a URI, if any.
+func codeDisplay(uri string) (display, error) {
+	var d display
+	_, query, ok := strings.Cut(uri, "?")
+	if !ok {
+		return d, nil
+	}
+	for _, kv := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if k != "codeDisplay" {
+			continue
+		}
+		s, err := url.QueryUnescape(v)
+		if err != nil || json.Unmarshal([]byte(s), &d) != nil {
+			return d, errors.New("codeDisplay is not valid JSON")
+		}
+	}
+	return d, nil
+}
+
+// Import reads every line; a line that is not a valid URI becomes a problem.
+func (Importer) Import(data, _ []byte) (formats.Result, error) {
+	if isEncryptedExport(data) {
+		return formats.Result{}, ErrEncrypted
+	}
+	var res formats.Result
+	trashed := 0
+	for i, l := range lines(data) {
+		k, err := otp.ParseURI(l.text)
+		if err != nil {
+			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Message: fmt.Sprintf("line %d: %v", l.n, err)})
+			continue
+		}
+		d, err := codeDisplay(l.text)
+		if err != nil {
+			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label(k), Message: fmt.Sprintf("line %d: %v", l.n, err)})
+			continue
+		}
+		if d.Trashed {
+			trashed++
+			continue
+		}
+		a := vault.AccountFromKey(k)
+		a.Note = d.Note
+		res.Accounts = append(res.Accounts, a)
+	}
+	if trashed > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d entries in Ente's trash were not imported", trashed))
+	}
+	if len(res.Accounts) == 0 && trashed == 0 {
+		if len(res.Problems) > 0 {
+			return res, fmt.Errorf("%w (first: %s)", ErrNoAccounts, res.Problems[0])
+		}
+		return res, ErrNoAccounts
+	}
+	return res, nil
+}
+
+func label(k otp.Key) string {
+	if k.Issuer != "" && k.Name != "" {
+		return k.Issuer + ": " + k.Name
+	}
+	return k.Issuer + k.Name
+}
