@@ -1,0 +1,109 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+
+	"codeward.dev/internal/sites"
+)
+
+func init() {
+	register("sitesNormalize", sitesNormalize)
+	register("sitesMatch", sitesMatch)
+	register("sitesOf", sitesOf)
+	register("sitesSuggest", sitesSuggest)
+	register("sitesPatterns", sitesPatterns)
+}
+
+// sitesNormalize(text) → JSON array of canonical sites, from a comma- or line-separated
+// list as typed in the account form. One bad entry refuses the list (code "invalid").
+func sitesNormalize(args []safejs.Value) (any, error) {
+	s, err := argString(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	list, err := sites.NormalizeList(s)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return marshal(list)
+}
+
+// sitesMatch(sitesJSON, pageURL) → whether the page belongs to one of the sites.
+func sitesMatch(args []safejs.Value) (any, error) {
+	list, err := siteListArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	page, err := argString(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	return sites.MatchAny(list, page), nil
+}
+
+// sitesOf(pageURL) → the page's site, for messages like "this page is evil.example".
+func sitesOf(args []safejs.Value) (any, error) {
+	page, err := argString(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	s, err := sites.Of(page)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return s, nil
+}
+
+// sitesSuggest(issuer, tabURL?) → JSON array of suggested sites for a new account.
+func sitesSuggest(args []safejs.Value) (any, error) {
+	issuer, err := argString(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	tab, err := argOptionalString(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	return marshal(sites.Suggest(issuer, tab))
+}
+
+// sitesPatterns(sitesJSON) → JSON array of match patterns covering the sites, without
+// duplicates; sites that cannot be bound are skipped (they never match either).
+func sitesPatterns(args []safejs.Value) (any, error) {
+	list, err := siteListArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for _, s := range list {
+		ps, err := sites.Patterns(s)
+		if err != nil {
+			continue
+		}
+		for _, p := range ps {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return marshal(out)
+}
+
+func siteListArg(args []safejs.Value, i int) ([]string, error) {
+	s, err := argString(args, i)
+	if err != nil {
+		return nil, err
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(s), &list); err != nil {
+		return nil, invalid(fmt.Errorf("sites: %w", err))
+	}
+	return list, nil
+}
