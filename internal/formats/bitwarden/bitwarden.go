@@ -1,0 +1,270 @@
+// Package bitwarden reads the TOTP keys out of Bitwarden's unencrypted exports, JSON and
+// CSV. A login's TOTP field ("login.totp", CSV column "login_totp") holds an otpauth:// URI,
+// "steam://SECRET" or a bare base32 key, which Bitwarden reads as TOTP with SHA1, 6 digits
+// and 30 s. The item's name stands in for a missing issuer and its username for a missing
+// account name; the login's web addresses become the account's sites (for autofill).
+//
+// Items without a TOTP key are password entries and are skipped (counted in a warning).
+// Encrypted exports are refused with a clear error.
+package bitwarden
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"codeward.dev/internal/formats"
+	"codeward.dev/internal/otp"
+	"codeward.dev/internal/sites"
+	"codeward.dev/internal/vault"
+)
+
+func init() {
+	formats.Register(formats.Format{
+		Name:        "bitwarden",
+		Description: "Bitwarden export (.json or .csv, unencrypted)",
+		Priority:    30,
+		Importer:    Importer{},
+	})
+}
+
+// ErrCorrupt is wrapped by errors about a file that is not a readable Bitwarden export.
+var ErrCorrupt = errors.New("bitwarden: damaged or unsupported export")
+
+// ErrEncrypted is returned for Bitwarden's encrypted (account- or password-protected) exports.
+var ErrEncrypted = errors.New("bitwarden: encrypted exports are not supported; export as unencrypted .json or .csv")
+
+// maxSites is how many of a login's addresses become sites.
+const maxSites = 16
+
+type export struct {
+	Encrypted bool              `json:"encrypted"`
+	Items     []json.RawMessage `json:"items"`
+}
+
+type item struct {
+	Name  string `json:"name"`
+	Login *struct {
+		Username string `json:"username"`
+		TOTP     string `json:"totp"`
+		URIs     []struct {
+			URI string `json:"uri"`
+		} `json:"uris"`
+	} `json:"login"`
+}
+
+// Importer reads Bitwarden exports.
+type Importer struct{}
+
+func isJSON(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	return len(data) > 0 && data[0] == '{'
+}
+
+func csvHeader(data []byte) []string {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	r := csv.NewReader(bytes.NewReader(first))
+	h, err := r.Read()
+	if err != nil {
+		return nil
+	}
+	return h
+}
+
+func column(header []string, name string) int {
+	for i, h := range header {
+		if strings.TrimSpace(h) == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Detect reports whether data is a Bitwarden JSON export (an object with "items" and
+// "encrypted") or a CSV export (a header with a login_totp column).
+func (Importer) Detect(data []byte) bool {
+	if isJSON(data) {
+		var top map[string]json.RawMessage
+		if json.Unmarshal(bytes.TrimSpace(data), &top) != nil {
+			return false
+		}
+		_, e := top["encrypted"]
+		_, i := top["items"]
+		_, d := top["data"]
+		return e && (i || d)
+	}
+	return column(csvHeader(data), "login_totp") >= 0
+}
+
+// Encrypted reports whether data is an encrypted JSON export.
+func (Importer) Encrypted(data []byte) bool {
+	var e export
+	return isJSON(data) && json.Unmarshal(data, &e) == nil && e.Encrypted
+}
+
+type record struct {
+	name, username, totp string
+	uris                 []string
+}
+
+// Import reads the TOTP keys of a JSON or CSV export.
+func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
+	var recs []record
+	var err error
+	if isJSON(data) {
+		recs, err = readJSON(data)
+	} else {
+		recs, err = readCSV(data)
+	}
+	if err != nil {
+		return formats.Result{}, err
+	}
+	var res formats.Result
+	skipped := 0
+	for i, r := range recs {
+		if strings.TrimSpace(r.totp) == "" {
+			skipped++
+			continue
+		}
+		a, err := r.account()
+		if err != nil {
+			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: r.name, Message: err.Error()})
+			continue
+		}
+		res.Accounts = append(res.Accounts, a)
+	}
+	if skipped > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d items without a TOTP key were skipped", skipped))
+	}
+	if len(res.Accounts) == 0 {
+		if len(res.Problems) > 0 {
+			return res, fmt.Errorf("bitwarden: none of the TOTP keys could be read (first: %s)", res.Problems[0])
+		}
+		return res, errors.New("bitwarden: the export holds no TOTP key")
+	}
+	return res, nil
+}
+
+func readJSON(data []byte) ([]record, error) {
+	var e export
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("%w: not valid JSON", ErrCorrupt)
+	}
+	if e.Encrypted {
+		return nil, ErrEncrypted
+	}
+	recs := make([]record, len(e.Items))
+	for i, raw := range e.Items {
+		var it item
+		if json.Unmarshal(raw, &it) != nil {
+			// Keep the position so that problems point at the right item.
+			recs[i] = record{totp: "\x00malformed"}
+			continue
+		}
+		recs[i] = record{name: it.Name}
+		if it.Login != nil {
+			recs[i].username, recs[i].totp = it.Login.Username, it.Login.TOTP
+			for _, u := range it.Login.URIs {
+				recs[i].uris = append(recs[i].uris, u.URI)
+			}
+		}
+	}
+	return recs, nil
+}
+
+func readCSV(data []byte) ([]record, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%w: no CSV header", ErrCorrupt)
+	}
+	col := func(name string) int { return column(header, name) }
+	cTOTP, cName, cUser, cURI := col("login_totp"), col("name"), col("login_username"), col("login_uri")
+	if cTOTP < 0 {
+		return nil, fmt.Errorf("%w: no login_totp column", ErrCorrupt)
+	}
+	get := func(row []string, c int) string {
+		if c < 0 || c >= len(row) {
+			return ""
+		}
+		return row[c]
+	}
+	var recs []record
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: CSV row %d is malformed", ErrCorrupt, len(recs)+2)
+		}
+		rec := record{name: get(row, cName), username: get(row, cUser), totp: get(row, cTOTP)}
+		if u := get(row, cURI); u != "" {
+			rec.uris = strings.Split(u, ",") // Bitwarden joins several addresses with commas
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}
+
+func (r record) account() (vault.Account, error) {
+	totp := strings.TrimSpace(r.totp)
+	var k otp.Key
+	switch lower := strings.ToLower(totp); {
+	case strings.HasPrefix(totp, "\x00"):
+		return vault.Account{}, errors.New("malformed item")
+	case strings.HasPrefix(lower, "otpauth://"):
+		var err error
+		if k, err = otp.ParseURI(totp); err != nil {
+			return vault.Account{}, err
+		}
+	case strings.HasPrefix(lower, "steam://"):
+		secret, err := otp.ParseSecret(totp[len("steam://"):])
+		if err != nil {
+			return vault.Account{}, errors.New("the Steam secret is not valid base32")
+		}
+		k = otp.Key{Type: otp.Steam, Secret: secret, Algorithm: otp.SHA1, Digits: 5, Period: 30}
+	default:
+		secret, err := otp.ParseSecret(totp)
+		if err != nil {
+			return vault.Account{}, errors.New("the TOTP field is neither an otpauth URI nor a base32 key")
+		}
+		k = otp.Key{Type: otp.TOTP, Secret: secret, Algorithm: otp.SHA1, Digits: 6, Period: 30}
+	}
+	if k.Issuer == "" {
+		k.Issuer = strings.TrimSpace(r.name)
+	}
+	if k.Name == "" {
+		k.Name = strings.TrimSpace(r.username)
+	}
+	if err := k.Validate(); err != nil {
+		return vault.Account{}, err
+	}
+	a := vault.AccountFromKey(k)
+	for _, u := range r.uris {
+		u = strings.TrimSpace(u)
+		if u != "" && !strings.Contains(u, "://") {
+			u = "https://" + u
+		}
+		if s, err := sites.Of(u); err == nil && !contains(a.Sites, s) && len(a.Sites) < maxSites {
+			a.Sites = append(a.Sites, s)
+		}
+	}
+	return a, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
