@@ -90,9 +90,31 @@ export const Kinds = Object.freeze({
     RESTORE_APPLY: "backup.restore",
     /** {} → {total: number}: puts back the accounts the last replace removed. Error code: no_undo. */
     RESTORE_UNDO: "backup.undoReplace",
+    // Autofill (extension/background/autofill.js). tabId: the tab to act on (the popup's
+    // target tab); the background reads its URL itself.
+    /** {tabId: number, issuer: string} → string[] suggested sites (canonical) */
+    AUTOFILL_SUGGEST: "autofill.suggest",
+    /** {id: string, tabId: number, confirmed?: boolean} → FillResult. confirmed: the user
+     *  accepted filling on a page that is not one of the account's sites. */
+    AUTOFILL_FILL: "autofill.fill",
+    /** {} → {autoFill: boolean} */
+    AUTOFILL_SETTINGS_GET: "autofill.settings",
+    /** {autoFill: boolean} → {autoFill: boolean} */
+    AUTOFILL_SETTINGS_SET: "autofill.setSettings",
   }),
-  content: Object.freeze({}),
+  content: Object.freeze({
+    /** {offer?: string, auto?: boolean, boxes: number} → {code: string}|null. offer: the id a
+     *  user-started fill handed to the frame; auto: the page shows a code field. The
+     *  background checks the sender's frame and tab URLs against the account's sites. */
+    AUTOFILL_REQUEST: "autofill.request",
+  }),
 });
+
+/**
+ * @typedef {{status: "filled"|"no_field"|"confirm"|"no_access", page?: string, sites?: string[]}} FillResult
+ *   confirm: the page (its site in `page`) is not one of the account's `sites`; nothing was
+ *   sent. no_access: the extension cannot reach the tab (a browser page, or no permission).
+ */
 
 /** Error codes the background uses besides the core's (see wasm/register.go). */
 export const Errors = Object.freeze({
