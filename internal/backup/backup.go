@@ -1,0 +1,329 @@
+// Package backup reads and writes Codeward backup files: the accounts, encrypted with a
+// backup password of their own, in a self-describing JSON envelope that the extension
+// hands to the browser's downloads (codeward-backup-YYYY-MM-DD.json) and the codeward
+// command opens without a browser.
+//
+// The envelope names the format and version, carries a short note for a person who opens
+// the file, the Argon2id parameters and salt, a password check value, and the
+// XChaCha20-Poly1305 ciphertext of the payload; every header field is authenticated. The
+// payload holds the accounts with every field and the time the backup was made. The
+// normative description, with test vectors and steps to decrypt a backup in any language,
+// is docs/backup-format.md.
+//
+// Read returns the accounts as stored; it checks their structure, not their meaning.
+// Callers validate each one (vault.Account.Validate) and report bad entries one by one.
+//
+// Compatibility: readers refuse envelope and payload versions they do not know
+// (vault.ErrUnsupportedVersion); any change to either gets a new version number.
+package backup
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"codeward.dev/internal/seal"
+	"codeward.dev/internal/vault"
+)
+
+// MaxSize is the largest backup Read accepts: far above any real account list, small
+// enough to refuse a wrong file before reading it whole.
+const MaxSize = 16 << 20
+
+// ErrTooLarge is returned for input over MaxSize; it wraps vault.ErrCorrupt.
+var ErrTooLarge = fmt.Errorf("%w: larger than %d MiB", vault.ErrCorrupt, MaxSize>>20)
+
+// Note is the text writers put in the envelope for a person who opens the file.
+const Note = "Encrypted Codeward backup of two-factor accounts. Open it with the Codeward browser extension or the codeward command (codeward import --from codeward FILE). The format is documented in docs/backup-format.md of the Codeward source."
+
+const (
+	formatName     = "codeward-backup"
+	formatVersion  = 1
+	payloadVersion = 1
+	kdfArgon2id    = "argon2id"
+	cipherName     = "xchacha20-poly1305"
+	maxNoteLen     = 1024
+	detectLimit    = 1024
+)
+
+// Backup is what a backup file holds.
+type Backup struct {
+	Created  time.Time
+	Accounts []vault.Account
+}
+
+// Options tune Write.
+type Options struct {
+	// KDF is the Argon2id cost. The zero value means vault.DefaultKDF; any other value
+	// must be within the bounds as a whole. Parameters below the default are for tests.
+	KDF vault.KDFParams
+	// Rand supplies the salt and nonce; nil means crypto/rand.
+	Rand io.Reader
+	// Now gives the creation time recorded in the payload; nil means time.Now.
+	Now func() time.Time
+}
+
+type envelopeJSON struct {
+	Format     string  `json:"format"`
+	Version    int64   `json:"version"`
+	Note       string  `json:"note"`
+	KDF        kdfJSON `json:"kdf"`
+	Check      string  `json:"check"`
+	Cipher     string  `json:"cipher"`
+	Nonce      string  `json:"nonce"`
+	Ciphertext string  `json:"ciphertext"`
+}
+
+type kdfJSON struct {
+	Name    string `json:"name"`
+	Memory  uint64 `json:"memory"`
+	Time    uint64 `json:"time"`
+	Threads uint64 `json:"threads"`
+	Salt    string `json:"salt"`
+}
+
+type payloadJSON struct {
+	Version  int64           `json:"version"`
+	Created  time.Time       `json:"created"`
+	Accounts []vault.Account `json:"accounts"`
+}
+
+// header is the parsed envelope without the ciphertext.
+type header struct {
+	note  string
+	kdf   vault.KDFParams
+	salt  []byte
+	check []byte
+}
+
+// ad is the associated data: every header field, one "name: value" line each.
+func (h *header) ad() []byte {
+	return seal.NewAD(formatName).
+		Uint("version", formatVersion).
+		Line("note", h.note).
+		Line("kdf", kdfArgon2id).
+		Uint("memory", uint64(h.kdf.Memory)).
+		Uint("time", uint64(h.kdf.Time)).
+		Uint("threads", uint64(h.kdf.Threads)).
+		Line("salt", seal.EncodeBase64(h.salt)).
+		Line("check", seal.EncodeBase64(h.check)).
+		Line("cipher", cipherName).
+		Bytes()
+}
+
+// Write encrypts accounts with password. Every account must validate and ids must be
+// unique (assign missing ids with vault.NewID); names that are not valid UTF-8 are refused.
+func Write(accounts []vault.Account, password []byte, opt Options) ([]byte, error) {
+	if len(password) == 0 {
+		return nil, fmt.Errorf("%w: the password is empty", vault.ErrInvalid)
+	}
+	seen := make(map[string]int, len(accounts))
+	for i, a := range accounts {
+		if err := a.Validate(); err != nil {
+			return nil, fmt.Errorf("account %d: %w", i+1, err)
+		}
+		if j, dup := seen[a.ID]; dup {
+			return nil, fmt.Errorf("%w: accounts %d and %d have the same id", vault.ErrInvalid, j, i+1)
+		}
+		seen[a.ID] = i + 1
+	}
+	p := opt.KDF
+	if p == (vault.KDFParams{}) {
+		p = vault.DefaultKDF
+	}
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	pl := payloadJSON{Version: payloadVersion, Created: now().UTC(), Accounts: accounts}
+	if pl.Accounts == nil {
+		pl.Accounts = []vault.Account{}
+	}
+	plaintext, err := json.Marshal(&pl)
+	if err != nil {
+		return nil, fmt.Errorf("encoding backup: %w", err)
+	}
+	salt, err := seal.Random(opt.Rand, seal.SaltSize)
+	if err != nil {
+		return nil, err
+	}
+	nonce, err := seal.Random(opt.Rand, seal.NonceSize)
+	if err != nil {
+		return nil, err
+	}
+	key, check, err := seal.Derive(password, salt, p)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(key[:])
+	h := header{note: Note, kdf: p, salt: salt, check: check[:]}
+	ct := seal.Seal(&key, nonce, plaintext, h.ad())
+	clear(plaintext)
+	return marshal(&h, nonce, ct), nil
+}
+
+func marshal(h *header, nonce, ct []byte) []byte {
+	e := envelopeJSON{
+		Format:  formatName,
+		Version: formatVersion,
+		Note:    h.note,
+		KDF: kdfJSON{
+			Name:    kdfArgon2id,
+			Memory:  uint64(h.kdf.Memory),
+			Time:    uint64(h.kdf.Time),
+			Threads: uint64(h.kdf.Threads),
+			Salt:    seal.EncodeBase64(h.salt),
+		},
+		Check:      seal.EncodeBase64(h.check),
+		Cipher:     cipherName,
+		Nonce:      seal.EncodeBase64(nonce),
+		Ciphertext: seal.EncodeBase64(ct),
+	}
+	b, err := json.MarshalIndent(&e, "", "  ")
+	if err != nil {
+		panic("backup: encoding envelope: " + err.Error()) // only strings and numbers
+	}
+	return append(b, '\n')
+}
+
+// Detect reports whether data starts like a Codeward backup: a JSON object whose first
+// member is "format": "codeward-backup". It looks at the first KiB only.
+func Detect(data []byte) bool {
+	return seal.FirstMember(data, detectLimit, "format", formatName)
+}
+
+// Read decrypts a backup. Errors wrap vault.ErrWrongPassword (the password does not
+// match), vault.ErrCorrupt (damaged, truncated, too large or not a backup),
+// vault.ErrUnsupportedVersion (a newer envelope or payload) or vault.ErrKDFParams (cost
+// parameters out of bounds, refused before anything is allocated for them).
+func Read(data, password []byte) (*Backup, error) {
+	h, nonce, ct, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	key, check, err := seal.Derive(password, h.salt, h.kdf)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(key[:])
+	if !seal.CheckEqual(check[:], h.check) {
+		return nil, vault.ErrWrongPassword
+	}
+	plaintext, err := seal.Open(&key, nonce, ct, h.ad())
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	defer clear(plaintext)
+	return decodePayload(plaintext)
+}
+
+func parse(data []byte) (h *header, nonce, ct []byte, err error) {
+	if len(data) == 0 {
+		return nil, nil, nil, fmt.Errorf("%w: empty file", vault.ErrCorrupt)
+	}
+	if len(data) > MaxSize {
+		return nil, nil, nil, ErrTooLarge
+	}
+	var head struct {
+		Format  string `json:"format"`
+		Version *int64 `json:"version"`
+	}
+	if err := seal.DecodeLoose(data, &head); err != nil {
+		return nil, nil, nil, err
+	}
+	if head.Format != formatName {
+		return nil, nil, nil, fmt.Errorf("%w: not a Codeward backup", vault.ErrCorrupt)
+	}
+	if head.Version == nil {
+		return nil, nil, nil, fmt.Errorf("%w: no version", vault.ErrCorrupt)
+	}
+	if *head.Version != formatVersion {
+		return nil, nil, nil, fmt.Errorf("%w: backup version %d (this version reads %d)", vault.ErrUnsupportedVersion, *head.Version, formatVersion)
+	}
+	var e envelopeJSON
+	if err := seal.DecodeStrict(data, &e); err != nil {
+		return nil, nil, nil, err
+	}
+	if e.KDF.Name != kdfArgon2id {
+		return nil, nil, nil, fmt.Errorf("%w: unknown key derivation function", vault.ErrCorrupt)
+	}
+	if e.Cipher != cipherName {
+		return nil, nil, nil, fmt.Errorf("%w: unknown cipher", vault.ErrCorrupt)
+	}
+	p, err := seal.CheckWide(e.KDF.Memory, e.KDF.Time, e.KDF.Threads)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkNote(e.Note); err != nil {
+		return nil, nil, nil, err
+	}
+	h = &header{note: e.Note, kdf: p}
+	if h.salt, err = decodeField(e.KDF.Salt, "salt", seal.MinSaltSize, seal.MaxSaltSize); err != nil {
+		return nil, nil, nil, err
+	}
+	if h.check, err = decodeField(e.Check, "check", seal.CheckSize, seal.CheckSize); err != nil {
+		return nil, nil, nil, err
+	}
+	if nonce, err = decodeField(e.Nonce, "nonce", seal.NonceSize, seal.NonceSize); err != nil {
+		return nil, nil, nil, err
+	}
+	if ct, err = decodeField(e.Ciphertext, "ciphertext", seal.Overhead, MaxSize); err != nil {
+		return nil, nil, nil, err
+	}
+	return h, nonce, ct, nil
+}
+
+// checkNote keeps the note on one line of the associated data and readable.
+func checkNote(s string) error {
+	if len(s) > maxNoteLen {
+		return fmt.Errorf("%w: note longer than %d bytes", vault.ErrCorrupt, maxNoteLen)
+	}
+	if !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return fmt.Errorf("%w: note contains control characters", vault.ErrCorrupt)
+	}
+	return nil
+}
+
+func decodeField(s, name string, min, max int) ([]byte, error) {
+	b, err := seal.DecodeBase64(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) < min || len(b) > max {
+		return nil, fmt.Errorf("%w: %s of %d bytes", vault.ErrCorrupt, name, len(b))
+	}
+	return b, nil
+}
+
+func decodePayload(b []byte) (*Backup, error) {
+	var head struct {
+		Version *int64 `json:"version"`
+	}
+	if err := seal.DecodeLoose(b, &head); err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	if head.Version == nil {
+		return nil, fmt.Errorf("%w: payload has no version", vault.ErrCorrupt)
+	}
+	if *head.Version != payloadVersion {
+		return nil, fmt.Errorf("%w: payload version %d (this version reads %d)", vault.ErrUnsupportedVersion, *head.Version, payloadVersion)
+	}
+	var p payloadJSON
+	if err := seal.DecodeStrict(b, &p); err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	if p.Created.IsZero() {
+		return nil, fmt.Errorf("%w: payload has no creation time", vault.ErrCorrupt)
+	}
+	if p.Accounts == nil {
+		return nil, fmt.Errorf("%w: payload has no account list", vault.ErrCorrupt)
+	}
+	return &Backup{Created: p.Created, Accounts: p.Accounts}, nil
+}
