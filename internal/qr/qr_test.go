@@ -1,0 +1,154 @@
+package qr
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	uri       = "otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno&algorithm=SHA1&digits=6&period=30"
+	migration = "otpauth-migration://offline?data=CjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEwAhABGAEgACjr4JKK%2B%2F%2F%2F%2F%2F8B"
+)
+
+func decodePNG(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, text := range []string{uri, migration, "otpauth://totp/%C3%A9t%C3%A9:%C2%BF?secret=JBSWY3DP", "ünïcode ✓", strings.Repeat("A", 1500)} {
+		for _, size := range []int{MinSize * 4, 512} {
+			b, err := Encode(text, size)
+			if err != nil {
+				t.Fatalf("Encode(%d bytes, %d): %v", len(text), size, err)
+			}
+			img := decodePNG(t, b)
+			if w := img.Bounds().Dx(); w < size || w > size+size/4 {
+				t.Errorf("%d bytes at size %d: image is %d px wide", len(text), size, w)
+			}
+			got, err := Decode(b)
+			if err != nil {
+				t.Errorf("Decode(%d bytes at %d px): %v", len(text), size, err)
+				continue
+			}
+			if !slices.Equal(got, []string{text}) {
+				t.Errorf("decoded %q, want %q", got, text)
+			}
+		}
+	}
+}
+
+func TestTwoCodesOneImage(t *testing.T) {
+	a, err := Encode(uri, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Encode(migration, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ia, ib := decodePNG(t, a), decodePNG(t, b)
+	canvas := image.NewRGBA(image.Rect(0, 0, 800, 400))
+	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.RGBA{240, 240, 240, 255}), image.Point{}, draw.Src)
+	draw.Draw(canvas, ia.Bounds().Add(image.Pt(20, 40)), ia, image.Point{}, draw.Src)
+	draw.Draw(canvas, ib.Bounds().Add(image.Pt(440, 60)), ib, image.Point{}, draw.Src)
+	for _, enc := range []struct {
+		name string
+		f    func(*bytes.Buffer) error
+	}{
+		{"png", func(w *bytes.Buffer) error { return png.Encode(w, canvas) }},
+		{"jpeg", func(w *bytes.Buffer) error { return jpeg.Encode(w, canvas, &jpeg.Options{Quality: 85}) }},
+	} {
+		var buf bytes.Buffer
+		if err := enc.f(&buf); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Decode(buf.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", enc.name, err)
+		}
+		slices.Sort(got)
+		want := []string{uri, migration}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: decoded %q", enc.name, got)
+		}
+	}
+}
+
+// hugePNG returns a valid PNG header claiming w×h pixels, with no pixel data behind it.
+func hugePNG(w, h uint32) []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1)))
+	b := buf.Bytes()
+	// IHDR data starts at 16: width, height; its CRC covers type and data (12–29).
+	binary.BigEndian.PutUint32(b[16:], w)
+	binary.BigEndian.PutUint32(b[20:], h)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
+}
+
+func TestDecodeErrors(t *testing.T) {
+	var blank bytes.Buffer
+	png.Encode(&blank, image.NewGray(image.Rect(0, 0, 200, 200)))
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"no code", blank.Bytes(), ErrNotFound},
+		{"too large", hugePNG(100000, 100000), ErrTooLarge},
+		{"not an image", []byte("otpauth://totp/x"), nil},
+		{"truncated png", hugePNG(10, 10), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode(tc.data)
+			if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestEncodeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		size int
+	}{
+		{uri, MinSize - 1}, {uri, MaxSize + 1}, {"", 256}, {strings.Repeat("x", 5000), 1024},
+	} {
+		_, err := Encode(tc.text, tc.size)
+		if err == nil {
+			t.Errorf("Encode(%d bytes, %d): no error", len(tc.text), tc.size)
+		} else if len(tc.text) > 100 && strings.Contains(err.Error(), tc.text[:100]) {
+			t.Errorf("error repeats the text")
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	small, _ := Encode("otpauth://totp/a?secret=AA", MinSize)
+	f.Add(small)
+	f.Add(hugePNG(3, 3))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil || cfg.Width*cfg.Height > 1<<16 {
+			return // keep fuzz inputs small; size bounds are tested above
+		}
+		Decode(data)
+	})
+}
