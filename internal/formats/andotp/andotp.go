@@ -74,7 +74,9 @@ func isJSONList(data []byte) bool {
 // with QR codes, archives, databases, other apps' encrypted backups).
 var otherMagic = [][]byte{
 	[]byte("\x89PNG"), []byte("\xff\xd8\xff"), []byte("GIF8"), []byte("PK\x03\x04"),
-	[]byte("SQLite format 3"), []byte("%PDF"), []byte("AUTHENTICATORPRO"), []byte("RIFF"),
+	[]byte("SQLite format 3"), []byte("%PDF"), []byte("RIFF"),
+	// Stratum (Authenticator Pro) backups, current and legacy.
+	[]byte("AUTHENTICATORPRO"), []byte("AuthenticatorPro"),
 }
 
 // looksEncrypted reports whether data could be an encrypted backup: binary, long enough
