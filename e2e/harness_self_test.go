@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHarness checks the harness itself against a minimal fixture extension
@@ -16,6 +17,11 @@ func TestHarness(t *testing.T) {
 	b := StartBrowser(t, BrowserOptions{ExtDir: "testdata/harness-ext"})
 	p := b.OpenExtensionPage("page.html")
 
+	for deadline := time.Now().Add(Timeout); !slices.Contains(p.Console(), `console.warning: "fixture page ready"`); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("console not recorded: %q", p.Console())
+		}
+	}
 	if n := p.Query("button", "Hidden button"); len(n) != 0 {
 		t.Errorf("a hidden button was found by role and name: %v", n)
 	}

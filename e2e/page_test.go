@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +29,9 @@ type Page struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	closed bool
+
+	mu      sync.Mutex
+	console []string
 }
 
 // OpenPopup opens the extension's popup page in a new tab (headless Chromium has no toolbar
@@ -54,12 +59,51 @@ func (b *Browser) Open(url string) *Page {
 	}
 	// Every tab behaves as the focused one, as a popup is: focus, :focus-visible and the
 	// clipboard work in background tabs too.
+	if err := chromedp.Listen(ctx, p.record); err != nil {
+		b.t.Fatalf("listen to the tab's console: %v", err)
+	}
 	p.call("focus emulation", func(ctx context.Context) error {
 		_, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
 		return err
 	})
 	p.Navigate(url)
 	return p
+}
+
+// record keeps the page's console messages and uncaught exceptions (see Console).
+func (p *Page) record(ev any) {
+	var line string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		var args []string
+		for _, a := range ev.Args {
+			if len(a.Value) > 0 {
+				args = append(args, string(a.Value))
+			} else {
+				args = append(args, a.Description)
+			}
+		}
+		line = fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " "))
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		line = "uncaught: " + d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			line += " " + d.Exception.Description
+		}
+		line += fmt.Sprintf(" (%s:%d)", d.URL, d.LineNumber+1)
+	default:
+		return
+	}
+	p.mu.Lock()
+	p.console = append(p.console, line)
+	p.mu.Unlock()
+}
+
+// Console is what the page logged to its console, and its uncaught exceptions, so far.
+func (p *Page) Console() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.console)
 }
 
 // call runs f with a Timeout-bounded context and fails the test with what on error.
@@ -407,6 +451,11 @@ func (p *Page) saveArtifacts(prefix string) {
 	}
 	path := artifactPath(p.t, prefix+"-a11y.txt")
 	_ = os.WriteFile(path, []byte(p.URL()+"\n\n"+p.AXTree()), 0o644)
+	if c := p.Console(); len(c) > 0 {
+		path := artifactPath(p.t, prefix+"-console.txt")
+		_ = os.WriteFile(path, []byte(strings.Join(c, "\n")+"\n"), 0o644)
+		p.t.Logf("page console (%s):\n  %s", p.URL(), strings.Join(c, "\n  "))
+	}
 }
 
 // Find waits for exactly one node with this role and name inside n (e.g. a button in one

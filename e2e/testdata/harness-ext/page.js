@@ -18,3 +18,4 @@ document.getElementById("copy").addEventListener("click", async () => {
   document.getElementById("copy").textContent = "Copied";
 });
 render();
+document.addEventListener("DOMContentLoaded", () => { console.warn("fixture page ready"); });
