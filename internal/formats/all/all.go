@@ -5,7 +5,13 @@ package all
 
 import (
 	_ "codeward.dev/internal/formats/aegis"
+	_ "codeward.dev/internal/formats/andotp"
+	_ "codeward.dev/internal/formats/authext"
+	_ "codeward.dev/internal/formats/bitwarden"
+	_ "codeward.dev/internal/formats/codeward"
+	_ "codeward.dev/internal/formats/ente"
 	_ "codeward.dev/internal/formats/google"
 	_ "codeward.dev/internal/formats/otpauth"
+	_ "codeward.dev/internal/formats/stratum"
 	_ "codeward.dev/internal/formats/twofas"
 )

@@ -1,0 +1,41 @@
+package main
+
+import "strings"
+
+// parseFlags reads --name value, --name=value (one dash works too) anywhere among the
+// arguments; "--" ends the flags. Every flag takes a value. The standard flag package
+// stops at the first positional argument, which would make "import FILE --from x" fail.
+func parseFlags(args []string, names ...string) (flags map[string]string, positional []string, err error) {
+	known := make(map[string]bool, len(names))
+	for _, n := range names {
+		known[n] = true
+	}
+	flags = map[string]string{}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return flags, append(positional, args[i+1:]...), nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		name, value, hasValue := strings.Cut(name, "=")
+		if !known[name] {
+			return nil, nil, usageError("unknown flag %q", "--"+name)
+		}
+		if _, dup := flags[name]; dup {
+			return nil, nil, usageError("--%s given twice", name)
+		}
+		if !hasValue {
+			if i+1 >= len(args) {
+				return nil, nil, usageError("--%s needs a value", name)
+			}
+			i++
+			value = args[i]
+		}
+		flags[name] = value
+	}
+	return flags, positional, nil
+}
