@@ -85,23 +85,6 @@ func TestCreatedIsUTC(t *testing.T) {
 	}
 }
 
-func TestDefaultKDF(t *testing.T) {
-	data, err := Write(vaulttest.Accounts(), pw, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(data, []byte(`"memory": 65536`)) || !bytes.Contains(data, []byte(`"time": 3`)) || !bytes.Contains(data, []byte(`"threads": 4`)) {
-		t.Errorf("default KDF parameters not written:\n%s", data)
-	}
-	b, err := Read(data, pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if time.Since(b.Created) > time.Hour || !reflect.DeepEqual(b.Accounts, vaulttest.Accounts()) {
-		t.Errorf("Read = %+v", b)
-	}
-}
-
 // A person who opens the file sees what it is, and nothing of the accounts.
 func TestSelfDescribingAndOpaque(t *testing.T) {
 	data := mustWrite(t, vaulttest.Accounts())

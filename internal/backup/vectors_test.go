@@ -75,7 +75,8 @@ func generate(t testing.TB) map[string][]byte {
 	out["v1-empty.payload.json"] = emptyPayload
 	add(vector{"v1-empty.json", password, "ok", "v1-empty.payload.json", "no accounts"}, empty)
 
-	def, defPayload := write(vaulttest.Accounts()[:2], vault.DefaultKDF, 12)
+	// The zero KDF parameters: this vector is also the test that they mean the default.
+	def, defPayload := write(vaulttest.Accounts()[:2], vault.KDFParams{}, 12)
 	out["v1-default-kdf.payload.json"] = defPayload
 	add(vector{"v1-default-kdf.json", password, "ok", "v1-default-kdf.payload.json", "the default KDF parameters (64 MiB, t=3, p=4), as the extension writes"}, def)
 

@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -17,6 +16,7 @@ const (
 	wrappedSize   = len(DataKey{}) + seal.Overhead
 )
 
+// envelopeJSON is the envelope as read; marshal writes the same members in this order.
 type envelopeJSON struct {
 	Format  string     `json:"format"`
 	Version int64      `json:"version"`
@@ -136,33 +136,24 @@ func decodeField(s, name string, min, max int) ([]byte, error) {
 	return b, nil
 }
 
+// marshal writes the envelope by hand: every value is a fixed name, a number or base64,
+// none of which needs JSON escaping, and encoding/json's MarshalIndent spent most of
+// Reseal's time re-scanning the payload string.
 func (s *sealed) marshal() []byte {
-	e := envelopeJSON{
-		Format:  formatName,
-		Version: formatVersion,
-		Nonce:   seal.EncodeBase64(s.nonce),
-		Payload: seal.EncodeBase64(s.payload),
+	payload := seal.EncodeBase64(s.payload)
+	b := make([]byte, 0, len(payload)+1024)
+	b = fmt.Appendf(b, "{\n  \"format\": %q,\n  \"version\": %d,\n  \"slots\": [", formatName, formatVersion)
+	for i, sl := range s.slots {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, "\n    {\n      \"type\": %q,\n      \"kdf\": {\n        \"name\": %q,\n        \"memory\": %d,\n        \"time\": %d,\n        \"threads\": %d,\n        \"salt\": %q\n      },\n      \"check\": %q,\n      \"nonce\": %q,\n      \"key\": %q\n    }",
+			slotPassword, kdfArgon2id, sl.kdf.Memory, sl.kdf.Time, sl.kdf.Threads,
+			seal.EncodeBase64(sl.salt), seal.EncodeBase64(sl.check), seal.EncodeBase64(sl.nonce), seal.EncodeBase64(sl.wrapped))
 	}
-	for _, sl := range s.slots {
-		e.Slots = append(e.Slots, slotJSON{
-			Type: slotPassword,
-			KDF: kdfJSON{
-				Name:    kdfArgon2id,
-				Memory:  uint64(sl.kdf.Memory),
-				Time:    uint64(sl.kdf.Time),
-				Threads: uint64(sl.kdf.Threads),
-				Salt:    seal.EncodeBase64(sl.salt),
-			},
-			Check: seal.EncodeBase64(sl.check),
-			Nonce: seal.EncodeBase64(sl.nonce),
-			Key:   seal.EncodeBase64(sl.wrapped),
-		})
-	}
-	b, err := json.MarshalIndent(&e, "", "  ")
-	if err != nil {
-		panic("vault: encoding envelope: " + err.Error()) // only strings and numbers
-	}
-	return append(b, '\n')
+	b = fmt.Appendf(b, "\n  ],\n  \"nonce\": %q,\n  \"payload\": \"", seal.EncodeBase64(s.nonce))
+	b = append(b, payload...)
+	return append(b, "\"\n}\n"...)
 }
 
 // slotAD is what a slot's wrap authenticates: the format, the version and the slot's own
