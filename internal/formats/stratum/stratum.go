@@ -1,0 +1,249 @@
+// Package stratum reads backups of Stratum (formerly Authenticator Pro): the plain JSON
+// backup and both encrypted ones.
+//
+// The current encrypted backup is "AUTHENTICATORPRO" ‖ salt (16) ‖ IV (12) ‖ AES-256-GCM
+// ciphertext ‖ tag, keyed by Argon2id(password, salt, t=3, m=64 MiB, p=4). The legacy one
+// is "AuthenticatorPro" ‖ salt (20) ‖ IV (16) ‖ AES-256-CBC (PKCS#7) ciphertext keyed by
+// PBKDF2-HMAC-SHA1(password, salt, 64000). The KDF costs are fixed by Stratum, not read
+// from the file. Type numbers: 1 HOTP, 2 TOTP, 4 Steam; algorithms: 0 SHA1, 1 SHA256,
+// 2 SHA512.
+package stratum
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/pbkdf2"
+	"crypto/sha1"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"golang.org/x/crypto/argon2"
+
+	"codeward.dev/internal/formats"
+	"codeward.dev/internal/otp"
+	"codeward.dev/internal/vault"
+)
+
+func init() {
+	formats.Register(formats.Format{
+		Name:        "stratum",
+		Description: "Stratum / Authenticator Pro backup, plain or encrypted",
+		Priority:    10,
+		Importer:    Importer{},
+	})
+}
+
+// ErrCorrupt is wrapped by errors about a file that is not a readable Stratum backup.
+var ErrCorrupt = errors.New("stratum: damaged or unsupported backup")
+
+var (
+	header       = []byte("AUTHENTICATORPRO")
+	legacyHeader = []byte("AuthenticatorPro")
+)
+
+// The KDF parameters Stratum uses (fixed by the app).
+const (
+	argonTime    = 3
+	argonMemory  = 64 * 1024 // KiB
+	argonThreads = 4
+	legacyIter   = 64000
+)
+
+type backup struct {
+	Authenticators []json.RawMessage `json:"Authenticators"`
+}
+
+type entry struct {
+	Type      *int    `json:"Type"`
+	Issuer    string  `json:"Issuer"`
+	Username  *string `json:"Username"`
+	Secret    string  `json:"Secret"`
+	Algorithm *int    `json:"Algorithm"`
+	Digits    *int    `json:"Digits"`
+	Period    *int    `json:"Period"`
+	Counter   *uint64 `json:"Counter"`
+}
+
+// Importer reads Stratum backups.
+type Importer struct{}
+
+func isEncrypted(data []byte) bool {
+	return bytes.HasPrefix(data, header) || bytes.HasPrefix(data, legacyHeader)
+}
+
+// Detect reports whether data starts with a Stratum header or is a JSON object with
+// "Authenticators".
+func (Importer) Detect(data []byte) bool {
+	if isEncrypted(data) {
+		return true
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, ok := top["Authenticators"]
+	return ok
+}
+
+// Encrypted reports whether data has an encrypted backup's header.
+func (Importer) Encrypted(data []byte) bool { return isEncrypted(data) }
+
+// Import reads a plain or encrypted backup.
+func (Importer) Import(data, password []byte) (formats.Result, error) {
+	plain := data
+	if isEncrypted(data) {
+		if password == nil {
+			return formats.Result{}, formats.ErrPasswordRequired
+		}
+		var err error
+		if bytes.HasPrefix(data, header) {
+			plain, err = decrypt(data[len(header):], password)
+		} else {
+			plain, err = decryptLegacy(data[len(legacyHeader):], password)
+		}
+		if err != nil {
+			return formats.Result{}, err
+		}
+	}
+	var b backup
+	if err := json.Unmarshal(plain, &b); err != nil || b.Authenticators == nil {
+		return formats.Result{}, fmt.Errorf("%w: no Authenticators list", ErrCorrupt)
+	}
+	var res formats.Result
+	for i, raw := range b.Authenticators {
+		a, label, err := readEntry(raw)
+		if err != nil {
+			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
+			continue
+		}
+		res.Accounts = append(res.Accounts, a)
+	}
+	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
+		return res, fmt.Errorf("stratum: none of the %d entries could be read (first: %s)", len(res.Problems), res.Problems[0])
+	}
+	return res, nil
+}
+
+func wrongPassword() error {
+	return fmt.Errorf("stratum: %w (or the file is damaged)", vault.ErrWrongPassword)
+}
+
+func decrypt(body, password []byte) ([]byte, error) {
+	const saltLen, ivLen = 16, 12
+	if len(body) < saltLen+ivLen+16 {
+		return nil, fmt.Errorf("%w: too short", ErrCorrupt)
+	}
+	salt, iv, ct := body[:saltLen], body[saltLen:saltLen+ivLen], body[saltLen+ivLen:]
+	key := argon2.IDKey(password, salt, argonTime, argonMemory, argonThreads, 32)
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := gcm.Open(nil, iv, ct, nil)
+	if err != nil {
+		return nil, wrongPassword()
+	}
+	return plain, nil
+}
+
+func decryptLegacy(body, password []byte) ([]byte, error) {
+	const saltLen, ivLen = 20, aes.BlockSize
+	if len(body) < saltLen+ivLen+aes.BlockSize || (len(body)-saltLen-ivLen)%aes.BlockSize != 0 {
+		return nil, fmt.Errorf("%w: bad length", ErrCorrupt)
+	}
+	salt, iv, ct := body[:saltLen], body[saltLen:saltLen+ivLen], body[saltLen+ivLen:]
+	key, err := pbkdf2.Key(sha1.New, string(password), salt, legacyIter, 32)
+	if err != nil {
+		return nil, fmt.Errorf("stratum: %w", err)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	plain := make([]byte, len(ct))
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, ct)
+	// CBC has no authentication: a wrong password shows as bad padding or, rarely, as
+	// padding that passes and then text that is not JSON (caught by the caller).
+	n := int(plain[len(plain)-1])
+	if n == 0 || n > aes.BlockSize {
+		return nil, wrongPassword()
+	}
+	for _, b := range plain[len(plain)-n:] {
+		if int(b) != n {
+			return nil, wrongPassword()
+		}
+	}
+	plain = plain[:len(plain)-n]
+	if !json.Valid(plain) {
+		return nil, wrongPassword()
+	}
+	return plain, nil
+}
+
+func readEntry(raw json.RawMessage) (vault.Account, string, error) {
+	var e entry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return vault.Account{}, "", errors.New("malformed entry")
+	}
+	k := otp.Key{Issuer: e.Issuer}
+	if e.Username != nil {
+		k.Name = *e.Username
+	}
+	label := k.Issuer
+	if k.Name != "" {
+		label += ": " + k.Name
+	}
+	if e.Type == nil || e.Algorithm == nil || e.Digits == nil {
+		return vault.Account{}, label, errors.New("type, algorithm or digits missing")
+	}
+	switch *e.Type {
+	case 1:
+		k.Type = otp.HOTP
+	case 2:
+		k.Type = otp.TOTP
+	case 4:
+		k.Type = otp.Steam
+	default:
+		return vault.Account{}, label, fmt.Errorf("type %d is not supported", *e.Type)
+	}
+	switch *e.Algorithm {
+	case 0:
+		k.Algorithm = otp.SHA1
+	case 1:
+		k.Algorithm = otp.SHA256
+	case 2:
+		k.Algorithm = otp.SHA512
+	default:
+		return vault.Account{}, label, fmt.Errorf("algorithm %d is not supported", *e.Algorithm)
+	}
+	secret, err := otp.ParseSecret(e.Secret)
+	if err != nil {
+		return vault.Account{}, label, errors.New("the secret is not valid base32")
+	}
+	k.Secret, k.Digits = secret, *e.Digits
+	if k.Type == otp.HOTP {
+		if e.Counter == nil {
+			return vault.Account{}, label, errors.New("HOTP entry without a counter")
+		}
+		k.Counter = *e.Counter
+	} else {
+		if e.Period == nil {
+			return vault.Account{}, label, errors.New("period missing")
+		}
+		k.Period = *e.Period
+	}
+	if err := k.Validate(); err != nil {
+		return vault.Account{}, label, err
+	}
+	return vault.AccountFromKey(k), label, nil
+}

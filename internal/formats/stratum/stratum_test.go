@@ -1,0 +1,93 @@
+package stratum
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"codeward.dev/internal/formats"
+	"codeward.dev/internal/formats/formatstest"
+	"codeward.dev/internal/vault"
+)
+
+// The Argon2id-encrypted fixture (stratum_encrypted.bin) is read by the table test in
+// formatstest, which runs every fixture; its 64 MiB KDF is not run twice.
+func TestPeerFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file     string
+		password []byte
+	}{
+		{"stratum_plain.json", nil},
+		{"stratum_encrypted_legacy.bin", []byte("test")},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			data := formatstest.ReadPeer(t, "aegis", tc.file)
+			imp := Importer{}
+			if !imp.Detect(data) || imp.Encrypted(data) != (tc.password != nil) {
+				t.Fatal("not detected as expected")
+			}
+			if tc.password != nil {
+				if _, err := imp.Import(data, nil); !errors.Is(err, formats.ErrPasswordRequired) {
+					t.Errorf("no password: %v", err)
+				}
+				if _, err := imp.Import(data, []byte("tset")); !errors.Is(err, vault.ErrWrongPassword) {
+					t.Errorf("wrong password: %v", err)
+				}
+			}
+			res, err := imp.Import(data, tc.password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Problems) > 0 {
+				t.Errorf("problems: %v", res.Problems)
+			}
+			formatstest.Valid(t, res.Accounts)
+			formatstest.Compare(t, res.Accounts, formatstest.All())
+		})
+	}
+}
+
+const entryV4 = `{"Type":1,"Issuer":"Issuu","Username":"James","Secret":"YOOMIXWS5GN6RTBPUFFWKTW5M4","Algorithm":0,"Digits":6,"Period":30,"Counter":1}`
+
+func TestEntries(t *testing.T) {
+	for _, tc := range []struct{ name, from, to string }{
+		{"motp", `"Type":1`, `"Type":3`},
+		{"no counter", `,"Counter":1`, ``},
+		{"algorithm 3", `"Algorithm":0`, `"Algorithm":3`},
+		{"bad secret", `YOOMIX`, `1OOMIX`},
+		{"no digits", `"Digits":6,`, ``},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := strings.Replace(entryV4, tc.from, tc.to, 1)
+			res, err := Importer{}.Import([]byte(`{"Authenticators":[`+entryV4+","+bad+`]}`), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			formatstest.Compare(t, res.Accounts, formatstest.Vectors("V4"))
+			if len(res.Problems) != 1 || res.Problems[0].Index != 2 || strings.Contains(res.Problems[0].String(), "OOMIX") {
+				t.Errorf("problems = %v", res.Problems)
+			}
+		})
+	}
+	for _, s := range []string{"AUTHENTICATORPRO\x00", "AuthenticatorPro" + strings.Repeat("x", 20+16+15), `{"Authenticators":null}`} {
+		if _, err := (Importer{}).Import([]byte(s), []byte("pw")); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+}
+
+func FuzzImport(f *testing.F) {
+	f.Add([]byte(`{"Authenticators":[` + entryV4 + `]}`))
+	f.Add([]byte(`{"Authenticators":[{"Type":4,"Secret":"JBSWY3DP","Algorithm":0,"Digits":5,"Period":30,"Username":null}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		imp := Importer{}
+		imp.Detect(data)
+		if imp.Encrypted(data) {
+			return // the KDF runs are fixed and costly; decryption is tested on the fixtures
+		}
+		res, err := imp.Import(data, nil)
+		if err == nil {
+			formatstest.Valid(t, res.Accounts)
+		}
+	})
+}
