@@ -65,6 +65,9 @@ var fixtures = []fixture{
 	{"aegis", "ente_auth.txt", "ente", "", ft.Vectors("V5", "V3", "V7", "V1", "V4", "V2", "V6"), false},
 	{"aegis", "bitwarden.json", "bitwarden", "", append(ft.Vectors("V1", "V2", "V3"), steamAs("Test Steam")), false},
 	{"aegis", "bitwarden.csv", "bitwarden", "", append(ft.Vectors("V1", "V2", "V3"), steamAs("Test 4")), false},
+	{"aegis", "stratum_plain.json", "stratum", "", ft.All(), false},
+	{"aegis", "stratum_encrypted.bin", "stratum", "test", ft.All(), false},
+	{"aegis", "stratum_encrypted_legacy.bin", "stratum", "test", ft.All(), false},
 	{"google-migration", "example_export.txt", "google", "", []vault.Account{
 		acct("totp", "raspberrypi", "pi@raspberrypi", 0),
 		acct("totp", "", "pi@raspberrypi", 0),
@@ -90,11 +93,9 @@ var fixtures = []fixture{
 	}, false},
 }
 
-// known lists the files in the peer folders that are not importer fixtures or that no
-// importer handles yet.
+// known lists the files in the peer folders that are not importer fixtures.
 var known = map[string]bool{
 	"EXPECTED.md": true, "README.md": true, "example_output.json": true,
-	"stratum_plain.json": true, "stratum_encrypted.bin": true, "stratum_encrypted_legacy.bin": true,
 }
 
 // secrets are the strings no error, problem or warning may contain.
