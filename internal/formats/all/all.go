@@ -8,6 +8,7 @@ import (
 	_ "codeward.dev/internal/formats/andotp"
 	_ "codeward.dev/internal/formats/authext"
 	_ "codeward.dev/internal/formats/bitwarden"
+	_ "codeward.dev/internal/formats/codeward"
 	_ "codeward.dev/internal/formats/ente"
 	_ "codeward.dev/internal/formats/google"
 	_ "codeward.dev/internal/formats/otpauth"
