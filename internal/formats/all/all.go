@@ -13,5 +13,6 @@ import (
 	_ "codeward.dev/internal/formats/google"
 	_ "codeward.dev/internal/formats/otpauth"
 	_ "codeward.dev/internal/formats/stratum"
+	_ "codeward.dev/internal/formats/stratum"
 	_ "codeward.dev/internal/formats/twofas"
 )
