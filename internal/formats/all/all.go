@@ -13,6 +13,5 @@ import (
 	_ "codeward.dev/internal/formats/google"
 	_ "codeward.dev/internal/formats/otpauth"
 	_ "codeward.dev/internal/formats/stratum"
-	_ "codeward.dev/internal/formats/stratum"
 	_ "codeward.dev/internal/formats/twofas"
 )
