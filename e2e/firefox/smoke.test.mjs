@@ -12,22 +12,28 @@ test("firefox: install, create vault, add an account, see its code", {
   skip: process.env.CODEWARD_E2E !== "1" && "browser test: run `make e2e` (or set CODEWARD_E2E=1 after `make`)",
   timeout: 5 * 60_000,
 }, async (t) => {
+  const t0 = Date.now();
+  const lap = (what) => t.diagnostic(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const extDir = makeTestBuild();
   const fx = await launchFirefox({ extDir });
+  lap("firefox started, extension installed");
   try {
     const page = await fx.openExtensionPage("extension/popup/popup.html");
     t.diagnostic(`popup open at ${await page.url()}`);
 
     await page.fill("textbox", "New master password", "correct horse battery staple 42");
     await page.fill("textbox", "Confirm master password", "correct horse battery staple 42");
+    lap("passwords typed");
     await page.click("button", "Create vault");
     await page.find("button", "Add account");
+    lap("vault created");
 
     await page.click("button", "Add account");
     await page.fill("textbox", "Secret key", SECRET);
     await page.fill("textbox", "Issuer", "Firefox Example");
     await page.fill("textbox", "Account name", "fox@example.com");
     await page.click("button", "Save");
+    lap("account saved");
 
     const item = await page.waitFor(async () => (await page.listItems()).find((s) => s.includes("Firefox Example") && /\d{3} ?\d{3}/.test(s)), "the account in the list with a code");
     const shown = /(\d{3}) ?(\d{3})/.exec(item).slice(1).join("");
