@@ -64,6 +64,8 @@ func errorCode(err error) string {
 		return codeUnsupportedVersion
 	case errors.Is(err, vault.ErrKDFParams):
 		return codeKDFParams
+	case errors.Is(err, vault.ErrInvalid):
+		return codeInvalid
 	case errors.As(err, &ce):
 		return ce.code
 	}
