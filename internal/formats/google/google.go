@@ -276,7 +276,8 @@ type Importer struct{}
 
 // Detect reports whether the first meaningful line is a migration URI.
 func (Importer) Detect(data []byte) bool {
-	for _, line := range lines(data, 64) {
+	first, _ := lines(data, 1)
+	for _, line := range first {
 		return len(line) > len(Scheme)+3 && strings.EqualFold(line[:len(Scheme)+3], Scheme+"://")
 	}
 	return false
@@ -286,8 +287,9 @@ func (Importer) Detect(data []byte) bool {
 func (Importer) Encrypted([]byte) bool { return false }
 
 // lines returns the non-blank, non-comment lines, trimmed; at most max when max > 0.
-func lines(data []byte, max int) []string {
+func lines(data []byte, max int) ([]string, error) {
 	var out []string
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte order mark from Windows editors
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 4096), maxLineLength)
 	for sc.Scan() {
@@ -297,10 +299,13 @@ func lines(data []byte, max int) []string {
 		}
 		out = append(out, line)
 		if max > 0 && len(out) == max {
-			break
+			return out, nil
 		}
 	}
-	return out
+	if sc.Err() != nil {
+		return out, fmt.Errorf("%w: a line is longer than %d bytes", ErrCorrupt, maxLineLength)
+	}
+	return out, nil
 }
 
 type batchKey struct{ id, size int32 }
@@ -312,7 +317,10 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 	if !utf8.Valid(data) {
 		return res, fmt.Errorf("%w: not text", ErrCorrupt)
 	}
-	uris := lines(data, 0)
+	uris, err := lines(data, 0)
+	if err != nil {
+		return res, err
+	}
 	if len(uris) == 0 {
 		return res, fmt.Errorf("%w: no migration URI", ErrCorrupt)
 	}

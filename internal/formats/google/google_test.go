@@ -65,7 +65,10 @@ func TestPeerSamples(t *testing.T) {
 
 func TestPeerNegativeBatchID(t *testing.T) {
 	data := formatstest.ReadPeer(t, "google-migration", "example_export.txt")
-	uris := lines(data, 0)
+	uris, err := lines(data, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := ParseURI(uris[0])
 	if err != nil {
 		t.Fatal(err)
@@ -149,6 +152,7 @@ func TestBadURIs(t *testing.T) {
 		{"not base64", Scheme + "://offline?data=%%%"},
 		{"other host", Scheme + "://online?data=AA"},
 		{"only comments", "# nothing\n\n"},
+		{"line too long", Scheme + "://offline?data=" + strings.Repeat("A", maxLineLength+1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := (Importer{}).Import([]byte(tc.text), nil); err == nil {
@@ -158,8 +162,8 @@ func TestBadURIs(t *testing.T) {
 	}
 	// One bad URI among good ones: a problem, and the good accounts still import.
 	text := uri(good) + "\n" + uri(good[:5]) + "\n"
-	res, err := Importer{}.Import([]byte(text), nil)
-	if err != nil || len(res.Accounts) != 1 || len(res.Problems) != 1 {
+	res, err := Importer{}.Import([]byte("\xef\xbb\xbf"+text), nil)
+	if !(Importer{}).Detect([]byte("\xef\xbb\xbf"+text)) || err != nil || len(res.Accounts) != 1 || len(res.Problems) != 1 {
 		t.Fatalf("err %v, accounts %d, problems %v", err, len(res.Accounts), res.Problems)
 	}
 }
