@@ -4,6 +4,7 @@
 import { dispatch, tierOf } from "./router.js";
 import "./vault.js";
 import "./backup.js";
+import "./autofill.js";
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const tier = tierOf(sender);

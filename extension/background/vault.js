@@ -61,6 +61,7 @@ function accountView(a) {
     algorithm: a.algorithm,
     digits: a.digits,
     order: a.order ?? 0,
+    sites: a.sites ?? [],
   };
   if (a.type === "hotp") v.counter = a.counter ?? 0;
   else v.period = a.period;
@@ -125,11 +126,14 @@ function readInput(input, { secretOptional = false } = {}) {
   if (!out.name && !out.issuer) throw new CodedError(Errors.INVALID, "give an issuer or an account name");
   if (type === "hotp") out.counter = whole(input.counter ?? 0, "counter");
   else out.period = whole(input.period, "period");
+  // Sites as typed in the form (comma- or line-separated); validated() makes them canonical.
+  if (input.sites !== undefined) out.sites = str(input.sites, "sites");
   return out;
 }
 
 /** Runs the account through the core: validates ranges and canonicalises the secret. */
 async function validated(account) {
+  if (typeof account.sites === "string") account.sites = JSON.parse(await call("sitesNormalize", account.sites));
   return JSON.parse(await call("validateAccount", JSON.stringify(account)));
 }
 

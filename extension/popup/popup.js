@@ -3,6 +3,7 @@
 // one. All vault work, Argon2id included, happens in the background: the popup never blocks.
 // Account data is only ever put into the page with textContent, never as markup.
 import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
+import * as autofill from "./autofill.js";
 
 const K = Kinds.page;
 const app = document.getElementById("app");
@@ -472,6 +473,7 @@ function openAccountForm(a) {
     if (!a && !account.secret) return showError(form, "Enter the secret key."), f.secret.focus();
     if (!account.name && !account.issuer) return showError(form, "Enter an issuer or an account name."), f.name.focus();
     try {
+    account.sites = autofill.formSites(form);
       const v = await busy(form, () => (a ? send(K.UPDATE, { id: a.id, account }) : send(K.ADD, { account })));
       closePanel(a ? null : "add-account");
       paint(v);
@@ -483,6 +485,7 @@ function openAccountForm(a) {
   panel.replaceChildren(node);
   syncType();
   (a ? f.issuer : f.secret).focus();
+  autofill.accountForm(form, a);
 }
 
 // --- settings -------------------------------------------------------------------------------
@@ -536,6 +539,7 @@ function openSettings() {
   panel.replaceChildren(node);
   form.elements.autoLockMinutes.focus();
 }
+  autofill.settingsForm(form);
 
 // --- start-up ----------------------------------------------------------------------------------
 

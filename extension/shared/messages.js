@@ -16,7 +16,7 @@
  *   secret: base32 as typed (spaces, dashes, lower case are fine). Never sent back to pages
  *   except from otp.parseURI, which only echoes what the user pasted.
  * @typedef {{id: string, type: string, issuer: string, name: string, algorithm: string,
- *   digits: number, period?: number, counter?: number, order: number}} AccountView
+ *   digits: number, period?: number, counter?: number, order: number, sites: string[]}} AccountView
  *   An account as pages see it: everything but the secret.
  * @typedef {{step?: number, period?: number, codes: string[]}|{error: {code: string, message: string}}} CodeEntry
  *   TOTP/Steam: codes[i] is the code for time step step+i (step = floor(unix / period));
@@ -97,7 +97,8 @@ export const Kinds = Object.freeze({
     /** {id: string, tabId: number, confirmed?: boolean} → FillResult. confirmed: the user
      *  accepted filling on a page that is not one of the account's sites. */
     AUTOFILL_FILL: "autofill.fill",
-    /** {} → {autoFill: boolean} */
+    /** {} → {autoFill: boolean, origins: string[], granted: boolean}: origins are the match
+     *  patterns of every bound site (what automatic fill needs); granted: all are held. */
     AUTOFILL_SETTINGS_GET: "autofill.settings",
     /** {autoFill: boolean} → {autoFill: boolean} */
     AUTOFILL_SETTINGS_SET: "autofill.setSettings",
