@@ -1,5 +1,5 @@
 // Page-tier handlers for the vault and its accounts, the popup's View, and auto-lock.
-import { call } from "../shared/core.js";
+import { call, core } from "../shared/core.js";
 import { Kinds, Errors, CodedError, VIEW_KEY } from "../shared/messages.js";
 import { registerHandlers, onPageMessage } from "./router.js";
 import * as store from "./store.js";
@@ -148,7 +148,11 @@ const nowISO = () => new Date().toISOString();
 registerHandlers("page", {
   [K.STATE]: async () => {
     const state = await store.state();
-    return state === "unlocked" ? freshView() : lockedView(state);
+    if (state === "unlocked") return freshView();
+    // A popup showing the password form: load the core while the user types, so that the
+    // unlock waits only for Argon2id.
+    core().catch(() => {});
+    return lockedView(state);
   },
 
   [K.CREATE]: async ({ password }) => {

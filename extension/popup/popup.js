@@ -545,8 +545,8 @@ function openSettings() {
 
 // Keep in step with other windows: the background rewrites the cached View on every change
 // and removes it when the vault locks (auto-lock included).
-chrome.storage.session.onChanged.addListener((changes) => {
-  if (!(VIEW_KEY in changes)) return;
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== "session" || !(VIEW_KEY in changes)) return;
   const next = changes[VIEW_KEY].newValue;
   if (next) {
     if (screen === "unlocked") paint(next);
@@ -564,7 +564,9 @@ function scheduleTicks() {
 }
 
 async function start() {
+  performance.mark("codeward:start");
   const cached = (await chrome.storage.session.get(VIEW_KEY))[VIEW_KEY];
+  performance.mark("codeward:view-read");
   if (cached) {
     paint(cached);
   } else {
