@@ -80,9 +80,10 @@ var otherMagic = [][]byte{
 }
 
 // looksEncrypted reports whether data could be an encrypted backup: binary, long enough
-// for an IV and a tag, and not a file with a known signature.
+// for an IV and a tag, and neither a file with a known signature nor text with a stray
+// byte (which would otherwise be taken for an encrypted backup and ask for a password).
 func looksEncrypted(data []byte) bool {
-	if len(data) < ivLen+tagLen || utf8.Valid(data) {
+	if len(data) < ivLen+tagLen || utf8.Valid(data) || looksLikeText(data) {
 		return false
 	}
 	for _, m := range otherMagic {
@@ -91,6 +92,25 @@ func looksEncrypted(data []byte) bool {
 		}
 	}
 	return true
+}
+
+// looksLikeText reports whether data starts as a JSON list or otpauth text does, or at
+// least three quarters of its first 64 bytes are printable ASCII. Ciphertext is uniformly
+// random: about 38 % of its bytes are printable, and 75 % is six standard deviations away.
+// A leading '{' is not enough: one old-format file in 256 starts with it by chance.
+func looksLikeText(data []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(t) > 0 && t[0] == '[' || len(t) >= 7 && strings.EqualFold(string(t[:7]), "otpauth") {
+		return true
+	}
+	head := data[:min(len(data), 64)]
+	printable := 0
+	for _, c := range head {
+		if c >= 0x20 && c < 0x7f || c == '\t' || c == '\r' || c == '\n' {
+			printable++
+		}
+	}
+	return printable*4 >= len(head)*3
 }
 
 // Detect reports whether data is a JSON list of andOTP entries, or binary data that can
