@@ -7,9 +7,10 @@ import * as store from "./store.js";
 const K = Kinds.page;
 const AUTOLOCK_ALARM = "codeward.autolock";
 
-// How far ahead codes are computed for the popup's cache: long enough that a popup opened
-// while the worker sleeps still finds today's code, short enough to stay cheap (≤ 100 steps).
-const CODE_WINDOW_SECONDS = 600;
+// How far ahead codes are computed for the popup's cache: until auto-lock would have locked
+// the vault anyway (at least 10 minutes), so a popup opened while the worker sleeps finds the
+// current code; bounded so that it stays cheap (≤ 100 steps per account).
+const MIN_CODE_WINDOW_SECONDS = 600;
 const MAX_STEPS = 100;
 
 const TYPES = new Set(["totp", "hotp", "steam"]);
@@ -78,7 +79,8 @@ async function freshView() {
   const accounts = sortAccounts(vault.accounts);
   const now = Math.floor(Date.now() / 1000);
   const shortest = Math.min(30, ...accounts.filter((a) => a.period > 0).map((a) => a.period));
-  const steps = Math.min(MAX_STEPS, Math.ceil(CODE_WINDOW_SECONDS / shortest) + 1);
+  const window = Math.max(MIN_CODE_WINDOW_SECONDS, (vault.settings.autoLockMinutes ?? 0) * 60);
+  const steps = Math.min(MAX_STEPS, Math.ceil(window / shortest) + 1);
   const results = accounts.length ? JSON.parse(await call("codes", JSON.stringify(accounts), now, steps)) : [];
   const codes = {};
   for (const r of results) {
