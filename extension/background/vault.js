@@ -79,8 +79,8 @@ async function freshView() {
   const accounts = sortAccounts(vault.accounts);
   const now = Math.floor(Date.now() / 1000);
   const shortest = Math.min(30, ...accounts.filter((a) => a.period > 0).map((a) => a.period));
-  const window = Math.max(MIN_CODE_WINDOW_SECONDS, (vault.settings.autoLockMinutes ?? 0) * 60);
-  const steps = Math.min(MAX_STEPS, Math.ceil(window / shortest) + 1);
+  const horizon = Math.max(MIN_CODE_WINDOW_SECONDS, (vault.settings.autoLockMinutes ?? 0) * 60);
+  const steps = Math.min(MAX_STEPS, Math.ceil(horizon / shortest) + 1);
   const results = accounts.length ? JSON.parse(await call("codes", JSON.stringify(accounts), now, steps)) : [];
   const codes = {};
   for (const r of results) {
