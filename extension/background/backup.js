@@ -1,7 +1,7 @@
 // Page-tier handlers for backups and restores, and the backup reminder (the popup's line
 // and the toolbar badge).
 //
-// Reminder state lives in the sealed vault's settings under "backup" (see BackupState).
+// Reminder state lives in the sealed vault's settings under "backup" (../backup/state.js).
 // Only the number of changed accounts is also kept outside the vault, in storage.local
 // under PENDING_KEY, so that the badge can be shown while the vault is locked and after a
 // browser restart; it says nothing about which accounts or what they hold.
@@ -12,6 +12,7 @@ import { call } from "../shared/core.js";
 import { Kinds, Errors, CodedError } from "../shared/messages.js";
 import { registerHandlers } from "./router.js";
 import * as store from "./store.js";
+import { backupState } from "../backup/state.js";
 
 const K = Kinds.page;
 
@@ -23,28 +24,7 @@ const MAX_FILE_CHARS = 16 << 20;
 
 const BADGE_COLOR = "#b45309";
 
-/**
- * @typedef {{kind: "added"|"edited"|"deleted", seq: number}} Change
- * @typedef {{changes: Object<string, Change>, seq: number, last: string|null,
- *   askWhereToSave: boolean, undo?: {count: number, at: string}}} BackupState
- *   changes: accounts changed since the last backup, by id; seq numbers every change so
- *   that a backup clears only what it contains. undo: set by a replace, until the next change.
- */
-
-/** @returns {BackupState} the backup state in settings, with defaults filled in. */
-export function backupState(settings) {
-  const b = (settings && settings.backup) || {};
-  const out = {
-    changes: { ...(b.changes ?? {}) },
-    seq: Number.isInteger(b.seq) ? b.seq : 0,
-    last: typeof b.last === "string" ? b.last : null,
-    askWhereToSave: b.askWhereToSave !== false,
-  };
-  if (b.undo) out.undo = b.undo;
-  return out;
-}
-
-const pendingCount = (b) => Object.keys(b.changes).length;
+const changedCount = (b) => Object.keys(b.changes).length;
 
 // --- the badge ----------------------------------------------------------------------------
 
@@ -71,7 +51,7 @@ async function writeState(fn, reason) {
     const b = backupState(v.settings);
     const r = await fn(b, v);
     v.settings.backup = b;
-    count = pendingCount(b);
+    count = changedCount(b);
     return r;
   }, reason);
   await showPending(count);
@@ -154,7 +134,7 @@ async function status() {
   return {
     state,
     accounts: v.accounts.length,
-    changed: pendingCount(b),
+    changed: changedCount(b),
     last: b.last,
     askWhereToSave: b.askWhereToSave,
     undo: await undoAvailable(v.settings),

@@ -3,6 +3,7 @@
 // one. All vault work, Argon2id included, happens in the background: the popup never blocks.
 // Account data is only ever put into the page with textContent, never as markup.
 import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
+import * as backup from "../backup/popup-hooks.js";
 import * as autofill from "./autofill.js";
 
 const K = Kinds.page;
@@ -129,6 +130,7 @@ function renderFirstRun() {
       showError(form, message(e));
     }
   });
+  backup.firstRun(node.querySelector("#first-run-extra"));
   show("first-run", node);
   pw.focus();
 }
@@ -159,6 +161,7 @@ function paint(v) {
   if (v.state === "none") return screen === "first-run" ? undefined : renderFirstRun();
   if (v.state === "locked") return screen === "locked" ? undefined : renderLocked();
   if (screen !== "unlocked") renderUnlocked();
+  backup.notices(document.getElementById("notices"), v);
   renderList();
   tick();
 }
