@@ -1,0 +1,400 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"codeward.dev/internal/formats"
+	_ "codeward.dev/internal/formats/all" // every import/export format
+	"codeward.dev/internal/formats/authext"
+	"codeward.dev/internal/formats/bitwarden"
+	"codeward.dev/internal/formats/ente"
+	"codeward.dev/internal/formats/google"
+	"codeward.dev/internal/qr"
+	"codeward.dev/internal/vault"
+)
+
+// Files and images cross the boundary as standard base64 (they may be binary: andOTP and
+// Stratum backups, PNG captures); account lists as JSON; exported files as their text.
+
+// Error codes of the import bridge, besides the shared ones (wrong_password, kdf_params...).
+const (
+	codePasswordRequired = "password_required" // encrypted file, no password given
+	codeUnknownFormat    = "unknown_format"    // no importer recognises the data
+	codeUnsupported      = "unsupported"       // a recognised variant Codeward cannot read (e.g. encrypted Bitwarden)
+	codeUnreadable       = "unreadable"        // recognised but damaged, or no entry could be read
+	codeNoQR             = "no_qr"             // no QR code in the image
+	codeNotImage         = "not_image"         // not a PNG, JPEG or GIF
+	codeNoAccounts       = "no_accounts"       // QR codes found, none of them an authenticator account
+	codeNothingToExport  = "nothing_to_export"
+)
+
+// maxImportSize bounds the files importRead accepts: real exports are kilobytes.
+const maxImportSize = 16 << 20
+
+// maxImageSize bounds encoded images; qr.Decode bounds their pixels separately.
+const maxImageSize = 32 << 20
+
+func init() {
+	register("formatsList", formatsList)
+	register("formatDetect", formatDetect)
+	register("formatImport", formatImport)
+	register("formatExport", formatExport)
+	register("qrDecode", qrDecode)
+	register("qrImport", qrImport)
+	register("qrEncode", qrEncode)
+	register("googleQRCodes", googleQRCodes)
+}
+
+// formatsList() → [{name, description, import, export, exportNeedsPassword}] in detection order.
+func formatsList([]safejs.Value) (any, error) {
+	out := []any{}
+	for _, f := range formats.All() {
+		out = append(out, map[string]any{
+			"name":                f.Name,
+			"description":         f.Description,
+			"import":              f.Importer != nil,
+			"export":              f.Exporter != nil,
+			"exportNeedsPassword": f.Exporter != nil && f.Exporter.NeedsPassword(),
+		})
+	}
+	return out, nil
+}
+
+// formatDetect(dataB64) → {format, description, encrypted}
+func formatDetect(args []safejs.Value) (any, error) {
+	data, err := importData(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	f, err := detect(data, "")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"format": f.Name, "description": f.Description, "encrypted": f.Importer.Encrypted(data)}, nil
+}
+
+// formatImport(dataB64, format?, password?) → {format, description, encrypted, accounts:
+// JSON, problems: [{index, label, message}], warnings: [string]}. format "" or "auto"
+// detects. Accounts come out ready for the vault (fresh ids, dates, order) and each one
+// validated; an entry that does not validate becomes a problem.
+func formatImport(args []safejs.Value) (any, error) {
+	data, err := importData(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	name, err := argOptionalString(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	pw, err := argOptionalString(args, 2)
+	if err != nil {
+		return nil, err
+	}
+	f, err := detect(data, name)
+	if err != nil {
+		return nil, err
+	}
+	encrypted := f.Importer.Encrypted(data)
+	// Without a password the importer itself says whether it needs one (ErrPasswordRequired)
+	// or cannot read this kind of encrypted file at all (encrypted Bitwarden exports...).
+	var password []byte
+	if encrypted && pw != "" {
+		password = []byte(pw)
+		defer runtime.GC() // scrypt, PBKDF2 or Argon2id ran: give the memory back to Go's heap
+	}
+	res, err := f.Importer.Import(data, password)
+	if err != nil {
+		return nil, importError(err)
+	}
+	out, err := preview(res)
+	if err != nil {
+		return nil, err
+	}
+	out["format"], out["description"], out["encrypted"] = f.Name, f.Description, encrypted
+	return out, nil
+}
+
+// formatExport(accountsJSON, format, password?) → the exported file's text. The password
+// encrypts the file where the format can (Aegis); formats that need one refuse without.
+func formatExport(args []safejs.Value) (any, error) {
+	accounts, err := accountsArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	name, err := argString(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	pw, err := argOptionalString(args, 2)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := formats.Lookup(name)
+	if !ok || f.Exporter == nil {
+		return nil, badArg(1, "the name of a format that can export")
+	}
+	if len(accounts) == 0 {
+		return nil, &codedError{code: codeNothingToExport, err: errors.New("there are no accounts to export")}
+	}
+	var password []byte
+	if pw != "" {
+		password = []byte(pw)
+		defer runtime.GC()
+	} else if f.Exporter.NeedsPassword() {
+		return nil, invalid(fmt.Errorf("a password is needed to export as %s", f.Name))
+	}
+	out, err := f.Exporter.Export(accounts, password)
+	if err != nil {
+		return nil, err
+	}
+	return string(out), nil
+}
+
+// qrDecode(imageB64) → [text] of every QR code in the image.
+func qrDecode(args []safejs.Value) (any, error) {
+	texts, err := decodeImage(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return anyList(texts), nil
+}
+
+// qrImport(imageB64) → what formatImport returns (format "qr"), plus codes: the number of
+// QR codes found. otpauth:// and otpauth-migration:// codes are both read; the migration
+// codes are read together so that the batches of one transfer are checked as a whole.
+func qrImport(args []safejs.Value) (any, error) {
+	texts, err := decodeImage(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	var migration, plain []string
+	other := 0
+	for _, t := range texts {
+		t = strings.TrimSpace(t)
+		switch lower := strings.ToLower(t); {
+		case strings.HasPrefix(lower, "otpauth-migration://"):
+			migration = append(migration, t)
+		case strings.HasPrefix(lower, "otpauth://"):
+			plain = append(plain, t)
+		default:
+			other++
+		}
+	}
+	var all formats.Result
+	var firstErr error
+	for _, group := range []struct {
+		format string
+		texts  []string
+	}{{"google", migration}, {"otpauth", plain}} {
+		if len(group.texts) == 0 {
+			continue
+		}
+		f, ok := formats.Lookup(group.format)
+		if !ok || f.Importer == nil {
+			return nil, fmt.Errorf("format %s is not built in", group.format)
+		}
+		res, err := f.Importer.Import([]byte(strings.Join(group.texts, "\n")), nil)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		all.Accounts = append(all.Accounts, res.Accounts...)
+		all.Problems = append(all.Problems, res.Problems...)
+		all.Warnings = append(all.Warnings, res.Warnings...)
+	}
+	if other > 0 {
+		all.Warnings = append(all.Warnings, fmt.Sprintf("%d of the %d QR codes found %s not an authenticator code and %s left out",
+			other, len(texts), plural(other, "is", "are"), plural(other, "was", "were")))
+	}
+	if len(all.Accounts) == 0 {
+		if firstErr != nil {
+			return nil, importError(firstErr)
+		}
+		return nil, &codedError{code: codeNoAccounts, err: fmt.Errorf("%d QR code%s found, but none holds an authenticator account", len(texts), plural(len(texts), "", "s"))}
+	}
+	out, err := preview(all)
+	if err != nil {
+		return nil, err
+	}
+	out["format"], out["description"], out["encrypted"], out["codes"] = "qr", "QR codes", false, len(texts)
+	return out, nil
+}
+
+// qrEncode(text, size) → PNG (base64) of text as a QR code of about size×size pixels.
+func qrEncode(args []safejs.Value) (any, error) {
+	text, err := argString(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	size, err := argInt(args, 1, qr.MinSize, qr.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	png, err := qr.Encode(text, int(size))
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return encode(png), nil
+}
+
+// googleQRCodes(accountsJSON, size) → {codes: [{image: PNG base64, count}], skipped:
+// [{label, message}]}: Google Authenticator transfer QR codes of at most google.BatchLimit
+// accounts each, one batch. Accounts the app cannot hold unchanged (Steam, periods other
+// than 30 s, 7 digits...) are left out and listed rather than sinking the whole export.
+func googleQRCodes(args []safejs.Value) (any, error) {
+	accounts, err := accountsArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	size, err := argInt(args, 1, qr.MinSize, qr.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	var ok []vault.Account
+	skipped := []any{}
+	for _, a := range accounts {
+		if err := google.Supported(a); err != nil {
+			msg := err.Error()
+			if errors.Is(err, google.ErrUnsupported) {
+				// The sentinel's own words repeat what the page already says.
+				msg = strings.TrimPrefix(msg, google.ErrUnsupported.Error()+": ")
+			}
+			skipped = append(skipped, map[string]any{"label": label(a), "message": msg})
+			continue
+		}
+		ok = append(ok, a)
+	}
+	if len(ok) == 0 {
+		return nil, &codedError{code: codeNothingToExport, err: errors.New("none of these accounts can be moved to Google Authenticator unchanged")}
+	}
+	uris, err := google.Exporter{}.URIs(ok)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]any, 0, len(uris))
+	left := len(ok)
+	for _, u := range uris {
+		png, err := qr.Encode(u, int(size))
+		if err != nil {
+			return nil, invalid(err)
+		}
+		n := min(left, google.BatchLimit)
+		left -= n
+		codes = append(codes, map[string]any{"image": encode(png), "count": n})
+	}
+	return map[string]any{"codes": codes, "skipped": skipped}, nil
+}
+
+// --- helpers --------------------------------------------------------------------------------
+
+func importData(args []safejs.Value, i int) ([]byte, error) {
+	data, err := bytesArg(args, i)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, invalid(errors.New("the file is empty"))
+	}
+	if len(data) > maxImportSize {
+		return nil, invalid(fmt.Errorf("the file is larger than %d MiB: not an authenticator export", maxImportSize>>20))
+	}
+	return data, nil
+}
+
+// detect returns the format called name, or the detected one when name is "" or "auto".
+func detect(data []byte, name string) (formats.Format, error) {
+	if name == "" || name == "auto" {
+		f, err := formats.Detect(data)
+		if err != nil {
+			return f, &codedError{code: codeUnknownFormat, err: err}
+		}
+		return f, nil
+	}
+	f, ok := formats.Lookup(name)
+	if !ok || f.Importer == nil {
+		return f, badArg(1, "the name of a format that can import")
+	}
+	return f, nil
+}
+
+// importError gives an importer's error a code the page can act on. The messages are the
+// importers' own, which never hold a secret.
+func importError(err error) error {
+	if errorCode(err) != codeFailed {
+		return err // wrong_password, kdf_params, ... keep their shared codes
+	}
+	switch {
+	case errors.Is(err, formats.ErrPasswordRequired):
+		return &codedError{code: codePasswordRequired, err: err}
+	case errors.Is(err, formats.ErrUnknownFormat):
+		return &codedError{code: codeUnknownFormat, err: err}
+	case errors.Is(err, ente.ErrEncrypted), errors.Is(err, bitwarden.ErrEncrypted), errors.Is(err, authext.ErrEncrypted):
+		return &codedError{code: codeUnsupported, err: err}
+	}
+	return &codedError{code: codeUnreadable, err: err}
+}
+
+func decodeImage(args []safejs.Value, i int) ([]string, error) {
+	data, err := bytesArg(args, i)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxImageSize {
+		return nil, &codedError{code: codeNotImage, err: errors.New("the image file is too large")}
+	}
+	defer runtime.GC() // a screen capture decodes to tens of MiB of pixels
+	texts, err := qr.Decode(data)
+	switch {
+	case errors.Is(err, qr.ErrNotFound):
+		return nil, &codedError{code: codeNoQR, err: err}
+	case errors.Is(err, qr.ErrTooLarge):
+		return nil, &codedError{code: codeNotImage, err: err}
+	case err != nil:
+		return nil, &codedError{code: codeNotImage, err: err}
+	}
+	return texts, nil
+}
+
+// preview turns an import result into the bridge's shape, making each account ready for
+// the vault: a fresh id, creation time and order, then validated as the vault will.
+func preview(res formats.Result) (map[string]any, error) {
+	now := time.Now().UTC().Truncate(time.Second)
+	good := []vault.Account{}
+	problems := []any{}
+	for _, p := range res.Problems {
+		problems = append(problems, map[string]any{"index": p.Index, "label": p.Label, "message": p.Message})
+	}
+	for i, a := range res.Accounts {
+		a.ID = vault.NewID(nil)
+		a.Order = len(good)
+		a.Created, a.Updated = now, now
+		if err := a.Validate(); err != nil {
+			problems = append(problems, map[string]any{"index": i + 1, "label": label(a), "message": err.Error()})
+			continue
+		}
+		good = append(good, a)
+	}
+	warnings := []any{}
+	for _, w := range res.Warnings {
+		warnings = append(warnings, w)
+	}
+	accounts, err := marshal(good)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"accounts": accounts, "problems": problems, "warnings": warnings}, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
