@@ -32,6 +32,15 @@
  *   problems: {index: number, label: string, message: string}[], state: VaultState,
  *   current?: number, fresh?: number, duplicates?: number}} RestorePreview
  *   current/fresh/duplicates only while unlocked: accounts now, that a merge would add, that it would skip.
+ * @typedef {{token: string, format: string, description: string, encrypted: boolean, codes?: number,
+ *   count: number, accounts: {issuer: string, name: string, type: string}[],
+ *   problems: {index: number, label: string, message: string}[], warnings: string[],
+ *   fresh: number, duplicates: number}} ImportPreview
+ *   What an import would bring in (no secrets); token names it for IMPORT_APPLY. codes: QR codes found.
+ * @typedef {{file?: string, count?: number, codes?: {image: string, count: number}[],
+ *   skipped?: {label: string, message: string}[], image?: string}} ExportResult
+ *   aegis/otpauth: file (text) and count; google: codes (PNG base64, accounts in each) and the
+ *   accounts left out; qr: image (PNG base64) of the one account.
  */
 
 /** storage.session key of the cached View (present only while unlocked). */
@@ -102,6 +111,24 @@ export const Kinds = Object.freeze({
     AUTOFILL_SETTINGS_GET: "autofill.settings",
     /** {autoFill: boolean} → {autoFill: boolean} */
     AUTOFILL_SETTINGS_SET: "autofill.setSettings",
+    // Import and export (extension/background/imports.js). Files and images cross as base64.
+    // Import error codes: password_required, wrong_password, unknown_format, unsupported,
+    // unreadable, kdf_params, no_qr, not_image, no_accounts, not_visible, no_access, expired.
+    /** {} → {name: string, description: string, import: boolean, export: boolean}[] */
+    IMPORT_FORMATS: "import.formats",
+    /** {data: string, format?: string ("auto"), password?: string} → ImportPreview */
+    IMPORT_READ: "import.read",
+    /** {tabId: number} → ImportPreview of the QR codes visible in that tab */
+    IMPORT_SCAN_TAB: "import.scanTab",
+    /** {image: string} (PNG, JPEG or GIF) → ImportPreview of its QR codes */
+    IMPORT_SCAN_IMAGE: "import.scanImage",
+    /** {} → ImportPreview|null: the latest preview not yet imported (e.g. a scan from the popup) */
+    IMPORT_PENDING: "import.pending",
+    /** {token: string} → {added: number, skipped: number, updated: number, total: number} */
+    IMPORT_APPLY: "import.apply",
+    /** {masterPassword: string, format: "aegis"|"otpauth"|"google"|"qr", password?: string, id?: string}
+     *  → ExportResult. Error codes: wrong_password (master), nothing_to_export, not_found. */
+    EXPORT_RUN: "export.run",
   }),
   content: Object.freeze({
     /** {offer?: string, auto?: boolean, boxes: number} → {code: string}|null. offer: the id a
