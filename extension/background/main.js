@@ -5,6 +5,7 @@ import { dispatch, tierOf } from "./router.js";
 import "./vault.js";
 import "./backup.js";
 import "./autofill.js";
+import "./imports.js";
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const tier = tierOf(sender);

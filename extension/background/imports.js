@@ -1,0 +1,198 @@
+// Page-tier handlers for importing accounts from other authenticators (files, pasted text,
+// QR codes on the current tab or in an image) and exporting them to other apps.
+//
+// An import runs in two steps: a read that parses the source in the Go core and answers
+// with a preview holding no secrets, then an apply that merges into the vault through
+// store.update (exact duplicates skipped). Between the two, the parsed accounts wait in
+// storage.session under PENDING_KEY: memory only, trusted contexts only, cleared when the
+// vault locks, and they survive the service worker being stopped while a person reads the
+// preview. Only the latest preview is kept.
+//
+// Exports need the master password each time (checked against the stored vault, never
+// kept); the page downloads the result itself (a service worker has no URL.createObjectURL,
+// and Firefox refuses data: downloads).
+import { call } from "../shared/core.js";
+import { Kinds, Errors, CodedError } from "../shared/messages.js";
+import { registerHandlers } from "./router.js";
+import * as store from "./store.js";
+
+const K = Kinds.page;
+
+const PENDING_KEY = "import.pending";
+const PENDING_MINUTES = 30;
+
+// Bounds on what pages may send (base64 characters); the core has its own, tighter ones.
+const MAX_FILE_B64 = 24 << 20;
+const MAX_IMAGE_B64 = 44 << 20;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Side of the QR code images drawn for export, in pixels: sharp on a phone's camera. */
+const QR_SIZE = 360;
+
+const EXPORTS = new Set(["aegis", "otpauth", "google", "qr"]);
+
+function text(x, what) {
+  if (typeof x !== "string" || x === "") throw new CodedError(Errors.INVALID, `${what} is missing`);
+  return x;
+}
+
+function base64(x, what, max) {
+  const s = text(x, what);
+  if (s.length > max) throw new CodedError(Errors.INVALID, `${what} is far too large`);
+  if (s.length % 4 !== 0 || !BASE64.test(s)) throw new CodedError(Errors.INVALID, `${what} is not base64`);
+  return s;
+}
+
+function optional(x, what) {
+  if (x === undefined || x === null || x === "") return "";
+  if (typeof x !== "string") throw new CodedError(Errors.INVALID, `${what} must be text`);
+  return x;
+}
+
+async function requireUnlocked() {
+  const state = await store.state();
+  if (state === "none") throw new CodedError(Errors.NO_VAULT, "there is no vault yet");
+  if (state !== "unlocked") throw new CodedError(Errors.LOCKED, "the vault is locked");
+}
+
+// --- import -----------------------------------------------------------------------------
+
+/** Counts what merging accounts (JSON) into the vault now would add and skip. */
+async function compare(accountsJSON) {
+  const v = await store.snapshot();
+  const m = await call("backupMerge", JSON.stringify(v.accounts), accountsJSON, "merge");
+  return { fresh: m.added.length, duplicates: m.skipped };
+}
+
+/** Keeps the parsed accounts of result (a bridge import result) and answers with a preview. */
+async function hold(result) {
+  const incoming = JSON.parse(result.accounts);
+  const token = await call("newID");
+  const preview = {
+    format: result.format,
+    description: result.description,
+    encrypted: result.encrypted,
+    count: incoming.length,
+    accounts: incoming.map((a) => ({ issuer: a.issuer ?? "", name: a.name ?? "", type: a.type })),
+    problems: result.problems,
+    warnings: result.warnings,
+  };
+  if (typeof result.codes === "number") preview.codes = result.codes;
+  const expires = Date.now() + PENDING_MINUTES * 60_000;
+  await chrome.storage.session.set({ [PENDING_KEY]: { token, expires, accounts: result.accounts, preview } });
+  return { token, ...preview, ...(await compare(result.accounts)) };
+}
+
+async function pending() {
+  const got = (await chrome.storage.session.get(PENDING_KEY))[PENDING_KEY];
+  if (!got) return null;
+  if (!(got.expires > Date.now())) {
+    await chrome.storage.session.remove(PENDING_KEY);
+    return null;
+  }
+  return got;
+}
+
+// The parsed accounts must not outlive the unlocked vault (lock clears storage.session too;
+// this covers a vault that locks while the worker is running).
+store.onChange(({ reason }) => {
+  if (reason === "lock") chrome.storage.session.remove(PENDING_KEY).catch(() => {});
+});
+
+/** The tab to scan must be the one showing in its window: that is what can be captured. */
+async function captureTab(tabId) {
+  if (!Number.isInteger(tabId) || tabId < 0) throw new CodedError(Errors.INVALID, "tabId must be a tab id");
+  let tab;
+  try {
+    tab = await chrome.tabs.get(tabId);
+  } catch {
+    throw new CodedError(Errors.NOT_FOUND, "that tab is gone");
+  }
+  if (!tab.active) throw new CodedError("not_visible", "the page to scan is not the one showing in its window");
+  let url;
+  try {
+    url = await chrome.tabs.captureVisibleTab(tab.windowId, { format: "png" });
+  } catch (e) {
+    console.warn("codeward: capture failed:", e && e.message);
+    throw new CodedError("no_access", "Codeward may not capture this page");
+  }
+  const prefix = "data:image/png;base64,";
+  if (typeof url !== "string" || !url.startsWith(prefix)) throw new CodedError("no_access", "the capture is empty");
+  return url.slice(prefix.length);
+}
+
+// --- export -----------------------------------------------------------------------------
+
+async function exportRun({ masterPassword, format, password, id }) {
+  if (!EXPORTS.has(format)) throw new CodedError(Errors.INVALID, "unknown export format");
+  await requireUnlocked();
+  // Prove it is you: anyone at an unlocked browser could otherwise walk away with every
+  // secret. The password is used for this check only and not kept.
+  await store.verifyPassword(text(masterPassword, "the master password"));
+  const v = await store.snapshot();
+  const accounts = v.accounts.slice().sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
+  switch (format) {
+    case "aegis":
+      return { file: await call("formatExport", JSON.stringify(accounts), "aegis", optional(password, "the export password")), count: accounts.length };
+    case "otpauth":
+      return { file: await call("formatExport", JSON.stringify(accounts), "otpauth"), count: accounts.length };
+    case "google":
+      return call("googleQRCodes", JSON.stringify(accounts), QR_SIZE);
+    case "qr": {
+      const a = accounts.find((x) => x.id === id);
+      if (typeof id !== "string" || !a) throw new CodedError(Errors.NOT_FOUND, "no such account");
+      const uri = await call("formatURI", JSON.stringify(a));
+      return { image: await call("qrEncode", uri, QR_SIZE), count: 1 };
+    }
+  }
+}
+
+registerHandlers("page", {
+  [K.IMPORT_FORMATS]: async () => call("formatsList"),
+
+  [K.IMPORT_READ]: async ({ data, format, password }) => {
+    await requireUnlocked();
+    const r = await call("formatImport", base64(data, "the file", MAX_FILE_B64), optional(format, "format"), optional(password, "the file password"));
+    return hold(r);
+  },
+
+  [K.IMPORT_SCAN_TAB]: async ({ tabId }) => {
+    await requireUnlocked();
+    return hold(await call("qrImport", await captureTab(tabId)));
+  },
+
+  [K.IMPORT_SCAN_IMAGE]: async ({ image }) => {
+    await requireUnlocked();
+    return hold(await call("qrImport", base64(image, "the image", MAX_IMAGE_B64)));
+  },
+
+  [K.IMPORT_PENDING]: async () => {
+    await requireUnlocked();
+    const got = await pending();
+    if (!got) return null;
+    return { token: got.token, ...got.preview, ...(await compare(got.accounts)) };
+  },
+
+  [K.IMPORT_APPLY]: async ({ token }) => {
+    await requireUnlocked();
+    const got = await pending();
+    if (!got || typeof token !== "string" || got.token !== token) {
+      throw new CodedError("expired", "this preview is no longer available");
+    }
+    const added = [];
+    const out = await store.update(
+      async (v) => {
+        const m = await call("backupMerge", JSON.stringify(v.accounts), got.accounts, "merge");
+        v.accounts = JSON.parse(m.accounts);
+        added.push(...m.added);
+        return { added: m.added.length, skipped: m.skipped, updated: m.updated.length, total: v.accounts.length };
+      },
+      "import",
+      added, // filled in by the time listeners run
+    );
+    await chrome.storage.session.remove(PENDING_KEY);
+    return out;
+  },
+
+  [K.EXPORT_RUN]: exportRun,
+});
