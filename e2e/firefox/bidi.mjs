@@ -80,10 +80,10 @@ async function connect(url) {
 }
 
 /**
- * Launches headless firefox-esr with a fresh profile and installs extDir as a temporary
- * add-on. Returns {send, addonId, openExtensionPage(path), close()}.
+ * Launches headless firefox-esr with a fresh profile (plus `prefs`, written to user.js) and
+ * installs extDir as a temporary add-on. Returns {send, addonId, openExtensionPage(path), close()}.
  */
-export async function launchFirefox({ extDir }) {
+export async function launchFirefox({ extDir, prefs: extraPrefs = {} }) {
   const addonId = JSON.parse(fs.readFileSync(path.join(extDir, "manifest.json"), "utf8")).browser_specific_settings.gecko.id;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "codeward-fx-"));
   const profile = path.join(tmp, "profile");
@@ -101,6 +101,7 @@ export async function launchFirefox({ extDir }) {
     "browser.safebrowsing.update.enabled": false,
     "extensions.update.enabled": false,
     "extensions.getAddons.cache.enabled": false,
+    ...extraPrefs,
   };
   fs.writeFileSync(path.join(profile, "user.js"),
     Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join("\n") + "\n");
@@ -220,9 +221,10 @@ export class Page {
     return this.waitFor(async () => { const n = await this.query(role, name); return n.length === 1 && n[0]; }, `one ${role} named "${name}"`);
   }
 
-  /** Clicks the control's centre with real pointer events. */
+  /** Clicks the control's centre with real pointer events (scrolled into view first). */
   async click(role, name) {
     const node = await this.find(role, name);
+    await this.callOn(node, "(el) => el.scrollIntoView({ block: 'center' })");
     await this.send("input.performActions", {
       context: this.context,
       actions: [{
