@@ -76,7 +76,7 @@ func TestBenchExtension(t *testing.T) {
 	fmt.Fprintf(report, "codeward.wasm: %.2f MB raw, %.2f MB gzip -9\n", mb(len(wasm)), mb(gz.Len()))
 
 	b := StartBrowser(t, BrowserOptions{})
-	fmt.Fprintf(report, "chromium: %s\n", chromiumVersion(t, b))
+	fmt.Fprintf(report, "browser: %s\n", b.Version())
 	p := b.OpenPopup()
 	p.CreateVault(password)
 	for i := range benchAccounts {
@@ -152,8 +152,8 @@ func TestBenchExtension(t *testing.T) {
 		if i == 1 || i == 5 {
 			time.Sleep(time.Second) // let the worker's microtasks and a GC run settle
 			h := w.HeapUsage()
-			s := fmt.Sprintf("JS heap used %.1f MB of %.1f MB, array buffers (incl. WASM memory) %.1f MB",
-				mb(int(h.UsedSize)), mb(int(h.TotalSize)), mb(int(h.BackingStorageSize)))
+			s := fmt.Sprintf("WASM memory %.1f MB; JS heap used %.1f MB of %.1f MB; other array buffers %.1f MB",
+				mb(int(w.WASMMemory())), mb(int(h.UsedSize)), mb(int(h.TotalSize)), mb(int(h.BackingStorageSize)))
 			if i == 1 {
 				mem1 = s
 			} else {
@@ -188,8 +188,4 @@ func cpuModel() string {
 		}
 	}
 	return "unknown CPU"
-}
-
-func chromiumVersion(t *testing.T, b *Browser) string {
-	return strings.TrimSpace(Eval[string](b.Open("about:blank"), `navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? navigator.userAgent`))
 }

@@ -62,6 +62,12 @@ func TestHarness(t *testing.T) {
 	if h := w.HeapUsage(); h.UsedSize <= 0 {
 		t.Errorf("worker heap usage %+v", h)
 	}
+	if n := w.WASMMemory(); n != 2*65536 {
+		t.Errorf("worker WASM memory %d bytes, want %d", n, 2*65536)
+	}
+	if v := b.Version(); !strings.HasPrefix(v, "Chrome/") {
+		t.Errorf("browser version %q", v)
+	}
 
 	b.StopServiceWorker()
 	again := Eval[hello](p, `chrome.runtime.sendMessage({kind: "hello", text: "again"})`)

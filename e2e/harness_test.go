@@ -476,3 +476,46 @@ func (w *Worker) HeapUsage() cdpruntime.GetHeapUsageResult {
 	}
 	return res
 }
+
+// WASMMemory is the total size of every live WebAssembly.Memory in the worker (the Go
+// core's linear memory, which grows and never shrinks), found through the heap with
+// Runtime.queryObjects.
+func (w *Worker) WASMMemory() int64 {
+	w.b.t.Helper()
+	ctx, cancel := context.WithTimeout(w.ctx, Timeout)
+	defer cancel()
+	const group = "e2e-wasm-memory"
+	defer chromedp.Call(ctx, cdpruntime.ReleaseObjectGroup, cdpruntime.ReleaseObjectGroupParams{ObjectGroup: group})
+	proto, err := chromedp.Call(ctx, cdpruntime.Evaluate, cdpruntime.EvaluateParams{Expression: "WebAssembly.Memory.prototype", ObjectGroup: group})
+	if err != nil || proto.Result == nil || proto.Result.ObjectID == "" {
+		w.b.t.Fatalf("WebAssembly.Memory.prototype: %v", err)
+	}
+	objs, err := chromedp.Call(ctx, cdpruntime.QueryObjects, cdpruntime.QueryObjectsParams{PrototypeObjectID: proto.Result.ObjectID, ObjectGroup: group})
+	if err != nil {
+		w.b.t.Fatalf("Runtime.queryObjects: %v", err)
+	}
+	sum, err := chromedp.Call(ctx, cdpruntime.CallFunctionOn, cdpruntime.CallFunctionOnParams{
+		FunctionDeclaration: `function() { return this.reduce((n, m) => n + m.buffer.byteLength, 0); }`,
+		ObjectID:            objs.Objects.ObjectID, ReturnByValue: new(true), ObjectGroup: group,
+	})
+	if err != nil || sum.ExceptionDetails != nil {
+		w.b.t.Fatalf("sum WebAssembly memories: %v %v", err, sum.ExceptionDetails)
+	}
+	var n int64
+	if err := json.Unmarshal(sum.Result.Value, &n); err != nil {
+		w.b.t.Fatalf("sum WebAssembly memories: %v", err)
+	}
+	return n
+}
+
+// Version is the browser's product and version, e.g. "Chrome/156.0.8078.108".
+func (b *Browser) Version() string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Timeout)
+	defer cancel()
+	v, err := chromedp.CallBrowser(ctx, browser.GetVersion, cdp.Empty{})
+	if err != nil {
+		b.t.Fatalf("Browser.getVersion: %v", err)
+	}
+	return v.Product
+}
