@@ -3,11 +3,14 @@
 // storage.local holds only sealed blobs: "vault" (current generation) and "vault.prev" (the
 // one before). storage.session (memory only, trusted contexts only) holds the data key while
 // unlocked — never the password — so a restarted service worker resumes without asking
-// again. Every write seals a new blob, proves it opens to what was meant, and then replaces
+// again; and the key that seals the popup's cached View (shared/session-seal.js), so that
+// no storage area holds account data in the clear. Every write seals a new blob, proves it
+// opens to what was meant, and then replaces
 // the current generation while keeping the previous one, in a single storage call. All
 // operations run one at a time through a queue, so two popups cannot interleave writes.
 import { call } from "../shared/core.js";
 import { CodedError, Errors } from "../shared/messages.js";
+import { SEAL_KEY, newSealKey } from "../shared/session-seal.js";
 
 const CURRENT = "vault";
 const PREVIOUS = "vault.prev";
@@ -103,8 +106,20 @@ async function ensureOpen() {
   throw new CodedError("corrupt", "the stored vault does not open");
 }
 
+// Only what the background needs while the vault is not open yet (after a restart): the
+// auto-lock settings. Other features' settings may name sites or accounts; they stay sealed.
+function lockSettings(settings) {
+  return { autoLockMinutes: settings.autoLockMinutes, lockOnScreenLock: settings.lockOnScreenLock };
+}
+
 async function remember(key, settings) {
-  await chrome.storage.session.set({ [SESSION_KEY]: key, [SESSION_SETTINGS]: settings });
+  await chrome.storage.session.set({ [SESSION_KEY]: key, [SESSION_SETTINGS]: lockSettings(settings), [SEAL_KEY]: newSealKey() });
+}
+
+/** The key that seals page caches in storage.session (see session-seal.js); null if locked. */
+export async function sealKey() {
+  const s = await chrome.storage.session.get(SEAL_KEY);
+  return s[SEAL_KEY] ?? null;
 }
 
 function checkNewPassword(password) {
@@ -228,7 +243,7 @@ async function commit(m, next) {
     [CURRENT]: { format: FORMAT, gen, blob },
   });
   mem = { key: m.key, blob, gen, vault: opened };
-  await chrome.storage.session.set({ [SESSION_SETTINGS]: opened.settings });
+  await chrome.storage.session.set({ [SESSION_SETTINGS]: lockSettings(opened.settings) });
 }
 
 /**
@@ -258,7 +273,7 @@ export function changePassword(currentPassword, newPassword) {
   });
 }
 
-/** Settings cached in storage.session, readable without opening the vault (null if locked). */
+/** Auto-lock settings cached in storage.session, readable without opening the vault (null if locked). */
 export async function sessionSettings() {
   const s = await chrome.storage.session.get(SESSION_SETTINGS);
   return s[SESSION_SETTINGS] ?? null;

@@ -3,6 +3,7 @@ import { call, core } from "../shared/core.js";
 import { Kinds, Errors, CodedError, VIEW_KEY } from "../shared/messages.js";
 import { registerHandlers, onPageMessage } from "./router.js";
 import * as store from "./store.js";
+import { seal } from "../shared/session-seal.js";
 
 const K = Kinds.page;
 const AUTOLOCK_ALARM = "codeward.autolock";
@@ -73,7 +74,7 @@ function sortAccounts(accounts) {
   return accounts.slice().sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
 }
 
-/** Computes the View from the open vault and caches it in storage.session. */
+/** Computes the View from the open vault and caches it, sealed, in storage.session. */
 async function freshView() {
   const vault = await store.snapshot();
   const accounts = sortAccounts(vault.accounts);
@@ -87,8 +88,12 @@ async function freshView() {
     codes[r.id] = r.error ? { error: r.error } : { step: r.step, period: r.period, codes: r.codes };
   }
   const view = { state: "unlocked", accounts: accounts.map(accountView), codes, settings: vault.settings, computedAt: now };
-  // Lock may have run meanwhile; do not leave a View behind it.
-  if ((await store.state()) === "unlocked") await chrome.storage.session.set({ [VIEW_KEY]: view });
+  // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
+  const key = await store.sealKey();
+  if (key) {
+    const sealed = await seal(view, key);
+    if ((await store.sealKey()) === key) await chrome.storage.session.set({ [VIEW_KEY]: sealed });
+  }
   return view;
 }
 

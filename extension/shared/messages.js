@@ -23,8 +23,9 @@
  *   HOTP: codes[0] is the code at the account's counter.
  * @typedef {{state: VaultState, accounts: AccountView[], codes: Object<string, CodeEntry>,
  *   settings: Settings|null, computedAt: number}} View
- *   What the popup paints. While unlocked the background also keeps the latest View in
- *   storage.session under VIEW_KEY so a popup can paint before the worker wakes up.
+ *   What the popup paints. While unlocked the background also keeps the latest View,
+ *   sealed with the per-unlock key of shared/session-seal.js, in storage.session under
+ *   VIEW_KEY, so a popup can paint before the worker wakes up.
  * @typedef {{state: VaultState, accounts: number|null, changed: number, last: string|null,
  *   askWhereToSave: boolean, undo: {count: number, at: string}|null}} BackupStatus
  *   changed: accounts added, edited or deleted since the last backup (also while locked).
@@ -43,7 +44,7 @@
  *   accounts left out; qr: image (PNG base64) of the one account.
  */
 
-/** storage.session key of the cached View (present only while unlocked). */
+/** storage.session key of the cached, sealed View (present only while unlocked). */
 export const VIEW_KEY = "view";
 
 export const Kinds = Object.freeze({

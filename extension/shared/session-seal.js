@@ -1,0 +1,43 @@
+// Seals what the background caches in storage.session for pages (the popup's View), so that
+// extension storage never holds account data in the clear — not even the memory-only session
+// area. The key is random per unlock and lives in storage.session beside the vault's data
+// key: it adds no secret the session did not already hold, and it goes when the vault locks.
+// AES-GCM from WebCrypto: the popup must open the View without loading the WASM core.
+
+/** storage.session key under which the background keeps the seal key while unlocked. */
+export const SEAL_KEY = "sealKey";
+
+const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
+const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+let cached = { raw: null, key: null };
+
+async function importKey(raw) {
+  if (cached.raw !== raw) {
+    const key = await crypto.subtle.importKey("raw", unb64(raw), "AES-GCM", false, ["encrypt", "decrypt"]);
+    cached = { raw, key };
+  }
+  return cached.key;
+}
+
+/** A new random key, as base64 (what storage.session holds). */
+export function newSealKey() {
+  return b64(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** Seals a JSON value: {iv, data}, both base64. */
+export async function seal(value, rawKey) {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const plain = new TextEncoder().encode(JSON.stringify(value));
+  const data = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await importKey(rawKey), plain));
+  // Chunked: String.fromCharCode(...bytes) overflows the call stack on large arrays.
+  let s = "";
+  for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
+  return { iv: b64(iv), data: btoa(s) };
+}
+
+/** Opens what seal() made; throws if the key is not the one it was sealed with. */
+export async function open(sealed, rawKey) {
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(sealed.iv) }, await importKey(rawKey), unb64(sealed.data));
+  return JSON.parse(new TextDecoder().decode(plain));
+}
