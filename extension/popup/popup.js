@@ -1,8 +1,9 @@
-// The toolbar popup. It paints from the View the background caches in storage.session (so
+// The toolbar popup. It paints from the View the background caches, sealed, in storage.session (so
 // codes appear before a sleeping worker has woken up), then asks the background for a fresh
 // one. All vault work, Argon2id included, happens in the background: the popup never blocks.
 // Account data is only ever put into the page with textContent, never as markup.
 import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
+import { SEAL_KEY, open as openSealed } from "../shared/session-seal.js";
 import * as backup from "../backup/popup-hooks.js";
 import * as autofill from "./autofill.js";
 
@@ -552,11 +553,27 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "session" || !(VIEW_KEY in changes)) return;
   const next = changes[VIEW_KEY].newValue;
   if (next) {
-    if (screen === "unlocked") paint(next);
+    if (screen === "unlocked") {
+      cachedView(next).then((v) => {
+        if (v && screen === "unlocked") paint(v);
+      });
+    }
   } else if (screen === "unlocked") {
     refresh();
   }
 });
+
+/** Opens the sealed View cached in storage.session; null when locked or not openable. */
+async function cachedView(sealed) {
+  const got = await chrome.storage.session.get(sealed ? SEAL_KEY : [VIEW_KEY, SEAL_KEY]);
+  const s = sealed ?? got[VIEW_KEY];
+  if (!s || !got[SEAL_KEY]) return null;
+  try {
+    return await openSealed(s, got[SEAL_KEY]);
+  } catch {
+    return null; // sealed under the key of an earlier unlock: the background sends a fresh one
+  }
+}
 
 function scheduleTicks() {
   // Align to whole seconds so the countdown changes with the clock.
@@ -568,7 +585,7 @@ function scheduleTicks() {
 
 async function start() {
   performance.mark("codeward:start");
-  const cached = (await chrome.storage.session.get(VIEW_KEY))[VIEW_KEY];
+  const cached = await cachedView();
   performance.mark("codeward:view-read");
   if (cached) {
     paint(cached);
