@@ -1,0 +1,153 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+
+	"codeward.dev/internal/backup"
+	"codeward.dev/internal/vault"
+)
+
+const bkPassword = "tv7k-m3qd-x9wr-h2pa-c8ne"
+
+func field(t *testing.T, v safejs.Value, name string) safejs.Value {
+	t.Helper()
+	f, err := v.Get(name)
+	if err != nil {
+		t.Fatalf("no field %s", name)
+	}
+	return f
+}
+
+// smallBackup writes a backup with a cheap KDF, as the restore side sees any file.
+func smallBackup(t *testing.T, accountsJSON string) string {
+	t.Helper()
+	var accounts []vault.Account
+	if err := json.Unmarshal([]byte(accountsJSON), &accounts); err != nil {
+		t.Fatal(err)
+	}
+	data, err := backup.Write(accounts, []byte(bkPassword), backup.Options{KDF: vault.KDFParams{Memory: 8 * 1024, Time: 1, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// The extension's backups use the default Argon2id parameters (one run here: a default
+// derivation takes seconds under Node); reading is tested on a cheap file.
+func TestBackupWriteUsesDefaultKDF(t *testing.T) {
+	w := invoke(t, "backupWrite", "["+rfcAccount+"]", bkPassword)
+	if !w.OK {
+		t.Fatalf("backupWrite: %s %s", w.Code, w.Msg)
+	}
+	file := str(t, w.Value)
+	if !backup.Detect([]byte(file)) || strings.Contains(file, "GEZDGNBVGY3TQOJQ") || strings.Contains(file, `"rfc"`) {
+		t.Fatal("the written file is not an opaque Codeward backup")
+	}
+	var env struct {
+		KDF struct {
+			Name                  string
+			Memory, Time, Threads uint32
+		}
+	}
+	if err := json.Unmarshal([]byte(file), &env); err != nil {
+		t.Fatal(err)
+	}
+	d := vault.DefaultKDF
+	if env.KDF.Name != "argon2id" || env.KDF.Memory != d.Memory || env.KDF.Time != d.Time || env.KDF.Threads != uint32(d.Threads) {
+		t.Fatalf("kdf %+v, want argon2id %+v", env.KDF, d)
+	}
+}
+
+func TestBackupRead(t *testing.T) {
+	r := invoke(t, "backupRead", smallBackup(t, "["+rfcAccount+"]"), bkPassword)
+	if !r.OK {
+		t.Fatalf("backupRead: %s %s", r.Code, r.Msg)
+	}
+	if got := str(t, field(t, r.Value, "accounts")); !strings.Contains(got, `"id":"rfc"`) || !strings.Contains(got, "GEZDGNBVGY3TQOJQ") {
+		t.Fatalf("accounts read back: %s", got)
+	}
+	if created := str(t, field(t, r.Value, "created")); !regexp.MustCompile(`^\d{4}-\d\d-\d\dT`).MatchString(created) {
+		t.Fatalf("created %q", created)
+	}
+	if n, _ := field(t, r.Value, "problems").Length(); n != 0 {
+		t.Fatalf("%d problems", n)
+	}
+}
+
+func TestBackupBridgeErrors(t *testing.T) {
+	file := smallBackup(t, "["+rfcAccount+"]")
+	damaged := []byte(file)
+	i := strings.Index(file, `"ciphertext": "`) + len(`"ciphertext": "`) + 10
+	damaged[i] ^= 'A' ^ 'B'
+	tests := []struct {
+		name, fn string
+		args     []any
+		code     string
+	}{
+		{"weak password refused", "backupWrite", []any{"[]", "password123"}, codeInvalid},
+		{"empty password", "backupWrite", []any{"[]", ""}, codeInvalid},
+		{"invalid account", "backupWrite", []any{`[{"id":""}]`, bkPassword}, codeInvalid},
+		{"wrong password", "backupRead", []any{file, "not the password"}, codeWrongPassword},
+		{"damaged", "backupRead", []any{string(damaged), bkPassword}, codeCorrupt},
+		{"truncated", "backupRead", []any{file[:len(file)/2], bkPassword}, codeCorrupt},
+		{"another kind of file", "backupRead", []any{`{"db":{"entries":[]}}`, bkPassword}, codeNotBackup},
+		{"not JSON at all", "backupRead", []any{"\x89PNG\r\n", bkPassword}, codeNotBackup},
+		{"unknown merge mode", "backupMerge", []any{"[]", "[]", "append"}, codeBadArgument},
+		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, codeInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := invoke(t, tt.fn, tt.args...)
+			if r.OK || r.Code != tt.code {
+				t.Fatalf("got ok=%v code=%q (%s), want %q", r.OK, r.Code, r.Msg, tt.code)
+			}
+			if strings.Contains(r.Msg, bkPassword) || strings.Contains(r.Msg, "GEZDGNBVGY3TQOJQ") {
+				t.Fatal("the error message carries a password or a secret")
+			}
+		})
+	}
+}
+
+func TestBackupMerge(t *testing.T) {
+	renamed := strings.NewReplacer(`"id":"rfc"`, `"id":"rfc2"`, `"name":"rfc"`, `"name":"rfc-work"`).Replace(rfcAccount)
+	r := invoke(t, "backupMerge", "["+rfcAccount+"]", "["+rfcAccount+","+renamed+"]", "merge")
+	if !r.OK {
+		t.Fatalf("backupMerge: %s %s", r.Code, r.Msg)
+	}
+	var merged []vault.Account
+	if err := json.Unmarshal([]byte(str(t, field(t, r.Value, "accounts"))), &merged); err != nil {
+		t.Fatal(err)
+	}
+	skipped, _ := field(t, r.Value, "skipped").Int()
+	added, _ := field(t, r.Value, "added").Length()
+	if len(merged) != 2 || skipped != 1 || added != 1 || merged[1].Name != "rfc-work" {
+		t.Fatalf("merged %d accounts, skipped %d, added %d", len(merged), skipped, added)
+	}
+	r = invoke(t, "backupMerge", "["+rfcAccount+"]", "["+renamed+"]", "replace")
+	if !r.OK || !strings.Contains(str(t, field(t, r.Value, "accounts")), `"rfc-work"`) || strings.Contains(str(t, field(t, r.Value, "accounts")), `"name":"rfc"`) {
+		t.Fatalf("replace: %+v", r)
+	}
+}
+
+func TestPasswordSuggestAndJudge(t *testing.T) {
+	r := invoke(t, "passwordSuggest")
+	if !r.OK || !regexp.MustCompile(`^[a-z2-9]{4}(-[a-z2-9]{4}){4}$`).MatchString(str(t, r.Value)) {
+		t.Fatalf("passwordSuggest: %+v", r)
+	}
+	for pw, want := range map[string]string{str(t, r.Value): "strong", "password123": "weak"} {
+		j := invoke(t, "passwordJudge", pw)
+		if !j.OK || str(t, field(t, j.Value, "verdict")) != want || str(t, field(t, j.Value, "hint")) == "" {
+			t.Fatalf("passwordJudge: %+v, want %s", j, want)
+		}
+	}
+	if r := invoke(t, "passwordJudge", 42); r.OK || r.Code != codeBadArgument {
+		t.Fatalf("a number judged: %+v", r)
+	}
+}
