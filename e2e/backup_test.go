@@ -440,6 +440,28 @@ func TestBackupReminder(t *testing.T) {
 	p.Unlock(bkMaster)
 
 	bp := openFromPopup(t, b, p, false, "Back up now", "")
+
+	// With "Ask where to save each backup" ticked (the default), headless Chromium cancels
+	// the download at once, as a person closing the save dialog does: the page must say so,
+	// claim nothing, and keep the reminder.
+	if !checked(bp.Find("checkbox", NameAskWhere)) {
+		t.Fatal(`"Ask where to save each backup" is not ticked by default`)
+	}
+	fillBackupForm(bp, bkMaster, bkPassword, bkPassword)
+	bp.Click("button", NameCreateBackup)
+	if alert := bp.WaitAlert(); !strings.Contains(alert, "cancelled") || !strings.Contains(alert, "no backup file was saved") {
+		t.Errorf("alert after a cancelled download: %q", alert)
+	}
+	if text := bp.Text(); strings.Contains(text, "Backup saved") || strings.Contains(text, "still only on this computer") {
+		t.Errorf("the page claims success after a cancelled download:\n%s", text)
+	}
+	if got := files(t, b.DownloadDir); len(got) != 0 {
+		t.Errorf("files after a cancelled download: %v", got)
+	}
+	if got := badge(bp); got != "2" {
+		t.Errorf("badge %q after a cancelled download, want 2", got)
+	}
+
 	makeBackup(t, b, bp, bkPassword)
 	p = b.OpenPopup()
 	p.WaitState(StateUnlocked)
