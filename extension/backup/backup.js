@@ -299,7 +299,11 @@ $("backup-form").addEventListener("submit", async (ev) => {
     progress("backup-progress", ask ? "Choose where to save the backup…" : "Saving the backup…");
     const item = await download(made.file, backupFilename(), ask);
     made.file = "";
-    status = await send(K.BACKUP_DONE, { seq: made.seq });
+    try {
+      status = await send(K.BACKUP_DONE, { seq: made.seq });
+    } catch {
+      // The file is saved all the same; only the reminder could not be cleared (locked meanwhile).
+    }
     progress("backup-progress", "");
     pw.value = confirm.value = "";
     $("strength").textContent = "";
