@@ -240,8 +240,13 @@ function renderList() {
   list.replaceChildren(...items);
   filter();
   if (focusKey) {
-    const target = list.querySelector(`li[data-id="${CSS.escape(focusKey[0])}"] [data-action="${focusKey[1]}"]`);
-    if (target && !target.disabled) target.focus();
+    const item = list.querySelector(`li[data-id="${CSS.escape(focusKey[0])}"]`);
+    // An account moved to the top or bottom has that move button disabled: take the other.
+    const other = { up: "down", down: "up" }[focusKey[1]];
+    const target = [focusKey[1], other]
+      .map((action) => action && item?.querySelector(`[data-action="${action}"]`))
+      .find((el) => el && !el.disabled);
+    target?.focus();
   }
 }
 
