@@ -1,0 +1,491 @@
+// The import & export page. The background parses, merges and exports (in the Go core);
+// this page collects the file or text, shows the preview, draws nothing itself but the QR
+// images the core made, and hands exported files to the browser's downloads.
+import { Kinds, send } from "../shared/messages.js";
+
+const K = Kinds.page;
+const $ = (id) => document.getElementById(id);
+
+let vaultState = null;
+/** @type {{kind: "file"|"paste", name: string, data: string}|null} what Preview reads */
+let source = null;
+/** @type {string|null} token of the preview on screen */
+let token = null;
+let qrURLs = [];
+
+// --- small helpers --------------------------------------------------------------------------
+
+function show(el, on = true) {
+  el.hidden = !on;
+}
+
+function say(section, message) {
+  const el = section.querySelector(":scope > .alert");
+  el.textContent = message || "";
+  show(el, Boolean(message));
+}
+
+function plural(n, one, many = one + "s") {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const TYPES = { totp: "time-based", hotp: "counter-based", steam: "Steam Guard" };
+
+function accountLabel(a) {
+  if (a.issuer && a.name) return `${a.issuer} (${a.name})`;
+  return a.issuer || a.name || "(no name)";
+}
+
+function isoDay(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Base64 of bytes, in chunks (String.fromCharCode takes a limited number of arguments). */
+function toBase64(bytes) {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(b64) {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+async function fileBase64(file) {
+  return toBase64(new Uint8Array(await file.arrayBuffer()));
+}
+
+/** Plain words for the errors a person can act on; the code decides, never the message. */
+function explain(e) {
+  const msg = (e && e.message) || "unknown error";
+  const sentence = msg.charAt(0).toUpperCase() + msg.slice(1) + (/[.!?]$/.test(msg) ? "" : ".");
+  switch (e && e.code) {
+    case "password_required":
+      return "This file is encrypted. Enter its password below, then press Preview.";
+    case "wrong_password":
+      return "That file password is not right (or the file is damaged). Nothing was imported.";
+    case "unknown_format":
+      return "Codeward does not recognise this file. Check that it is an export from a supported app, or choose its format in the list.";
+    case "unsupported":
+      return `${sentence} Nothing was imported.`;
+    case "unreadable":
+      return `This file cannot be read: ${msg}. Nothing was imported.`;
+    case "kdf_params":
+      return "This file asks for decryption settings outside the safe range, so it was not opened.";
+    case "no_qr":
+      return "No QR code was found. Make the whole code visible (not cut off, not too small) and try again.";
+    case "not_image":
+      return "This is not a PNG, JPEG or GIF image Codeward can read.";
+    case "no_accounts":
+      return `${sentence} Nothing was imported.`;
+    case "expired":
+      return "This preview has expired. Read the file or scan the code again.";
+    case "locked":
+      return "Codeward locked itself meanwhile. Unlock it and try again.";
+    case "nothing_to_export":
+      return `${sentence}`;
+    case "invalid":
+      return sentence;
+    default:
+      return `Something went wrong: ${msg}. Nothing was changed.`;
+  }
+}
+
+// --- views ----------------------------------------------------------------------------------
+
+function wantedView() {
+  return location.hash === "#export" ? "export" : "import";
+}
+
+async function refresh() {
+  const v = await send(K.STATE);
+  vaultState = v.state;
+  fillAccounts(v.accounts);
+  render();
+}
+
+function render() {
+  show($("loading"), false);
+  const view = wantedView();
+  const unlocked = vaultState === "unlocked";
+  show($("locked"), !unlocked);
+  $("locked-why").textContent =
+    vaultState === "none"
+      ? "There is no vault in this browser yet. Create one from the Codeward button in the toolbar first."
+      : "Unlock it to import or export accounts.";
+  show($("unlock-form"), vaultState === "locked");
+  show($("import"), unlocked && view === "import");
+  show($("export"), unlocked && view === "export");
+  for (const a of document.querySelectorAll("nav a")) {
+    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  if (unlocked && view === "import" && location.hash === "#pending") loadPending();
+}
+
+window.addEventListener("hashchange", () => {
+  hideQR();
+  render();
+});
+
+$("unlock-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const section = $("locked");
+  const pw = $("unlock-password");
+  say(section, "");
+  try {
+    await send(K.UNLOCK, { password: pw.value });
+    pw.value = "";
+    await refresh();
+  } catch (e) {
+    say(section, e.code === "wrong_password" ? "Wrong master password." : explain(e));
+    pw.select();
+  }
+});
+
+// --- import ---------------------------------------------------------------------------------
+
+async function loadFormats() {
+  const list = await send(K.IMPORT_FORMATS);
+  const select = $("format");
+  for (const f of list) {
+    if (!f.import) continue;
+    const o = document.createElement("option");
+    o.value = f.name;
+    o.textContent = f.description;
+    select.append(o);
+  }
+}
+
+function resetPreview() {
+  token = null;
+  show($("preview"), false);
+  show($("import-done"), false);
+  say($("import"), "");
+}
+
+function askPassword(on) {
+  show($("password-row"), on);
+  if (!on) $("file-password").value = "";
+}
+
+/** Runs work with the read form disabled and a progress line; returns its result. */
+async function reading(message, work) {
+  const form = $("read-form");
+  const controls = [...form.elements].filter((el) => !el.disabled);
+  controls.forEach((el) => (el.disabled = true));
+  $("read-progress").textContent = message;
+  try {
+    return await work();
+  } finally {
+    controls.forEach((el) => (el.disabled = false));
+    $("read-progress").textContent = "";
+  }
+}
+
+async function readSource() {
+  resetPreview();
+  if (!source) {
+    say($("import"), "Choose a file or paste the exported text first.");
+    $("import-file").focus();
+    return;
+  }
+  const password = $("password-row").hidden ? "" : $("file-password").value;
+  try {
+    const p = await reading(password ? "Decrypting…" : "Reading…", () =>
+      send(K.IMPORT_READ, { data: source.data, format: $("format").value, password }),
+    );
+    showPreview(p);
+  } catch (e) {
+    say($("import"), explain(e));
+    if (e.code === "password_required" || e.code === "wrong_password") {
+      askPassword(true);
+      $("file-password").select();
+      $("file-password").focus();
+    }
+  }
+}
+
+$("import-file").addEventListener("change", async () => {
+  const file = $("import-file").files[0];
+  if (!file) return;
+  askPassword(false);
+  $("paste").value = "";
+  source = { kind: "file", name: file.name, data: await fileBase64(file) };
+  await readSource();
+});
+
+$("paste").addEventListener("input", () => {
+  const text = $("paste").value;
+  if (!text.trim()) return;
+  if (source?.kind === "file") $("import-file").value = "";
+  askPassword(false);
+  source = { kind: "paste", name: "the pasted text", data: toBase64(new TextEncoder().encode(text)) };
+});
+
+$("format").addEventListener("change", () => askPassword(false));
+
+$("read-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  readSource();
+});
+
+$("qr-file").addEventListener("change", async () => {
+  const file = $("qr-file").files[0];
+  if (!file) return;
+  resetPreview();
+  try {
+    const image = await fileBase64(file);
+    showPreview(await reading("Looking for QR codes…", () => send(K.IMPORT_SCAN_IMAGE, { image })));
+  } catch (e) {
+    say($("import"), explain(e));
+  }
+});
+
+async function loadPending() {
+  history.replaceState(null, "", "#import");
+  try {
+    const p = await send(K.IMPORT_PENDING);
+    if (p) showPreview(p);
+    else say($("import"), "The scanned codes are no longer available (Codeward locked, or they were imported). Scan again.");
+  } catch (e) {
+    say($("import"), explain(e));
+  }
+}
+
+function item(text) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  return li;
+}
+
+/** @param {import("../shared/messages.js").ImportPreview} p */
+function showPreview(p) {
+  token = p.token;
+  const how = p.format === "qr" ? `${plural(p.codes, "QR code")} read` : `${p.description}${p.encrypted ? ", decrypted" : ""}`;
+  $("detected").textContent = `Detected: ${how}.`;
+  const parts = [`${plural(p.count, "account")} found`];
+  if (p.duplicates > 0) parts.push(`${p.fresh} new, ${p.duplicates} already in Codeward (skipped)`);
+  $("preview-summary").textContent = parts.join(": ") + ".";
+  $("preview-list").replaceChildren(...p.accounts.map((a) => item(`${accountLabel(a)} — ${TYPES[a.type] || a.type}`)));
+  $("warning-list").replaceChildren(...p.warnings.map(item));
+  show($("warnings"), p.warnings.length > 0);
+  $("problems-title").textContent = `${plural(p.problems.length, "entry", "entries")} could not be read and will be left out`;
+  $("problem-list").replaceChildren(
+    ...p.problems.map((x) => item(`Entry ${x.index}${x.label ? ` (${x.label})` : ""}: ${x.message}`)),
+  );
+  show($("problems"), p.problems.length > 0);
+  $("apply").disabled = p.fresh === 0;
+  $("apply").textContent = "Import";
+  show($("preview"), true);
+  if (p.count === 0) say($("import"), "No account in this file can be imported.");
+}
+
+$("apply").addEventListener("click", async () => {
+  const section = $("import");
+  say(section, "");
+  $("apply").disabled = true;
+  try {
+    const r = await send(K.IMPORT_APPLY, { token });
+    show($("preview"), false);
+    const parts = [`Imported ${plural(r.added, "account")}.`];
+    if (r.skipped) parts.push(`${plural(r.skipped, "account")} already in Codeward ${r.skipped === 1 ? "was" : "were"} skipped.`);
+    parts.push(`Codeward now holds ${plural(r.total, "account")}.`);
+    $("import-result").textContent = parts.join(" ");
+    show($("import-done"), true);
+    token = null;
+    source = null;
+    $("import-file").value = "";
+    $("qr-file").value = "";
+    $("paste").value = "";
+    askPassword(false);
+  } catch (e) {
+    say(section, explain(e));
+    $("apply").disabled = false;
+  }
+});
+
+$("discard").addEventListener("click", () => {
+  resetPreview();
+});
+
+// --- export ---------------------------------------------------------------------------------
+
+function fillAccounts(accounts) {
+  const select = $("export-account");
+  const list = (accounts || []).slice().sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
+  select.replaceChildren(
+    ...list.map((a) => {
+      const o = document.createElement("option");
+      o.value = a.id;
+      o.textContent = accountLabel(a);
+      return o;
+    }),
+  );
+}
+
+function kind() {
+  return document.querySelector("input[name=kind]:checked").value;
+}
+
+function syncKind() {
+  const k = kind();
+  for (const el of document.querySelectorAll("#export-form [data-for]")) {
+    const f = el.dataset.for;
+    show(el, f === k || (f === "plain" && (k === "aegis-plain" || k === "otpauth")));
+  }
+}
+for (const r of document.querySelectorAll("input[name=kind]")) r.addEventListener("change", syncKind);
+
+function hideQR() {
+  for (const u of qrURLs) URL.revokeObjectURL(u);
+  qrURLs = [];
+  $("qr-list").replaceChildren();
+  $("qr-skipped-list").replaceChildren();
+  show($("qr-out"), false);
+}
+$("qr-hide").addEventListener("click", hideQR);
+
+function qrImage(b64, alt) {
+  const url = URL.createObjectURL(new Blob([fromBase64(b64)], { type: "image/png" }));
+  qrURLs.push(url);
+  const img = document.createElement("img");
+  img.src = url;
+  img.alt = alt;
+  img.width = 300;
+  img.height = 300;
+  return img;
+}
+
+/**
+ * Resolves with the finished downloads item, or rejects with an Error whose .reason is the
+ * browser's interrupt reason.
+ */
+function waitForDownload(id) {
+  return new Promise((resolve, reject) => {
+    const settle = (it) => {
+      if (!it || !it.state || it.state === "in_progress") return;
+      chrome.downloads.onChanged.removeListener(onChanged);
+      if (it.state === "complete") resolve(it);
+      else reject(Object.assign(new Error("download interrupted"), { reason: it.error || "FAILED" }));
+    };
+    const check = () => chrome.downloads.search({ id }).then(([it]) => settle(it), reject);
+    const onChanged = (delta) => {
+      if (delta.id === id && delta.state) check();
+    };
+    chrome.downloads.onChanged.addListener(onChanged);
+    check();
+  });
+}
+
+async function download(text, filename, type) {
+  // Pages can make blob: URLs (a service worker cannot); Firefox refuses data: downloads.
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  try {
+    const id = await chrome.downloads.download({ url, filename, saveAs: false, conflictAction: "uniquify" });
+    return await waitForDownload(id);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+$("export-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const section = $("export");
+  say(section, "");
+  show($("export-done"), false);
+  hideQR();
+  const k = kind();
+  const master = $("master-password");
+  const payload = { masterPassword: master.value, format: k === "aegis-plain" ? "aegis" : k };
+  if (!master.value) return say(section, "Enter your master password."), master.focus();
+  if (k === "aegis") {
+    const pw = $("export-password").value;
+    if (!pw) return say(section, "Choose a password for the Aegis file."), $("export-password").focus();
+    if (pw !== $("export-confirm").value) return say(section, "The two export passwords differ."), $("export-confirm").focus();
+    payload.password = pw;
+  }
+  if ((k === "aegis-plain" || k === "otpauth") && !$("plain-ok").checked) {
+    return say(section, "This file is not encrypted: tick the box to confirm you understand."), $("plain-ok").focus();
+  }
+  if (k === "qr") {
+    if (!$("export-account").value) return say(section, "There is no account to show."), $("export-account").focus();
+    payload.id = $("export-account").value;
+  }
+  const button = ev.submitter || $("export-form").querySelector("button[type=submit]");
+  button.disabled = true;
+  $("export-progress").textContent = "Checking your master password…";
+  try {
+    const r = await send(K.EXPORT_RUN, payload);
+    master.value = "";
+    if (k === "google" || k === "qr") return showQR(k, r);
+    const [name, type] =
+      k === "otpauth"
+        ? [`codeward-otpauth-${isoDay()}.txt`, "text/plain"]
+        : [`codeward-aegis-${k === "aegis" ? "encrypted" : "plain"}-${isoDay()}.json`, "application/json"];
+    $("export-progress").textContent = "Saving…";
+    let saved;
+    try {
+      saved = await download(r.file, name, type);
+    } catch (e) {
+      return say(section, `The browser could not save the file (${e.reason || e.message}). Nothing was saved.`);
+    }
+    $("export-result").textContent = `Saved ${plural(r.count, "account")} to ${saved.filename}.${
+      k === "aegis" ? " In Aegis: Settings → Import & Export → Import → Aegis, then enter the export password." : " Delete the file once the accounts are in the other app."
+    }`;
+    show($("export-done"), true);
+  } catch (e) {
+    if (e.code === "wrong_password") {
+      say(section, "Wrong master password. Nothing was exported.");
+      master.select();
+      master.focus();
+    } else {
+      say(section, explain(e));
+    }
+  } finally {
+    button.disabled = false;
+    $("export-progress").textContent = "";
+  }
+});
+
+function showQR(k, r) {
+  const list = $("qr-list");
+  if (k === "qr") {
+    const label = $("export-account").selectedOptions[0]?.textContent ?? "the account";
+    const li = document.createElement("li");
+    const caption = document.createElement("p");
+    caption.textContent = label;
+    li.append(qrImage(r.image, `QR code for ${label}`), caption);
+    list.replaceChildren(li);
+  } else {
+    const n = r.codes.length;
+    list.replaceChildren(
+      ...r.codes.map((c, i) => {
+        const li = document.createElement("li");
+        const caption = document.createElement("p");
+        caption.textContent = `Code ${i + 1} of ${n}: ${plural(c.count, "account")}`;
+        li.append(qrImage(c.image, `Transfer QR code ${i + 1} of ${n}, ${plural(c.count, "account")}`), caption);
+        return li;
+      }),
+    );
+    const skipped = $("qr-skipped-list");
+    skipped.replaceChildren(
+      ...r.skipped.map((s) => item(`Left out: ${s.label || "(no name)"} — ${s.message}. Google Authenticator cannot hold it unchanged; export it as Aegis or otpauth instead.`)),
+    );
+    show(skipped, r.skipped.length > 0);
+  }
+  show($("qr-out"), true);
+}
+
+// --- start ----------------------------------------------------------------------------------
+
+syncKind();
+Promise.all([loadFormats(), refresh()]).catch((e) => {
+  show($("loading"), false);
+  say($("locked"), explain(e));
+  show($("locked"), true);
+});
