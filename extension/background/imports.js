@@ -4,9 +4,10 @@
 // An import runs in two steps: a read that parses the source in the Go core and answers
 // with a preview holding no secrets, then an apply that merges into the vault through
 // store.update (exact duplicates skipped). Between the two, the parsed accounts wait in
-// storage.session under PENDING_KEY: memory only, trusted contexts only, cleared when the
-// vault locks, and they survive the service worker being stopped while a person reads the
-// preview. Only the latest preview is kept.
+// storage.session under PENDING_KEY, so that they survive the service worker being stopped
+// while a person reads the preview: memory only, trusted contexts only, cleared when the
+// vault locks, and sealed (AES-GCM, a random key kept beside them) so that no storage dump
+// shows account data in the clear. Only the latest preview is kept.
 //
 // Exports need the master password each time (checked against the stored vault, never
 // kept); the page downloads the result itself (a service worker has no URL.createObjectURL,
@@ -19,6 +20,7 @@ import * as store from "./store.js";
 const K = Kinds.page;
 
 const PENDING_KEY = "import.pending";
+const PENDING_SEAL_KEY = "import.sealKey";
 const PENDING_MINUTES = 30;
 
 // Bounds on what pages may send (base64 characters); the core has its own, tighter ones.
@@ -57,6 +59,31 @@ async function requireUnlocked() {
 
 // --- import -----------------------------------------------------------------------------
 
+const toB64 = (bytes) => {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const fromB64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+const aesKey = (raw, use) => crypto.subtle.importKey("raw", fromB64(raw), "AES-GCM", false, [use]);
+
+async function sealPending(value) {
+  const raw = toB64(crypto.getRandomValues(new Uint8Array(32)));
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const plain = new TextEncoder().encode(JSON.stringify(value));
+  const data = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await aesKey(raw, "encrypt"), plain));
+  return { raw, sealed: { iv: toB64(iv), data: toB64(data) } };
+}
+
+async function openPending(sealed, raw) {
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64(sealed.iv) }, await aesKey(raw, "decrypt"), fromB64(sealed.data));
+  return JSON.parse(new TextDecoder().decode(plain));
+}
+
+async function forgetPending() {
+  await chrome.storage.session.remove([PENDING_KEY, PENDING_SEAL_KEY]);
+}
+
 /** Counts what merging accounts (JSON) into the vault now would add and skip. */
 async function compare(accountsJSON) {
   const v = await store.snapshot();
@@ -79,24 +106,32 @@ async function hold(result) {
   };
   if (typeof result.codes === "number") preview.codes = result.codes;
   const expires = Date.now() + PENDING_MINUTES * 60_000;
-  await chrome.storage.session.set({ [PENDING_KEY]: { token, expires, accounts: result.accounts, preview } });
+  const { raw, sealed } = await sealPending({ accounts: result.accounts, preview });
+  await chrome.storage.session.set({ [PENDING_KEY]: { token, expires, sealed }, [PENDING_SEAL_KEY]: raw });
   return { token, ...preview, ...(await compare(result.accounts)) };
 }
 
+/** The held import: {token, accounts (JSON), preview}, or null when there is none. */
 async function pending() {
-  const got = (await chrome.storage.session.get(PENDING_KEY))[PENDING_KEY];
-  if (!got) return null;
-  if (!(got.expires > Date.now())) {
-    await chrome.storage.session.remove(PENDING_KEY);
+  const got = await chrome.storage.session.get([PENDING_KEY, PENDING_SEAL_KEY]);
+  const rec = got[PENDING_KEY];
+  if (!rec) return null;
+  if (!(rec.expires > Date.now()) || !got[PENDING_SEAL_KEY]) {
+    await forgetPending();
     return null;
   }
-  return got;
+  try {
+    return { token: rec.token, ...(await openPending(rec.sealed, got[PENDING_SEAL_KEY])) };
+  } catch {
+    await forgetPending(); // a record and a key of two different holds: start over
+    return null;
+  }
 }
 
 // The parsed accounts must not outlive the unlocked vault (lock clears storage.session too;
 // this covers a vault that locks while the worker is running).
 store.onChange(({ reason }) => {
-  if (reason === "lock") chrome.storage.session.remove(PENDING_KEY).catch(() => {});
+  if (reason === "lock") forgetPending().catch(() => {});
 });
 
 /** The tab to scan must be the one showing in its window: that is what can be captured. */
@@ -190,7 +225,7 @@ registerHandlers("page", {
       "import",
       added, // filled in by the time listeners run
     );
-    await chrome.storage.session.remove(PENDING_KEY);
+    await forgetPending();
     return out;
   },
 
