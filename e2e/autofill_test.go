@@ -163,6 +163,7 @@ func TestAutofill(t *testing.T) {
 		t.Run("auto/"+strings.TrimSuffix(tt.page, ".html"), func(t *testing.T) {
 			page := env.b.Open(env.bound + "/" + tt.page)
 			defer page.Close()
+			activate(t, page) // the page a person looks at
 			got := waitValue(t, page, tt.value)
 			AssertTOTP(t, got, afSecret, TOTPOpts{})
 			if tt.also != "" {
@@ -213,8 +214,11 @@ func TestAutofill(t *testing.T) {
 		p.Click("button", "Menu")
 		p.Click("button", "Settings")
 		box := p.Find("checkbox", nameAutoFill)
-		if !Eval[bool](p, `document.querySelector("#s-autofill").checked`) {
-			t.Fatal(`"Fill codes automatically" is not on by default`)
+		// The setting is read from the background when the form opens; it is disabled until then.
+		for deadline := time.Now().Add(Timeout); !Eval[bool](p, `(() => { const b = document.querySelector("#s-autofill"); return !b.disabled && b.checked; })()`); time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal(`"Fill codes automatically" is not on by default`)
+			}
 		}
 		box.Click()
 		for deadline := time.Now().Add(Timeout); ; time.Sleep(100 * time.Millisecond) {

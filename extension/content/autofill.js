@@ -236,13 +236,17 @@
 
   // --- talking to the background ----------------------------------------------------------
 
+  // Resolves to the code, to null when the background answered without one, or to
+  // undefined when no answer came (the worker was restarting): the caller may ask again.
   async function request(payload) {
+    let reply;
     try {
-      const reply = await api.runtime.sendMessage({ kind: KIND_REQUEST, payload });
-      if (reply && reply.ok && reply.value && typeof reply.value.code === "string") return reply.value.code;
+      reply = await api.runtime.sendMessage({ kind: KIND_REQUEST, payload });
     } catch {
-      // The extension was reloaded or the background refused: nothing to fill.
+      return undefined;
     }
+    if (!reply) return undefined;
+    if (reply.ok && reply.value && typeof reply.value.code === "string") return reply.value.code;
     return null;
   }
 
@@ -286,7 +290,8 @@
     autoBusy = true;
     try {
       const code = await request({ auto: true, boxes: target.inputs.length });
-      autoDone = true; // asked once: a refusal (unbound site, locked vault) is not repeated
+      if (code === undefined) return; // no answer: a later look may ask again
+      autoDone = true; // answered once: a refusal (unbound site, locked vault) is not repeated
       if (code && plausible(code, target) && target.inputs.every((el) => el.value === "")) fill(target, code);
     } finally {
       autoBusy = false;
@@ -324,6 +329,7 @@
     // revealed by style alone): look again a few times, and when the person focuses a field.
     for (const ms of [500, 1500, 4000]) setTimeout(tryAuto, ms);
     document.addEventListener("focusin", () => tryAuto(), true);
+    document.addEventListener("visibilitychange", () => tryAuto());
     observer.observe(document.documentElement || document, { childList: true, subtree: true, attributes: true, attributeFilter: ["type", "style", "class", "hidden"] });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });

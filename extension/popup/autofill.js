@@ -170,9 +170,11 @@ export function settingsForm(form) {
   const grant = form.querySelector("#s-autofill-grant");
   if (!box) return;
   let origins = [];
+  box.disabled = true; // until the stored setting is known
   send(K.AUTOFILL_SETTINGS_GET)
     .then((s) => {
       box.checked = s.autoFill;
+      box.disabled = false;
       origins = s.origins;
       grant.hidden = s.granted || !s.autoFill;
     })
