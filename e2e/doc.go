@@ -12,31 +12,46 @@
 // # Harness (harness_test.go, page_test.go, popup_test.go)
 //
 // StartBrowser launches headless Chromium (/usr/lib/chromium/chromium, or $CHROME) with a
-// fresh profile and the unpacked extension loaded (the repo root, or a copy made by
-// CopyExtension), and finds the extension id from its service worker. A Browser then offers:
+// fresh profile and the unpacked extension loaded (the repo root, $CODEWARD_EXT_DIR, or a
+// copy made by CopyExtension), and finds the extension id from its service worker. A
+// Browser then offers:
 //
 //	OpenPopup / OpenExtensionPage / Open   a tab on the popup, any extension page, any URL
-//	Worker                                 attach to the background service worker (Eval, HeapUsage)
-//	StopServiceWorker                      stop the worker the way Chrome does when it idles
+//	URL / Origin / ExtID / DownloadDir     addresses and the profile's download directory
+//	Worker                                 attach to the background service worker:
+//	                                       Eval[T], HeapUsage, WASMMemory
+//	StopServiceWorker / WorkerRunning      stop the worker as Chrome does when it idles
 //	Storage / StorageJSON                  dump chrome.storage.local or .session
 //	Restart                                close gracefully and relaunch on the same profile
+//	Targets / Version / Context / Output   lower-level access for what is not wrapped
 //
 // A Page finds controls by role and accessible name, as assistive technology does
 // (CDP Accessibility.queryAXTree; nodes the accessibility tree ignores, such as hidden
-// ones, never match):
+// ones, never match). Chromium's roles: "button", "textbox" (password fields too),
+// "spinbutton", "checkbox", "list", "listitem", "alert", "status", "dialog", ...
 //
 //	Find / FindAll / Query / WaitGone      *Node lookups (Find waits for exactly one match)
-//	Click / Fill / Press                   real mouse clicks at the element, typed text, keys
-//	WaitAlert / ListItems / WaitListItems  role "alert" text; the texts of role "listitem"s
+//	Click / Fill / Press / Enter           real mouse clicks at the element, typed text, keys
+//	Node.Find / Node.Query                 lookups inside one element (e.g. a list item)
+//	Node.Text / Value / Call / Focus       read it, or run a function on it
+//	WaitAlert / AlertText                  the text of role "alert" elements
+//	ListItems / WaitListItems / Text / WaitText   visible texts
 //	Eval[T] / EvalErr[T]                   JavaScript in the page (or worker), promises awaited
+//	Console                                what the page logged, and its uncaught exceptions
 //	Screenshot / AXTree                    saved to e2e/.artifacts automatically on failure
 //
-// Popup drives the product's own flows on top of a Page (CreateVault, Unlock, Lock,
-// AddAccountURI, AddAccountByHand, Accounts) using only the accessible names fixed in
-// issue 3. CopyExtension with WithHostPermissions makes a test build that holds host access
-// (headless Chromium never answers a permission prompt); ServePages and Serve start local
+// Popup drives the product's own flows on top of a Page (State / WaitState, CreateVault,
+// Unlock, UnlockWrong, Lock, AddAccountURI, AddAccountByHand, Accounts, WaitAccount) using
+// only the accessible names fixed in issue 3 (the Name* constants). CopyExtension with
+// WithHostPermissions (or any EditManifest edit) makes a test build that holds host access
+// (headless Chromium never answers a permission prompt); Serve and ServePages start local
 // HTTP servers on 127.0.0.1; TOTPWindow and AssertTOTP compute codes independently of the
-// product with github.com/pquerna/otp.
+// product with github.com/pquerna/otp. TestHarness checks the harness itself against the
+// small extension in testdata/harness-ext.
+//
+// Firefox tests (firefox/, node --test) have a matching harness in firefox/bidi.mjs:
+// makeTestBuild, launchFirefox, and a Page with find / click / fill / listItems over
+// WebDriver BiDi's accessibility locators.
 //
 // Every wait is bounded by Timeout (generous: these machines are shared); no test asserts
 // on wall-clock time. On failure each open page leaves a screenshot, its accessibility
