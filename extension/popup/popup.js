@@ -6,6 +6,7 @@ import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
 import { SEAL_KEY, open as openSealed } from "../shared/session-seal.js";
 import * as backup from "../backup/popup-hooks.js";
 import * as autofill from "./autofill.js";
+import "../import/popup-hooks.js";
 
 const K = Kinds.page;
 const app = document.getElementById("app");
@@ -479,10 +480,10 @@ function openAccountForm(a) {
     };
     if (type === "hotp") account.counter = Number(f.counter.value);
     else account.period = Number(f.period.value);
+    account.sites = autofill.formSites(form);
     if (!a && !account.secret) return showError(form, "Enter the secret key."), f.secret.focus();
     if (!account.name && !account.issuer) return showError(form, "Enter an issuer or an account name."), f.name.focus();
     try {
-    account.sites = autofill.formSites(form);
       const v = await busy(form, () => (a ? send(K.UPDATE, { id: a.id, account }) : send(K.ADD, { account })));
       closePanel(a ? null : "add-account");
       paint(v);
@@ -491,10 +492,10 @@ function openAccountForm(a) {
       showError(form, message(e));
     }
   });
+  autofill.accountForm(form, a);
   panel.replaceChildren(node);
   syncType();
   (a ? f.issuer : f.secret).focus();
-  autofill.accountForm(form, a);
 }
 
 // --- settings -------------------------------------------------------------------------------
@@ -545,10 +546,10 @@ function openSettings() {
       showError(pwForm, message(e));
     }
   });
+  autofill.settingsForm(form);
   panel.replaceChildren(node);
   form.elements.autoLockMinutes.focus();
 }
-  autofill.settingsForm(form);
 
 // --- start-up ----------------------------------------------------------------------------------
 
