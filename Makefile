@@ -1,5 +1,6 @@
 # Codeward — build, run, test, bench.
-#   make        builds the CLI (bin/codeward) and the extension (build/: codeward.wasm, wasm_exec.js)
+#   make        builds the CLI (bin/codeward) and the extension (build/: codeward.wasm,
+#               codeward-tools.wasm, wasm_exec.js)
 #   make run    builds and opens Chromium with the extension loaded in a fresh profile
 #   make test   installs what is missing (browsers, npm packages) and runs every test
 #   make bench  prints benchmark figures (see docs/benchmarks.md)
@@ -20,11 +21,17 @@ cli: bin/codeward
 bin/codeward: $(GO_SRC)
 	$(GO) build -trimpath -o $@ ./cmd/codeward
 
-wasm: build/codeward.wasm build/wasm_exec.js
+# Two programs: the core the background loads on every start (wasm/core), and the import,
+# export and QR code tools it loads only when those flows run (wasm/tools).
+wasm: build/codeward.wasm build/codeward-tools.wasm build/wasm_exec.js
 
 build/codeward.wasm: $(GO_SRC)
 	@mkdir -p build
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/core
+
+build/codeward-tools.wasm: $(GO_SRC)
+	@mkdir -p build
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/tools
 
 build/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	@mkdir -p build
@@ -71,7 +78,7 @@ lint: dist
 	npx --no-install web-ext lint --source-dir dist/firefox-src
 
 # Figures, never pass/fail on time: Go core benchmarks, then the extension in headless
-# Chromium (popup → first code, unlock, WASM size, background memory).
+# Chromium (popup → first code, unlock, both WASM sizes, background memory).
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/...
 	CODEWARD_E2E=1 CODEWARD_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./e2e

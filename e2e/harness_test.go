@@ -109,7 +109,7 @@ func StartBrowser(t testing.TB, opts BrowserOptions) *Browser {
 	}
 	need := []string{"manifest.json"}
 	if _, err := os.Stat(filepath.Join(ext, "wasm")); err == nil || ext == RepoRoot(t) {
-		need = append(need, "build/codeward.wasm", "build/wasm_exec.js")
+		need = append(need, "build/codeward.wasm", "build/codeward-tools.wasm", "build/wasm_exec.js")
 	}
 	for _, f := range need {
 		if _, err := os.Stat(filepath.Join(ext, f)); err != nil {

@@ -3,14 +3,15 @@
 #   dist/codeward-chrome.zip    for the Chrome Web Store
 #   dist/codeward-firefox.zip   for addons.mozilla.org
 #   dist/firefox-src/           the unpacked Firefox tree (`make lint` runs web-ext lint on it)
-# Each holds only what the extension loads: manifest.json, extension/ and the WASM core.
+# Each holds only what the extension loads: manifest.json, extension/ and the two WASM
+# programs (the core, and the import/export tools it loads on demand).
 # The one manifest of the repository root is trimmed per browser: Chrome gets the service
 # worker only, Firefox the background scripts and its gecko settings.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-for f in build/codeward.wasm build/wasm_exec.js manifest.json; do
+for f in build/codeward.wasm build/codeward-tools.wasm build/wasm_exec.js manifest.json; do
   [ -f "$f" ] || { echo "dist: $f is missing; run 'make' first" >&2; exit 1; }
 done
 
@@ -24,7 +25,7 @@ stage() {
   tar -C "$root" -cf - \
     --exclude='.*' --exclude='*.md' --exclude='*.test.js' --exclude='*_test.*' \
     extension | tar -C "$dir" -xf -
-  cp build/codeward.wasm build/wasm_exec.js "$dir/build/"
+  cp build/codeward.wasm build/codeward-tools.wasm build/wasm_exec.js "$dir/build/"
 }
 
 # manifest for <browser>: written from the repository's manifest.json.

@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-if [ ! -f "$root/build/codeward.wasm" ] || [ ! -f "$root/build/wasm_exec.js" ]; then
+if [ ! -f "$root/build/codeward.wasm" ] || [ ! -f "$root/build/codeward-tools.wasm" ] || [ ! -f "$root/build/wasm_exec.js" ]; then
   echo "run: build/ is missing the WASM core; run 'make' first" >&2
   exit 1
 fi

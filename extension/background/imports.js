@@ -12,7 +12,7 @@
 // Exports need the master password each time (checked against the stored vault, never
 // kept); the page downloads the result itself (a service worker has no URL.createObjectURL,
 // and Firefox refuses data: downloads).
-import { call } from "../shared/core.js";
+import { call, callTools } from "../shared/core.js";
 import { Kinds, Errors, CodedError } from "../shared/messages.js";
 import { registerHandlers } from "./router.js";
 import * as store from "./store.js";
@@ -168,37 +168,37 @@ async function exportRun({ masterPassword, format, password, id }) {
   const accounts = v.accounts.slice().sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
   switch (format) {
     case "aegis":
-      return { file: await call("formatExport", JSON.stringify(accounts), "aegis", optional(password, "the export password")), count: accounts.length };
+      return { file: await callTools("formatExport", JSON.stringify(accounts), "aegis", optional(password, "the export password")), count: accounts.length };
     case "otpauth":
-      return { file: await call("formatExport", JSON.stringify(accounts), "otpauth"), count: accounts.length };
+      return { file: await callTools("formatExport", JSON.stringify(accounts), "otpauth"), count: accounts.length };
     case "google":
-      return call("googleQRCodes", JSON.stringify(accounts), QR_SIZE);
+      return callTools("googleQRCodes", JSON.stringify(accounts), QR_SIZE);
     case "qr": {
       const a = accounts.find((x) => x.id === id);
       if (typeof id !== "string" || !a) throw new CodedError(Errors.NOT_FOUND, "no such account");
       const uri = await call("formatURI", JSON.stringify(a));
-      return { image: await call("qrEncode", uri, QR_SIZE), count: 1 };
+      return { image: await callTools("qrEncode", uri, QR_SIZE), count: 1 };
     }
   }
 }
 
 registerHandlers("page", {
-  [K.IMPORT_FORMATS]: async () => call("formatsList"),
+  [K.IMPORT_FORMATS]: async () => callTools("formatsList"),
 
   [K.IMPORT_READ]: async ({ data, format, password }) => {
     await requireUnlocked();
-    const r = await call("formatImport", base64(data, "the file", MAX_FILE_B64), optional(format, "format"), optional(password, "the file password"));
+    const r = await callTools("formatImport", base64(data, "the file", MAX_FILE_B64), optional(format, "format"), optional(password, "the file password"));
     return hold(r);
   },
 
   [K.IMPORT_SCAN_TAB]: async ({ tabId }) => {
     await requireUnlocked();
-    return hold(await call("qrImport", await captureTab(tabId)));
+    return hold(await callTools("qrImport", await captureTab(tabId)));
   },
 
   [K.IMPORT_SCAN_IMAGE]: async ({ image }) => {
     await requireUnlocked();
-    return hold(await call("qrImport", base64(image, "the image", MAX_IMAGE_B64)));
+    return hold(await callTools("qrImport", base64(image, "the image", MAX_IMAGE_B64)));
   },
 
   [K.IMPORT_PENDING]: async () => {

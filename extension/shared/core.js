@@ -1,26 +1,35 @@
-// Loads the Go core (build/codeward.wasm) once per JavaScript context and hands out the
-// bridge object. Used by the background; pages talk to the background instead, so that
-// Argon2id never blocks a page.
+// Loads the Go programs once per JavaScript context and hands out their bridge objects.
+// Used by the background; pages talk to the background instead, so that Argon2id never
+// blocks a page.
+//
+// Two programs, two separate Go instances in this realm (each `new Go()` has its own memory
+// and value tables; each publishes under its own global name):
+// - the core (build/codeward.wasm, wasm/core): vault, codes, backups, sites — what the
+//   background needs on every start;
+// - the tools (build/codeward-tools.wasm, wasm/tools): import, export and QR codes, loaded
+//   only when such a message arrives, never on a worker start or a popup open.
 import "../../build/wasm_exec.js"; // defines globalThis.Go
 import { CodedError } from "./messages.js";
 
-let loading = null;
-
-/** @returns {Promise<Object<string, Function>>} the bridge functions (see wasm/). */
-export function core() {
-  loading ??= load().catch((e) => {
-    loading = null; // let a later call try again
-    throw e;
-  });
-  return loading;
+/** One lazily loaded Go program: file under build/, published as globalThis[name]. */
+function program(file, name) {
+  let loading = null;
+  return () => {
+    loading ??= load(file, name).catch((e) => {
+      loading = null; // let a later call try again
+      throw e;
+    });
+    return loading;
+  };
 }
 
-async function load() {
+async function load(file, name) {
   const go = new Go();
+  const readyKey = `__${name}Ready`; // see wasm/bridge.Publish
   const ready = new Promise((resolve) => {
-    globalThis.__codewardReady = resolve;
+    globalThis[readyKey] = resolve;
   });
-  const url = chrome.runtime.getURL("build/codeward.wasm");
+  const url = chrome.runtime.getURL(`build/${file}`);
   let instance;
   try {
     ({ instance } = await WebAssembly.instantiateStreaming(fetch(url), go.importObject));
@@ -31,9 +40,15 @@ async function load() {
   }
   go.run(instance); // resolves only when the Go program exits, which it does not
   await ready;
-  delete globalThis.__codewardReady;
-  return globalThis.codeward;
+  delete globalThis[readyKey];
+  return globalThis[name];
 }
+
+/** @returns {Promise<Object<string, Function>>} the core's bridge functions (wasm/core). */
+export const core = program("codeward.wasm", "codeward");
+
+/** @returns {Promise<Object<string, Function>>} the tools' bridge functions (wasm/tools). */
+export const tools = program("codeward-tools.wasm", "codewardTools");
 
 /** Unwraps a bridge result: returns its value or throws a CodedError with its code. */
 export function unwrap(result) {
@@ -42,9 +57,22 @@ export function unwrap(result) {
   throw new CodedError(e.code, e.message);
 }
 
-/** Calls bridge function name with args and unwraps the result. */
-export async function call(name, ...args) {
-  const api = await core();
-  if (typeof api[name] !== "function") throw new CodedError("internal", `no bridge function ${name}`);
-  return unwrap(api[name](...args));
+async function invoke(api, name, args) {
+  const bridge = await api();
+  if (typeof bridge[name] !== "function") throw new CodedError("internal", `no bridge function ${name}`);
+  return unwrap(bridge[name](...args));
+}
+
+/** Calls the core's function name with args and unwraps the result. */
+export function call(name, ...args) {
+  return invoke(core, name, args);
+}
+
+/**
+ * Calls the tools' function name with args and unwraps the result, loading the tools on
+ * first use. Their KDF-heavy calls (encrypted imports and exports) and QR decoding run
+ * runtime.GC() themselves when done, as the core's do.
+ */
+export function callTools(name, ...args) {
+  return invoke(tools, name, args);
 }

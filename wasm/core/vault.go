@@ -3,28 +3,25 @@
 package main
 
 import (
-	"bytes"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"runtime"
 
 	"github.com/hack-pad/safejs"
 
 	"codeward.dev/internal/vault"
+	"codeward.dev/wasm/bridge"
 )
 
 // Sealed blobs and data keys cross the boundary as standard base64 strings: that is what
 // extension storage holds, and strings need no copying helpers on either side.
 
 func init() {
-	register("vaultCreate", vaultCreate)
-	register("vaultUnlock", vaultUnlock)
-	register("vaultOpen", vaultOpen)
-	register("vaultReseal", vaultReseal)
-	register("vaultChangePassword", vaultChangePassword)
+	bridge.Register("vaultCreate", vaultCreate)
+	bridge.Register("vaultUnlock", vaultUnlock)
+	bridge.Register("vaultOpen", vaultOpen)
+	bridge.Register("vaultReseal", vaultReseal)
+	bridge.Register("vaultChangePassword", vaultChangePassword)
 }
 
 // vaultCreate(vaultJSON, password, optionsJSON?) → {blob, key}
@@ -33,7 +30,7 @@ func vaultCreate(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	password, err := passwordArg(args, 1)
+	password, err := bridge.Password(args, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -46,16 +43,16 @@ func vaultCreate(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"blob": encode(blob), "key": encode(key[:])}, nil
+	return map[string]any{"blob": bridge.Base64(blob), "key": bridge.Base64(key[:])}, nil
 }
 
 // vaultUnlock(blob, password) → {vault: JSON, key}
 func vaultUnlock(args []safejs.Value) (any, error) {
-	blob, err := bytesArg(args, 0)
+	blob, err := bridge.Bytes(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	password, err := passwordArg(args, 1)
+	password, err := bridge.Password(args, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +65,12 @@ func vaultUnlock(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"vault": string(text), "key": encode(key[:])}, nil
+	return map[string]any{"vault": string(text), "key": bridge.Base64(key[:])}, nil
 }
 
 // vaultOpen(blob, key) → vault JSON
 func vaultOpen(args []safejs.Value) (any, error) {
-	blob, err := bytesArg(args, 0)
+	blob, err := bridge.Bytes(args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +91,7 @@ func vaultOpen(args []safejs.Value) (any, error) {
 
 // vaultReseal(blob, key, vaultJSON) → blob
 func vaultReseal(args []safejs.Value) (any, error) {
-	blob, err := bytesArg(args, 0)
+	blob, err := bridge.Bytes(args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -110,12 +107,12 @@ func vaultReseal(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encode(out), nil
+	return bridge.Base64(out), nil
 }
 
 // vaultChangePassword(blob, key, newPassword, optionsJSON?) → blob
 func vaultChangePassword(args []safejs.Value) (any, error) {
-	blob, err := bytesArg(args, 0)
+	blob, err := bridge.Bytes(args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +120,7 @@ func vaultChangePassword(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	password, err := passwordArg(args, 2)
+	password, err := bridge.Password(args, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -136,61 +133,36 @@ func vaultChangePassword(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encode(out), nil
-}
-
-func encode(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
-
-func bytesArg(args []safejs.Value, i int) ([]byte, error) {
-	s, err := argString(args, i)
-	if err != nil {
-		return nil, err
-	}
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil {
-		return nil, badArg(i, "base64")
-	}
-	return b, nil
+	return bridge.Base64(out), nil
 }
 
 func keyArg(args []safejs.Value, i int) (vault.DataKey, error) {
 	var key vault.DataKey
-	b, err := bytesArg(args, i)
+	b, err := bridge.Bytes(args, i)
 	if err != nil {
 		return key, err
 	}
 	if len(b) != len(key) {
-		return key, badArg(i, "a 32-byte key")
+		return key, bridge.BadArg(i, "a 32-byte key")
 	}
 	copy(key[:], b)
 	return key, nil
 }
 
-func passwordArg(args []safejs.Value, i int) ([]byte, error) {
-	s, err := argString(args, i)
-	if err != nil {
-		return nil, err
-	}
-	if s == "" {
-		return nil, invalid(errors.New("the password is empty"))
-	}
-	return []byte(s), nil
-}
-
 // vaultArg reads a vault as JSON, refusing unknown fields and invalid accounts: nothing the
 // core would not have produced itself gets sealed.
 func vaultArg(args []safejs.Value, i int) (*vault.Vault, error) {
-	s, err := argString(args, i)
+	s, err := bridge.String(args, i)
 	if err != nil {
 		return nil, err
 	}
 	var v vault.Vault
-	if err := decodeStrict(s, &v); err != nil {
-		return nil, invalid(fmt.Errorf("vault: %w", err))
+	if err := bridge.DecodeStrict(s, &v); err != nil {
+		return nil, bridge.Invalid(fmt.Errorf("vault: %w", err))
 	}
 	for n, a := range v.Accounts {
 		if err := a.Validate(); err != nil {
-			return nil, invalid(fmt.Errorf("account %d: %w", n+1, err))
+			return nil, bridge.Invalid(fmt.Errorf("account %d: %w", n+1, err))
 		}
 	}
 	return &v, nil
@@ -208,28 +180,16 @@ type optionsJSON struct {
 
 func optionsArg(args []safejs.Value, i int) (vault.Options, error) {
 	var opt vault.Options
-	s, err := argOptionalString(args, i)
+	s, err := bridge.OptionalString(args, i)
 	if err != nil || s == "" {
 		return opt, err
 	}
 	var o optionsJSON
-	if err := decodeStrict(s, &o); err != nil {
-		return opt, badArg(i, "options JSON")
+	if err := bridge.DecodeStrict(s, &o); err != nil {
+		return opt, bridge.BadArg(i, "options JSON")
 	}
 	if o.KDF != nil {
 		opt.KDF = vault.KDFParams{Memory: o.KDF.Memory, Time: o.KDF.Time, Threads: o.KDF.Threads}
 	}
 	return opt, nil
-}
-
-func decodeStrict(s string, v any) error {
-	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after JSON value")
-	}
-	return nil
 }

@@ -8,22 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hack-pad/safejs"
-
 	"codeward.dev/internal/backup"
 	"codeward.dev/internal/vault"
+	"codeward.dev/wasm/bridge"
 )
 
 const bkPassword = "tv7k-m3qd-x9wr-h2pa-c8ne"
-
-func field(t *testing.T, v safejs.Value, name string) safejs.Value {
-	t.Helper()
-	f, err := v.Get(name)
-	if err != nil {
-		t.Fatalf("no field %s", name)
-	}
-	return f
-}
 
 // smallBackup writes a backup with a cheap KDF, as the restore side sees any file.
 func smallBackup(t *testing.T, accountsJSON string) string {
@@ -91,16 +81,16 @@ func TestBackupBridgeErrors(t *testing.T) {
 		args     []any
 		code     string
 	}{
-		{"weak password refused", "backupWrite", []any{"[]", "password123"}, codeInvalid},
-		{"empty password", "backupWrite", []any{"[]", ""}, codeInvalid},
-		{"invalid account", "backupWrite", []any{`[{"id":""}]`, bkPassword}, codeInvalid},
-		{"wrong password", "backupRead", []any{file, "not the password"}, codeWrongPassword},
-		{"damaged", "backupRead", []any{string(damaged), bkPassword}, codeCorrupt},
-		{"truncated", "backupRead", []any{file[:len(file)/2], bkPassword}, codeCorrupt},
+		{"weak password refused", "backupWrite", []any{"[]", "password123"}, bridge.CodeInvalid},
+		{"empty password", "backupWrite", []any{"[]", ""}, bridge.CodeInvalid},
+		{"invalid account", "backupWrite", []any{`[{"id":""}]`, bkPassword}, bridge.CodeInvalid},
+		{"wrong password", "backupRead", []any{file, "not the password"}, bridge.CodeWrongPassword},
+		{"damaged", "backupRead", []any{string(damaged), bkPassword}, bridge.CodeCorrupt},
+		{"truncated", "backupRead", []any{file[:len(file)/2], bkPassword}, bridge.CodeCorrupt},
 		{"another kind of file", "backupRead", []any{`{"db":{"entries":[]}}`, bkPassword}, codeNotBackup},
 		{"not JSON at all", "backupRead", []any{"\x89PNG\r\n", bkPassword}, codeNotBackup},
-		{"unknown merge mode", "backupMerge", []any{"[]", "[]", "append"}, codeBadArgument},
-		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, codeInvalid},
+		{"unknown merge mode", "backupMerge", []any{"[]", "[]", "append"}, bridge.CodeBadArgument},
+		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, bridge.CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +137,7 @@ func TestPasswordSuggestAndJudge(t *testing.T) {
 			t.Fatalf("passwordJudge: %+v, want %s", j, want)
 		}
 	}
-	if r := invoke(t, "passwordJudge", 42); r.OK || r.Code != codeBadArgument {
+	if r := invoke(t, "passwordJudge", 42); r.OK || r.Code != bridge.CodeBadArgument {
 		t.Fatalf("a number judged: %+v", r)
 	}
 }

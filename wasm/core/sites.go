@@ -9,28 +9,29 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"codeward.dev/internal/sites"
+	"codeward.dev/wasm/bridge"
 )
 
 func init() {
-	register("sitesNormalize", sitesNormalize)
-	register("sitesMatch", sitesMatch)
-	register("sitesOf", sitesOf)
-	register("sitesSuggest", sitesSuggest)
-	register("sitesPatterns", sitesPatterns)
+	bridge.Register("sitesNormalize", sitesNormalize)
+	bridge.Register("sitesMatch", sitesMatch)
+	bridge.Register("sitesOf", sitesOf)
+	bridge.Register("sitesSuggest", sitesSuggest)
+	bridge.Register("sitesPatterns", sitesPatterns)
 }
 
 // sitesNormalize(text) → JSON array of canonical sites, from a comma- or line-separated
 // list as typed in the account form. One bad entry refuses the list (code "invalid").
 func sitesNormalize(args []safejs.Value) (any, error) {
-	s, err := argString(args, 0)
+	s, err := bridge.String(args, 0)
 	if err != nil {
 		return nil, err
 	}
 	list, err := sites.NormalizeList(s)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, bridge.Invalid(err)
 	}
-	return marshal(list)
+	return bridge.JSON(list)
 }
 
 // sitesMatch(sitesJSON, pageURL) → whether the page belongs to one of the sites.
@@ -39,7 +40,7 @@ func sitesMatch(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, err := argString(args, 1)
+	page, err := bridge.String(args, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -48,28 +49,28 @@ func sitesMatch(args []safejs.Value) (any, error) {
 
 // sitesOf(pageURL) → the page's site, for messages like "this page is evil.example".
 func sitesOf(args []safejs.Value) (any, error) {
-	page, err := argString(args, 0)
+	page, err := bridge.String(args, 0)
 	if err != nil {
 		return nil, err
 	}
 	s, err := sites.Of(page)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, bridge.Invalid(err)
 	}
 	return s, nil
 }
 
 // sitesSuggest(issuer, tabURL?) → JSON array of suggested sites for a new account.
 func sitesSuggest(args []safejs.Value) (any, error) {
-	issuer, err := argString(args, 0)
+	issuer, err := bridge.String(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	tab, err := argOptionalString(args, 1)
+	tab, err := bridge.OptionalString(args, 1)
 	if err != nil {
 		return nil, err
 	}
-	return marshal(sites.Suggest(issuer, tab))
+	return bridge.JSON(sites.Suggest(issuer, tab))
 }
 
 // sitesPatterns(sitesJSON) → JSON array of match patterns covering the sites, without
@@ -93,17 +94,17 @@ func sitesPatterns(args []safejs.Value) (any, error) {
 			}
 		}
 	}
-	return marshal(out)
+	return bridge.JSON(out)
 }
 
 func siteListArg(args []safejs.Value, i int) ([]string, error) {
-	s, err := argString(args, i)
+	s, err := bridge.String(args, i)
 	if err != nil {
 		return nil, err
 	}
 	var list []string
 	if err := json.Unmarshal([]byte(s), &list); err != nil {
-		return nil, invalid(fmt.Errorf("sites: %w", err))
+		return nil, bridge.Invalid(fmt.Errorf("sites: %w", err))
 	}
 	return list, nil
 }

@@ -19,6 +19,7 @@ import (
 	"codeward.dev/internal/formats/google"
 	"codeward.dev/internal/qr"
 	"codeward.dev/internal/vault"
+	"codeward.dev/wasm/bridge"
 )
 
 // Files and images cross the boundary as standard base64 (they may be binary: andOTP and
@@ -43,14 +44,14 @@ const maxImportSize = 16 << 20
 const maxImageSize = 32 << 20
 
 func init() {
-	register("formatsList", formatsList)
-	register("formatDetect", formatDetect)
-	register("formatImport", formatImport)
-	register("formatExport", formatExport)
-	register("qrDecode", qrDecode)
-	register("qrImport", qrImport)
-	register("qrEncode", qrEncode)
-	register("googleQRCodes", googleQRCodes)
+	bridge.Register("formatsList", formatsList)
+	bridge.Register("formatDetect", formatDetect)
+	bridge.Register("formatImport", formatImport)
+	bridge.Register("formatExport", formatExport)
+	bridge.Register("qrDecode", qrDecode)
+	bridge.Register("qrImport", qrImport)
+	bridge.Register("qrEncode", qrEncode)
+	bridge.Register("googleQRCodes", googleQRCodes)
 }
 
 // formatsList() → [{name, description, import, export, exportNeedsPassword}] in detection order.
@@ -90,11 +91,11 @@ func formatImport(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, err := argOptionalString(args, 1)
+	name, err := bridge.OptionalString(args, 1)
 	if err != nil {
 		return nil, err
 	}
-	pw, err := argOptionalString(args, 2)
+	pw, err := bridge.OptionalString(args, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -125,31 +126,31 @@ func formatImport(args []safejs.Value) (any, error) {
 // formatExport(accountsJSON, format, password?) → the exported file's text. The password
 // encrypts the file where the format can (Aegis); formats that need one refuse without.
 func formatExport(args []safejs.Value) (any, error) {
-	accounts, err := accountsArg(args, 0)
+	accounts, err := bridge.Accounts(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	name, err := argString(args, 1)
+	name, err := bridge.String(args, 1)
 	if err != nil {
 		return nil, err
 	}
-	pw, err := argOptionalString(args, 2)
+	pw, err := bridge.OptionalString(args, 2)
 	if err != nil {
 		return nil, err
 	}
 	f, ok := formats.Lookup(name)
 	if !ok || f.Exporter == nil {
-		return nil, badArg(1, "the name of a format that can export")
+		return nil, bridge.BadArg(1, "the name of a format that can export")
 	}
 	if len(accounts) == 0 {
-		return nil, &codedError{code: codeNothingToExport, err: errors.New("there are no accounts to export")}
+		return nil, bridge.Coded(codeNothingToExport, errors.New("there are no accounts to export"))
 	}
 	var password []byte
 	if pw != "" {
 		password = []byte(pw)
 		defer runtime.GC()
 	} else if f.Exporter.NeedsPassword() {
-		return nil, invalid(fmt.Errorf("a password is needed to export as %s", f.Name))
+		return nil, bridge.Invalid(fmt.Errorf("a password is needed to export as %s", f.Name))
 	}
 	out, err := f.Exporter.Export(accounts, password)
 	if err != nil {
@@ -164,7 +165,7 @@ func qrDecode(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return anyList(texts), nil
+	return bridge.List(texts), nil
 }
 
 // qrImport(imageB64) → what formatImport returns (format "qr"), plus codes: the number of
@@ -217,7 +218,7 @@ func qrImport(args []safejs.Value) (any, error) {
 		if firstErr != nil {
 			return nil, importError(firstErr)
 		}
-		return nil, &codedError{code: codeNoAccounts, err: fmt.Errorf("%d QR code%s found, but none holds an authenticator account", len(texts), plural(len(texts), "", "s"))}
+		return nil, bridge.Coded(codeNoAccounts, fmt.Errorf("%d QR code%s found, but none holds an authenticator account", len(texts), plural(len(texts), "", "s")))
 	}
 	out, err := preview(all)
 	if err != nil {
@@ -229,19 +230,19 @@ func qrImport(args []safejs.Value) (any, error) {
 
 // qrEncode(text, size) → PNG (base64) of text as a QR code of about size×size pixels.
 func qrEncode(args []safejs.Value) (any, error) {
-	text, err := argString(args, 0)
+	text, err := bridge.String(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	size, err := argInt(args, 1, qr.MinSize, qr.MaxSize)
+	size, err := bridge.Int(args, 1, qr.MinSize, qr.MaxSize)
 	if err != nil {
 		return nil, err
 	}
 	png, err := qr.Encode(text, int(size))
 	if err != nil {
-		return nil, invalid(err)
+		return nil, bridge.Invalid(err)
 	}
-	return encode(png), nil
+	return bridge.Base64(png), nil
 }
 
 // googleQRCodes(accountsJSON, size) → {codes: [{image: PNG base64, count}], skipped:
@@ -249,11 +250,11 @@ func qrEncode(args []safejs.Value) (any, error) {
 // accounts each, one batch. Accounts the app cannot hold unchanged (Steam, periods other
 // than 30 s, 7 digits...) are left out and listed rather than sinking the whole export.
 func googleQRCodes(args []safejs.Value) (any, error) {
-	accounts, err := accountsArg(args, 0)
+	accounts, err := bridge.Accounts(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	size, err := argInt(args, 1, qr.MinSize, qr.MaxSize)
+	size, err := bridge.Int(args, 1, qr.MinSize, qr.MaxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -266,13 +267,13 @@ func googleQRCodes(args []safejs.Value) (any, error) {
 				// The sentinel's own words repeat what the page already says.
 				msg = strings.TrimPrefix(msg, google.ErrUnsupported.Error()+": ")
 			}
-			skipped = append(skipped, map[string]any{"label": label(a), "message": msg})
+			skipped = append(skipped, map[string]any{"label": bridge.Label(a), "message": msg})
 			continue
 		}
 		ok = append(ok, a)
 	}
 	if len(ok) == 0 {
-		return nil, &codedError{code: codeNothingToExport, err: errors.New("none of these accounts can be moved to Google Authenticator unchanged")}
+		return nil, bridge.Coded(codeNothingToExport, errors.New("none of these accounts can be moved to Google Authenticator unchanged"))
 	}
 	uris, err := google.Exporter{}.URIs(ok)
 	if err != nil {
@@ -283,11 +284,11 @@ func googleQRCodes(args []safejs.Value) (any, error) {
 	for _, u := range uris {
 		png, err := qr.Encode(u, int(size))
 		if err != nil {
-			return nil, invalid(err)
+			return nil, bridge.Invalid(err)
 		}
 		n := min(left, google.BatchLimit)
 		left -= n
-		codes = append(codes, map[string]any{"image": encode(png), "count": n})
+		codes = append(codes, map[string]any{"image": bridge.Base64(png), "count": n})
 	}
 	return map[string]any{"codes": codes, "skipped": skipped}, nil
 }
@@ -295,15 +296,15 @@ func googleQRCodes(args []safejs.Value) (any, error) {
 // --- helpers --------------------------------------------------------------------------------
 
 func importData(args []safejs.Value, i int) ([]byte, error) {
-	data, err := bytesArg(args, i)
+	data, err := bridge.Bytes(args, i)
 	if err != nil {
 		return nil, err
 	}
 	if len(data) == 0 {
-		return nil, invalid(errors.New("the file is empty"))
+		return nil, bridge.Invalid(errors.New("the file is empty"))
 	}
 	if len(data) > maxImportSize {
-		return nil, invalid(fmt.Errorf("the file is larger than %d MiB: not an authenticator export", maxImportSize>>20))
+		return nil, bridge.Invalid(fmt.Errorf("the file is larger than %d MiB: not an authenticator export", maxImportSize>>20))
 	}
 	return data, nil
 }
@@ -313,13 +314,13 @@ func detect(data []byte, name string) (formats.Format, error) {
 	if name == "" || name == "auto" {
 		f, err := formats.Detect(data)
 		if err != nil {
-			return f, &codedError{code: codeUnknownFormat, err: err}
+			return f, bridge.Coded(codeUnknownFormat, err)
 		}
 		return f, nil
 	}
 	f, ok := formats.Lookup(name)
 	if !ok || f.Importer == nil {
-		return f, badArg(1, "the name of a format that can import")
+		return f, bridge.BadArg(1, "the name of a format that can import")
 	}
 	return f, nil
 }
@@ -327,37 +328,37 @@ func detect(data []byte, name string) (formats.Format, error) {
 // importError gives an importer's error a code the page can act on. The messages are the
 // importers' own, which never hold a secret.
 func importError(err error) error {
-	if errorCode(err) != codeFailed {
+	if bridge.ErrorCode(err) != bridge.CodeFailed {
 		return err // wrong_password, kdf_params, ... keep their shared codes
 	}
 	switch {
 	case errors.Is(err, formats.ErrPasswordRequired):
-		return &codedError{code: codePasswordRequired, err: err}
+		return bridge.Coded(codePasswordRequired, err)
 	case errors.Is(err, formats.ErrUnknownFormat):
-		return &codedError{code: codeUnknownFormat, err: err}
+		return bridge.Coded(codeUnknownFormat, err)
 	case errors.Is(err, ente.ErrEncrypted), errors.Is(err, bitwarden.ErrEncrypted), errors.Is(err, authext.ErrEncrypted):
-		return &codedError{code: codeUnsupported, err: err}
+		return bridge.Coded(codeUnsupported, err)
 	}
-	return &codedError{code: codeUnreadable, err: err}
+	return bridge.Coded(codeUnreadable, err)
 }
 
 func decodeImage(args []safejs.Value, i int) ([]string, error) {
-	data, err := bytesArg(args, i)
+	data, err := bridge.Bytes(args, i)
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > maxImageSize {
-		return nil, &codedError{code: codeNotImage, err: errors.New("the image file is too large")}
+		return nil, bridge.Coded(codeNotImage, errors.New("the image file is too large"))
 	}
 	defer runtime.GC() // a screen capture decodes to tens of MiB of pixels
 	texts, err := qr.Decode(data)
 	switch {
 	case errors.Is(err, qr.ErrNotFound):
-		return nil, &codedError{code: codeNoQR, err: err}
+		return nil, bridge.Coded(codeNoQR, err)
 	case errors.Is(err, qr.ErrTooLarge):
-		return nil, &codedError{code: codeNotImage, err: err}
+		return nil, bridge.Coded(codeNotImage, err)
 	case err != nil:
-		return nil, &codedError{code: codeNotImage, err: err}
+		return nil, bridge.Coded(codeNotImage, err)
 	}
 	return texts, nil
 }
@@ -376,7 +377,7 @@ func preview(res formats.Result) (map[string]any, error) {
 		a.Order = len(good)
 		a.Created, a.Updated = now, now
 		if err := a.Validate(); err != nil {
-			problems = append(problems, map[string]any{"index": i + 1, "label": label(a), "message": err.Error()})
+			problems = append(problems, map[string]any{"index": i + 1, "label": bridge.Label(a), "message": err.Error()})
 			continue
 		}
 		good = append(good, a)
@@ -385,7 +386,7 @@ func preview(res formats.Result) (map[string]any, error) {
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w)
 	}
-	accounts, err := marshal(good)
+	accounts, err := bridge.JSON(good)
 	if err != nil {
 		return nil, err
 	}

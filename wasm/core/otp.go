@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -12,27 +11,28 @@ import (
 
 	"codeward.dev/internal/otp"
 	"codeward.dev/internal/vault"
+	"codeward.dev/wasm/bridge"
 )
 
 func init() {
-	register("parseURI", parseURI)
-	register("formatURI", formatURI)
-	register("codes", codes)
-	register("validateAccount", validateAccount)
-	register("newID", newID)
+	bridge.Register("parseURI", parseURI)
+	bridge.Register("formatURI", formatURI)
+	bridge.Register("codes", codes)
+	bridge.Register("validateAccount", validateAccount)
+	bridge.Register("newID", newID)
 }
 
 // parseURI(uri) → account JSON (no id, order or dates: the caller adds them when saving).
 func parseURI(args []safejs.Value) (any, error) {
-	s, err := argString(args, 0)
+	s, err := bridge.String(args, 0)
 	if err != nil {
 		return nil, err
 	}
 	k, err := otp.ParseURI(s)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, bridge.Invalid(err)
 	}
-	return marshal(vault.AccountFromKey(k))
+	return bridge.JSON(vault.AccountFromKey(k))
 }
 
 // formatURI(accountJSON) → otpauth:// URI
@@ -43,7 +43,7 @@ func formatURI(args []safejs.Value) (any, error) {
 	}
 	k, err := a.Key()
 	if err != nil {
-		return nil, invalid(err)
+		return nil, bridge.Invalid(err)
 	}
 	return k.URI(), nil
 }
@@ -57,13 +57,13 @@ func validateAccount(args []safejs.Value) (any, error) {
 	}
 	secret, err := otp.ParseSecret(a.Secret)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, bridge.Invalid(err)
 	}
 	a.Secret = otp.EncodeSecret(secret)
 	if err := a.Validate(); err != nil {
-		return nil, invalid(err)
+		return nil, bridge.Invalid(err)
 	}
-	return marshal(a)
+	return bridge.JSON(a)
 }
 
 // newID() → a fresh random account id
@@ -94,19 +94,19 @@ type errorEntry struct {
 // codes(accountsJSON, unixSeconds, steps) → JSON array of codeResult, in input order. One
 // bad account yields an error entry and does not hide the codes of the others.
 func codes(args []safejs.Value) (any, error) {
-	s, err := argString(args, 0)
+	s, err := bridge.String(args, 0)
 	if err != nil {
 		return nil, err
 	}
 	var accounts []vault.Account
-	if err := decodeStrict(s, &accounts); err != nil {
-		return nil, invalid(fmt.Errorf("accounts: %w", err))
+	if err := bridge.DecodeStrict(s, &accounts); err != nil {
+		return nil, bridge.Invalid(fmt.Errorf("accounts: %w", err))
 	}
-	now, err := argInt(args, 1, 0, 1<<53)
+	now, err := bridge.Int(args, 1, 0, 1<<53)
 	if err != nil {
 		return nil, err
 	}
-	steps, err := argInt(args, 2, 1, maxSteps)
+	steps, err := bridge.Int(args, 2, 1, maxSteps)
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +114,11 @@ func codes(args []safejs.Value) (any, error) {
 	for i, a := range accounts {
 		r, err := accountCodes(a, now, int(steps))
 		if err != nil {
-			r = codeResult{ID: a.ID, Error: &errorEntry{Code: errorCode(invalid(err)), Message: err.Error()}}
+			r = codeResult{ID: a.ID, Error: &errorEntry{Code: bridge.ErrorCode(bridge.Invalid(err)), Message: err.Error()}}
 		}
 		out[i] = r
 	}
-	return marshal(out)
+	return bridge.JSON(out)
 }
 
 func accountCodes(a vault.Account, now int64, steps int) (codeResult, error) {
@@ -157,17 +157,12 @@ func accountCodes(a vault.Account, now int64, steps int) (codeResult, error) {
 
 func accountArg(args []safejs.Value, i int) (vault.Account, error) {
 	var a vault.Account
-	s, err := argString(args, i)
+	s, err := bridge.String(args, i)
 	if err != nil {
 		return a, err
 	}
-	if err := decodeStrict(s, &a); err != nil {
-		return a, invalid(fmt.Errorf("account: %w", err))
+	if err := bridge.DecodeStrict(s, &a); err != nil {
+		return a, bridge.Invalid(fmt.Errorf("account: %w", err))
 	}
 	return a, nil
-}
-
-func marshal(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
 }

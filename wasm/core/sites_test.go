@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"codeward.dev/wasm/bridge"
 )
 
 func TestSitesBridge(t *testing.T) {
@@ -17,7 +19,7 @@ func TestSitesBridge(t *testing.T) {
 	if want := []string{"github.com", "localhost:3000", "xn--bcher-kva.de"}; !reflect.DeepEqual(list, want) {
 		t.Errorf("sitesNormalize = %q, want %q", list, want)
 	}
-	if r := invoke(t, "sitesNormalize", "github.com, co.uk"); r.OK || r.Code != codeInvalid {
+	if r := invoke(t, "sitesNormalize", "github.com, co.uk"); r.OK || r.Code != bridge.CodeInvalid {
 		t.Errorf("sitesNormalize with a public suffix: ok=%v code=%q", r.OK, r.Code)
 	}
 
@@ -38,14 +40,14 @@ func TestSitesBridge(t *testing.T) {
 			t.Errorf("sitesMatch(%s, %s) = %v, want %v", tt.sites, tt.page, got, tt.want)
 		}
 	}
-	if r := invoke(t, "sitesMatch", `{"a":1}`, "https://github.com/"); r.OK || r.Code != codeInvalid {
+	if r := invoke(t, "sitesMatch", `{"a":1}`, "https://github.com/"); r.OK || r.Code != bridge.CodeInvalid {
 		t.Errorf("sitesMatch with a non-list: ok=%v code=%q", r.OK, r.Code)
 	}
 
 	if r := invoke(t, "sitesOf", "https://login.evil.example/x"); !r.OK || str(t, r.Value) != "evil.example" {
 		t.Errorf("sitesOf: ok=%v code=%q", r.OK, r.Code)
 	}
-	if r := invoke(t, "sitesOf", "chrome://settings"); r.OK || r.Code != codeInvalid {
+	if r := invoke(t, "sitesOf", "chrome://settings"); r.OK || r.Code != bridge.CodeInvalid {
 		t.Errorf("sitesOf(chrome://): ok=%v code=%q", r.OK, r.Code)
 	}
 

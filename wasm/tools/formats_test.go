@@ -16,11 +16,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hack-pad/safejs"
-
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/qr"
 	"codeward.dev/internal/vault"
+	"codeward.dev/wasm/bridge"
+	"codeward.dev/wasm/bridge/bridgetest"
+)
+
+var (
+	invoke = bridgetest.Invoke
+	str    = bridgetest.Str
+	jsonOf = bridgetest.JSONOf
 )
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
@@ -38,7 +44,7 @@ type importResult struct {
 }
 
 // readImport decodes a formatImport/qrImport value (accounts arrive as a JSON string).
-func readImport(t *testing.T, r result) importResult {
+func readImport(t *testing.T, r bridgetest.Result) importResult {
 	t.Helper()
 	if !r.OK {
 		t.Fatalf("import failed: %s %s", r.Code, r.Msg)
@@ -64,19 +70,6 @@ func readImport(t *testing.T, r result) importResult {
 		}
 	}
 	return out
-}
-
-// jsonOf stringifies a result's value in JavaScript (it holds nested objects).
-func jsonOf(r result) (string, error) {
-	j, err := safejs.Global().Get("JSON")
-	if err != nil {
-		return "", err
-	}
-	s, err := j.Call("stringify", r.Value)
-	if err != nil {
-		return "", err
-	}
-	return s.String()
 }
 
 func uris(t *testing.T, accounts []vault.Account) []string {
@@ -135,7 +128,7 @@ func TestFormatImportText(t *testing.T) {
 		{"unknown", "hello, world", "", "", nil, 0, codeUnknownFormat},
 		{"all bad", "otpauth://totp/x?secret=1\n", "", "", nil, 0, codeUnreadable},
 		{"encrypted bitwarden", `{"encrypted":true,"passwordProtected":true,"encKeyValidation_DO_NOT_EDIT":"x","data":"y"}`, "bitwarden", "", nil, 0, codeUnsupported},
-		{"no such format", uriGitHub, "nosuch", "", nil, 0, codeBadArgument},
+		{"no such format", uriGitHub, "nosuch", "", nil, 0, bridge.CodeBadArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,10 +161,10 @@ func TestFormatImportText(t *testing.T) {
 			}
 		})
 	}
-	if r := invoke(t, "formatImport", "", ""); r.OK || r.Code != codeInvalid {
+	if r := invoke(t, "formatImport", "", ""); r.OK || r.Code != bridge.CodeInvalid {
 		t.Errorf("empty file: %+v", r)
 	}
-	if r := invoke(t, "formatImport", "%%%", ""); r.OK || r.Code != codeBadArgument {
+	if r := invoke(t, "formatImport", "%%%", ""); r.OK || r.Code != bridge.CodeBadArgument {
 		t.Errorf("not base64: %+v", r)
 	}
 }
@@ -188,7 +181,7 @@ func canonical(t *testing.T, in []string) []string {
 
 func peer(t *testing.T, rel string) []byte {
 	t.Helper()
-	path := filepath.Join("..", "..", "shared", "peers", rel)
+	path := filepath.Join("..", "..", "..", "shared", "peers", rel)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Skipf("peer fixture %s not available (%v): run from the project checkout next to ../shared", rel, err)
@@ -206,7 +199,7 @@ func TestFormatImportEncryptedAegis(t *testing.T) {
 	if r := invoke(t, "formatImport", data, ""); r.OK || r.Code != codePasswordRequired {
 		t.Fatalf("no password: %+v", r)
 	}
-	if r := invoke(t, "formatImport", data, "", "wrong"); r.OK || r.Code != codeWrongPassword {
+	if r := invoke(t, "formatImport", data, "", "wrong"); r.OK || r.Code != bridge.CodeWrongPassword {
 		t.Fatalf("wrong password: %+v", r)
 	}
 	got := readImport(t, invoke(t, "formatImport", data, "", "test"))
@@ -246,10 +239,10 @@ func TestFormatExportRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	if r := invoke(t, "formatExport", string(accounts), "codeward"); r.OK || r.Code != codeInvalid {
+	if r := invoke(t, "formatExport", string(accounts), "codeward"); r.OK || r.Code != bridge.CodeInvalid {
 		t.Errorf("codeward without a password: %+v", r)
 	}
-	if r := invoke(t, "formatExport", string(accounts), "andotp"); r.OK || r.Code != codeBadArgument {
+	if r := invoke(t, "formatExport", string(accounts), "andotp"); r.OK || r.Code != bridge.CodeBadArgument {
 		t.Errorf("import-only format: %+v", r)
 	}
 	if r := invoke(t, "formatExport", "[]", "aegis"); r.OK || r.Code != codeNothingToExport {
@@ -333,7 +326,7 @@ func TestQRImport(t *testing.T) {
 			t.Errorf("%s: ok=%v code=%q (%s), want %q", tt.name, r.OK, r.Code, r.Msg, tt.code)
 		}
 	}
-	if r := invoke(t, "qrEncode", uriGitHub, 10); r.OK || r.Code != codeBadArgument {
+	if r := invoke(t, "qrEncode", uriGitHub, 10); r.OK || r.Code != bridge.CodeBadArgument {
 		t.Errorf("qrEncode size 10: %+v", r)
 	}
 }

@@ -4,82 +4,36 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hack-pad/safejs"
+	"codeward.dev/wasm/bridge"
+	"codeward.dev/wasm/bridge/bridgetest"
 )
 
-// api exports the registry once per test binary, as main does. It must run after the init
-// functions have filled the registry, hence lazily.
-var api = sync.OnceValue(func() safejs.Value {
-	register("testPanic", func([]safejs.Value) (any, error) { panic("boom") })
-	register("testError", func([]safejs.Value) (any, error) { return nil, errors.New("plain failure") })
-	v, err := exports()
-	if err != nil {
-		panic(err)
-	}
-	return v
-})
+var (
+	invoke = bridgetest.Invoke
+	str    = bridgetest.Str
+	field  = bridgetest.Field
+)
 
-type result struct {
-	OK    bool
-	Value safejs.Value
-	Code  string
-	Msg   string
-}
-
-func invoke(t *testing.T, name string, args ...any) result {
-	t.Helper()
-	r, err := api().Call(name, args...)
-	if err != nil {
-		t.Fatalf("%s: call: %v", name, err)
-	}
-	okv, _ := r.Get("ok")
-	ok, err := okv.Bool()
-	if err != nil {
-		t.Fatalf("%s: result has no boolean ok", name)
-	}
-	if ok {
-		v, _ := r.Get("value")
-		return result{OK: true, Value: v}
-	}
-	e, _ := r.Get("error")
-	c, _ := e.Get("code")
-	m, _ := e.Get("message")
-	code, _ := c.String()
-	msg, _ := m.String()
-	return result{Code: code, Msg: msg}
-}
-
-func str(t *testing.T, v safejs.Value) string {
-	t.Helper()
-	s, err := v.String()
-	if err != nil || v.Type() != safejs.TypeString {
-		t.Fatalf("value is not a string")
-	}
-	return s
-}
-
-func TestRegistrationHelper(t *testing.T) {
+// The bridge package tests the helper itself (panics, codes, argument readers); these are
+// the core functions' own refusals.
+func TestArgumentErrors(t *testing.T) {
 	tests := []struct {
 		name, fn string
 		args     []any
 		code     string
 	}{
-		{"panic is recovered", "testPanic", nil, codeInternal},
-		{"unmapped error", "testError", nil, codeFailed},
-		{"missing argument", "parseURI", nil, codeBadArgument},
-		{"number for string", "parseURI", []any{42}, codeBadArgument},
-		{"bad uri", "parseURI", []any{"https://example.com/"}, codeInvalid},
-		{"fractional time", "codes", []any{"[]", 1.5, 1}, codeBadArgument},
-		{"negative time", "codes", []any{"[]", -30, 1}, codeBadArgument},
-		{"too many steps", "codes", []any{"[]", 0, maxSteps + 1}, codeBadArgument},
-		{"unknown account field", "validateAccount", []any{`{"id":"a","bogus":1}`}, codeInvalid},
-		{"short key", "vaultOpen", []any{"AAAA", "AAAA"}, codeBadArgument},
-		{"blob not base64", "vaultOpen", []any{"%%%", strings.Repeat("A", 44)}, codeBadArgument},
+		{"missing argument", "parseURI", nil, bridge.CodeBadArgument},
+		{"number for string", "parseURI", []any{42}, bridge.CodeBadArgument},
+		{"bad uri", "parseURI", []any{"https://example.com/"}, bridge.CodeInvalid},
+		{"fractional time", "codes", []any{"[]", 1.5, 1}, bridge.CodeBadArgument},
+		{"negative time", "codes", []any{"[]", -30, 1}, bridge.CodeBadArgument},
+		{"too many steps", "codes", []any{"[]", 0, maxSteps + 1}, bridge.CodeBadArgument},
+		{"unknown account field", "validateAccount", []any{`{"id":"a","bogus":1}`}, bridge.CodeInvalid},
+		{"short key", "vaultOpen", []any{"AAAA", "AAAA"}, bridge.CodeBadArgument},
+		{"blob not base64", "vaultOpen", []any{"%%%", strings.Repeat("A", 44)}, bridge.CodeBadArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,9 +43,8 @@ func TestRegistrationHelper(t *testing.T) {
 			}
 		})
 	}
-	// The Go program must survive the panic above and keep answering.
 	if r := invoke(t, "newID"); !r.OK || str(t, r.Value) == "" {
-		t.Fatalf("newID after a panic: %+v", r)
+		t.Fatalf("newID: %+v", r)
 	}
 }
 
@@ -120,7 +73,7 @@ func TestCodes(t *testing.T) {
 	if g := got[1]; g.ID != "h" || len(g.Codes) != 1 || g.Codes[0] != "287082" {
 		t.Errorf("hotp: %+v", g)
 	}
-	if g := got[2]; g.ID != "bad" || g.Error == nil || g.Error.Code != codeInvalid || len(g.Codes) != 0 {
+	if g := got[2]; g.ID != "bad" || g.Error == nil || g.Error.Code != bridge.CodeInvalid || len(g.Codes) != 0 {
 		t.Errorf("bad account: %+v", g)
 	}
 }
@@ -157,7 +110,7 @@ func TestValidateAccountNormalizesSecret(t *testing.T) {
 		t.Fatalf("secret not normalized")
 	}
 	bad := strings.Replace(rfcAccount, `"digits":8`, `"digits":4`, 1)
-	if r := invoke(t, "validateAccount", bad); r.OK || r.Code != codeInvalid {
+	if r := invoke(t, "validateAccount", bad); r.OK || r.Code != bridge.CodeInvalid {
 		t.Fatalf("4 digits accepted: %+v", r)
 	}
 }
@@ -173,7 +126,7 @@ func TestVaultRoundTrip(t *testing.T) {
 	kv, _ := c.Value.Get("key")
 	blob, key := str(t, bv), str(t, kv)
 
-	if r := invoke(t, "vaultUnlock", blob, "wrong horse"); r.OK || r.Code != codeWrongPassword {
+	if r := invoke(t, "vaultUnlock", blob, "wrong horse"); r.OK || r.Code != bridge.CodeWrongPassword {
 		t.Fatalf("wrong password: %+v", r)
 	}
 	u := invoke(t, "vaultUnlock", blob, "correct horse")
@@ -199,7 +152,7 @@ func TestVaultRoundTrip(t *testing.T) {
 	if !cp.OK {
 		t.Fatalf("vaultChangePassword: %s %s", cp.Code, cp.Msg)
 	}
-	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "correct horse"); r.OK || r.Code != codeWrongPassword {
+	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "correct horse"); r.OK || r.Code != bridge.CodeWrongPassword {
 		t.Fatalf("old password after change: %+v", r)
 	}
 	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "new horse"); !r.OK {
