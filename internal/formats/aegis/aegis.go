@@ -103,18 +103,7 @@ type Importer struct{}
 
 // Detect reports whether data is a JSON object with Aegis' version/header/db members.
 func (Importer) Detect(data []byte) bool {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' {
-		return false
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
-		return false
-	}
-	_, v := top["version"]
-	_, h := top["header"]
-	_, d := top["db"]
-	return v && h && d
+	return formats.HasMembers(data, "version", "header", "db")
 }
 
 // Encrypted reports whether the vault has key slots (its db is then ciphertext).
@@ -161,19 +150,8 @@ func parseDB(content []byte) (formats.Result, error) {
 	if d.Version < 1 || d.Version > maxDBVersion {
 		return formats.Result{}, fmt.Errorf("%w: db version %d", ErrCorrupt, d.Version)
 	}
-	var res formats.Result
-	for i, raw := range d.Entries {
-		a, label, err := readEntry(raw)
-		if err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
-			continue
-		}
-		res.Accounts = append(res.Accounts, a)
-	}
-	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
-		return res, fmt.Errorf("aegis: none of the %d entries could be read (first: %s)", len(res.Problems), res.Problems[0])
-	}
-	return res, nil
+	res := formats.Collect(d.Entries, readEntry)
+	return res, formats.NoneRead(res, "aegis", "entries")
 }
 
 func readEntry(raw json.RawMessage) (vault.Account, string, error) {
@@ -181,7 +159,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return vault.Account{}, "", errors.New("malformed entry")
 	}
-	label := formatsLabel(e.Issuer, e.Name)
+	label := formats.Label(e.Issuer, e.Name)
 	k := otp.Key{Issuer: e.Issuer, Name: e.Name}
 	switch strings.ToLower(e.Type) {
 	case "totp":
@@ -229,14 +207,4 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	a := vault.AccountFromKey(k)
 	a.Note = e.Note
 	return a, label, nil
-}
-
-func formatsLabel(issuer, name string) string {
-	switch {
-	case issuer != "" && name != "":
-		return issuer + ": " + name
-	case issuer != "":
-		return issuer
-	}
-	return name
 }

@@ -1,8 +1,6 @@
 package aegis
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/scrypt"
 
+	"codeward.dev/internal/formats"
 	"codeward.dev/internal/vault"
 )
 
@@ -47,18 +46,10 @@ func decodeHex(s string, n int) ([]byte, error) {
 
 // openGCM opens ciphertext‖tag as Aegis stores them (separately, hex or base64).
 func openGCM(key, nonce, ct, tag []byte) ([]byte, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	if len(nonce) != gcm.NonceSize() || len(tag) != gcm.Overhead() {
+	if len(nonce) != 12 || len(tag) != 16 {
 		return nil, fmt.Errorf("%w: bad nonce or tag length", ErrCorrupt)
 	}
-	return gcm.Open(nil, nonce, append(append([]byte{}, ct...), tag...), nil)
+	return formats.OpenGCM(key, nonce, append(append([]byte{}, ct...), tag...))
 }
 
 // decrypt finds the master key through a password slot and opens the db.

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/scrypt"
 
+	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
 	"codeward.dev/internal/vault"
 )
@@ -41,7 +42,7 @@ func (x Exporter) Export(accounts []vault.Account, password []byte) ([]byte, err
 	for i, a := range accounts {
 		k, err := a.Key()
 		if err != nil {
-			return nil, fmt.Errorf("aegis: account %d (%s): %w", i+1, formatsLabel(a.Issuer, a.Name), err)
+			return nil, fmt.Errorf("aegis: account %d (%s): %w", i+1, formats.Label(a.Issuer, a.Name), err)
 		}
 		id, err := newUUID(r)
 		if err != nil {

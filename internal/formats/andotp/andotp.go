@@ -10,8 +10,6 @@ package andotp
 
 import (
 	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -154,42 +152,19 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 	if err := json.Unmarshal(plain, &entries); err != nil {
 		return formats.Result{}, fmt.Errorf("%w: not a JSON list", ErrCorrupt)
 	}
-	var res formats.Result
-	for i, raw := range entries {
-		a, label, err := readEntry(raw)
-		if err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
-			continue
-		}
-		res.Accounts = append(res.Accounts, a)
-	}
-	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
-		return res, fmt.Errorf("andotp: none of the %d entries could be read (first: %s)", len(res.Problems), res.Problems[0])
-	}
-	return res, nil
-}
-
-func open(key, iv, ct []byte) ([]byte, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	return gcm.Open(nil, iv, ct, nil)
+	res := formats.Collect(entries, readEntry)
+	return res, formats.NoneRead(res, "andotp", "entries")
 }
 
 func decrypt(data, password []byte) ([]byte, error) {
 	// Old format: a wrong guess fails GCM authentication, which costs nothing.
 	old := sha256.Sum256(password)
-	if plain, err := open(old[:], data[:ivLen], data[ivLen:]); err == nil {
+	if plain, err := formats.OpenGCM(old[:], data[:ivLen], data[ivLen:]); err == nil {
 		return plain, nil
 	}
 	const header = 4 + saltLen + ivLen
 	if len(data) < header+tagLen {
-		return nil, fmt.Errorf("andotp: %w (or the file is damaged)", vault.ErrWrongPassword)
+		return nil, formats.WrongPassword("andotp")
 	}
 	iter := binary.BigEndian.Uint32(data)
 	if iter == 0 || iter > MaxIterations {
@@ -202,9 +177,9 @@ func decrypt(data, password []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("andotp: %w", err)
 	}
-	plain, err := open(key, iv, data[header:])
+	plain, err := formats.OpenGCM(key, iv, data[header:])
 	if err != nil {
-		return nil, fmt.Errorf("andotp: %w (or the file is damaged)", vault.ErrWrongPassword)
+		return nil, formats.WrongPassword("andotp")
 	}
 	return plain, nil
 }

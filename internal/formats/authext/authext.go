@@ -14,7 +14,6 @@
 package authext
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -60,22 +59,10 @@ type entry struct {
 // Importer reads the extension's JSON backups.
 type Importer struct{}
 
-func decode(data []byte) (map[string]json.RawMessage, bool) {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' {
-		return nil, false
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
-		return nil, false
-	}
-	return top, true
-}
-
 // Detect reports whether data is an object of entries that each have a secret, and at
 // least one has the extension's "dataType" or "hash" marks.
 func (Importer) Detect(data []byte) bool {
-	top, ok := decode(data)
+	top, ok := formats.JSONObject(data)
 	if !ok || len(top) == 0 {
 		return false
 	}
@@ -102,7 +89,7 @@ func (Importer) Detect(data []byte) bool {
 
 // Encrypted reports whether the backup holds encrypted entries or a key.
 func (Importer) Encrypted(data []byte) bool {
-	top, ok := decode(data)
+	top, ok := formats.JSONObject(data)
 	if !ok {
 		return false
 	}
@@ -126,7 +113,7 @@ type item struct {
 
 // Import reads a plain backup, in the extension's order (the entries' index).
 func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
-	top, ok := decode(data)
+	top, ok := formats.JSONObject(data)
 	if !ok {
 		return formats.Result{}, fmt.Errorf("%w: not a JSON object", ErrCorrupt)
 	}
@@ -150,19 +137,8 @@ func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
 		}
 		return items[i].hash < items[j].hash
 	})
-	var res formats.Result
-	for i, it := range items {
-		a, label, err := readEntry(it.raw)
-		if err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
-			continue
-		}
-		res.Accounts = append(res.Accounts, a)
-	}
-	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
-		return res, fmt.Errorf("authenticator-extension: none of the %d entries could be read (first: %s)", len(res.Problems), res.Problems[0])
-	}
-	return res, nil
+	res := formats.Collect(items, func(it item) (vault.Account, string, error) { return readEntry(it.raw) })
+	return res, formats.NoneRead(res, "authenticator-extension", "entries")
 }
 
 var hexSecret = regexp.MustCompile(`^[0-9a-fA-F]+$`)

@@ -89,8 +89,8 @@ func column(header []string, name string) int {
 // "encrypted") or a CSV export (a header with a login_totp column).
 func (Importer) Detect(data []byte) bool {
 	if isJSON(data) {
-		var top map[string]json.RawMessage
-		if json.Unmarshal(bytes.TrimSpace(data), &top) != nil {
+		top, ok := formats.JSONObject(data)
+		if !ok {
 			return false
 		}
 		_, e := top["encrypted"]

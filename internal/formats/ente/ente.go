@@ -57,17 +57,7 @@ func lines(data []byte) []line {
 }
 
 func isEncryptedExport(data []byte) bool {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' {
-		return false
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
-		return false
-	}
-	_, k := top["kdfParams"]
-	_, d := top["encryptedData"]
-	return k && d
+	return formats.HasMembers(data, "kdfParams", "encryptedData")
 }
 
 // Importer reads Ente Auth exports.
@@ -134,7 +124,7 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 		}
 		d, err := codeDisplay(l.text)
 		if err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label(k), Message: fmt.Sprintf("line %d: %v", l.n, err)})
+			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: formats.Label(k.Issuer, k.Name), Message: fmt.Sprintf("line %d: %v", l.n, err)})
 			continue
 		}
 		if d.Trashed {
@@ -155,11 +145,4 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 		return res, ErrNoAccounts
 	}
 	return res, nil
-}
-
-func label(k otp.Key) string {
-	if k.Issuer != "" && k.Name != "" {
-		return k.Issuer + ": " + k.Name
-	}
-	return k.Issuer + k.Name
 }

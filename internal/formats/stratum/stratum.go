@@ -76,19 +76,7 @@ func isEncrypted(data []byte) bool {
 // Detect reports whether data starts with a Stratum header or is a JSON object with
 // "Authenticators".
 func (Importer) Detect(data []byte) bool {
-	if isEncrypted(data) {
-		return true
-	}
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' {
-		return false
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
-		return false
-	}
-	_, ok := top["Authenticators"]
-	return ok
+	return isEncrypted(data) || formats.HasMembers(data, "Authenticators")
 }
 
 // Encrypted reports whether data has an encrypted backup's header.
@@ -115,24 +103,11 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 	if err := json.Unmarshal(plain, &b); err != nil || b.Authenticators == nil {
 		return formats.Result{}, fmt.Errorf("%w: no Authenticators list", ErrCorrupt)
 	}
-	var res formats.Result
-	for i, raw := range b.Authenticators {
-		a, label, err := readEntry(raw)
-		if err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
-			continue
-		}
-		res.Accounts = append(res.Accounts, a)
-	}
-	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
-		return res, fmt.Errorf("stratum: none of the %d entries could be read (first: %s)", len(res.Problems), res.Problems[0])
-	}
-	return res, nil
+	res := formats.Collect(b.Authenticators, readEntry)
+	return res, formats.NoneRead(res, "stratum", "entries")
 }
 
-func wrongPassword() error {
-	return fmt.Errorf("stratum: %w (or the file is damaged)", vault.ErrWrongPassword)
-}
+func wrongPassword() error { return formats.WrongPassword("stratum") }
 
 func decrypt(body, password []byte) ([]byte, error) {
 	const saltLen, ivLen = 16, 12
@@ -141,15 +116,7 @@ func decrypt(body, password []byte) ([]byte, error) {
 	}
 	salt, iv, ct := body[:saltLen], body[saltLen:saltLen+ivLen], body[saltLen+ivLen:]
 	key := argon2.IDKey(password, salt, argonTime, argonMemory, argonThreads, 32)
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := gcm.Open(nil, iv, ct, nil)
+	plain, err := formats.OpenGCM(key, iv, ct)
 	if err != nil {
 		return nil, wrongPassword()
 	}

@@ -10,9 +10,6 @@
 package twofas
 
 import (
-	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"encoding/base64"
@@ -67,17 +64,7 @@ type Importer struct{}
 
 // Detect reports whether data is a JSON object with 2FAS' services and schemaVersion.
 func (Importer) Detect(data []byte) bool {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' {
-		return false
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
-		return false
-	}
-	_, s := top["services"]
-	_, v := top["schemaVersion"]
-	return s && v
+	return formats.HasMembers(data, "services", "schemaVersion")
 }
 
 // Encrypted reports whether the services are encrypted.
@@ -108,19 +95,10 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 			return formats.Result{}, fmt.Errorf("%w: decrypted services are not a JSON list", ErrCorrupt)
 		}
 	}
-	var res formats.Result
-	for i, raw := range services {
-		a, label, err := readService(raw, b.SchemaVersion)
-		if err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label, Message: err.Error()})
-			continue
-		}
-		res.Accounts = append(res.Accounts, a)
-	}
-	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
-		return res, fmt.Errorf("2fas: none of the %d services could be read (first: %s)", len(res.Problems), res.Problems[0])
-	}
-	return res, nil
+	res := formats.Collect(services, func(raw json.RawMessage) (vault.Account, string, error) {
+		return readService(raw, b.SchemaVersion)
+	})
+	return res, formats.NoneRead(res, "2fas", "services")
 }
 
 func decrypt(field string, password []byte) ([]byte, error) {
@@ -144,18 +122,9 @@ func decrypt(field string, password []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("2fas: %w", err)
 	}
-	block, err := aes.NewCipher(key)
+	plain, err := formats.OpenGCM(key, iv, ct)
 	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := gcm.Open(nil, iv, ct, nil)
-	if err != nil {
-		// GCM cannot tell a wrong password from a damaged file; the password is likelier.
-		return nil, fmt.Errorf("2fas: %w (or the file is damaged)", vault.ErrWrongPassword)
+		return nil, formats.WrongPassword("2fas")
 	}
 	return plain, nil
 }

@@ -1,0 +1,86 @@
+package formats
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"errors"
+	"strings"
+	"testing"
+
+	"codeward.dev/internal/vault"
+)
+
+func TestCollectAndNoneRead(t *testing.T) {
+	read := func(s string) (vault.Account, string, error) {
+		if strings.HasPrefix(s, "bad") {
+			return vault.Account{}, "L" + s, errors.New("refused")
+		}
+		return vault.Account{Name: s}, "", nil
+	}
+	res := Collect([]string{"a", "bad1", "b", "bad2"}, read)
+	if len(res.Accounts) != 2 || res.Accounts[1].Name != "b" {
+		t.Errorf("accounts = %+v", res.Accounts)
+	}
+	want := []Problem{{2, "Lbad1", "refused"}, {4, "Lbad2", "refused"}}
+	if len(res.Problems) != 2 || res.Problems[0] != want[0] || res.Problems[1] != want[1] {
+		t.Errorf("problems = %+v", res.Problems)
+	}
+	if err := NoneRead(res, "x", "entries"); err != nil {
+		t.Errorf("partly good: %v", err)
+	}
+	if err := NoneRead(Collect([]string{}, read), "x", "entries"); err != nil {
+		t.Errorf("empty: %v", err)
+	}
+	err := NoneRead(Collect([]string{"bad1", "bad2"}, read), "x", "services")
+	if err == nil || err.Error() != "x: none of the 2 services could be read (first: entry 1 (Lbad1): refused)" {
+		t.Errorf("all bad: %v", err)
+	}
+}
+
+func TestLabel(t *testing.T) {
+	for _, tc := range [][3]string{{"I", "n", "I: n"}, {"I", "", "I"}, {"", "n", "n"}, {"", "", ""}} {
+		if got := Label(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("Label(%q, %q) = %q", tc[0], tc[1], got)
+		}
+	}
+}
+
+func TestHasMembers(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want bool
+	}{
+		{` {"a":1,"b":null} `, true},
+		{`{"a":1}`, false},
+		{`{"a":1,"b":2`, false},
+		{`[{"a":1,"b":2}]`, false},
+		{``, false},
+	} {
+		if got := HasMembers([]byte(tc.data), "a", "b"); got != tc.want {
+			t.Errorf("HasMembers(%q) = %v", tc.data, got)
+		}
+	}
+}
+
+func TestOpenGCM(t *testing.T) {
+	key, nonce := make([]byte, 32), make([]byte, 12)
+	block, _ := aes.NewCipher(key)
+	gcm, _ := cipher.NewGCM(block)
+	sealed := gcm.Seal(nil, nonce, []byte("plain"), nil)
+	if got, err := OpenGCM(key, nonce, sealed); err != nil || string(got) != "plain" {
+		t.Fatalf("OpenGCM = %q, %v", got, err)
+	}
+	sealed[0] ^= 1
+	if _, err := OpenGCM(key, nonce, sealed); err == nil {
+		t.Error("tampered ciphertext opened")
+	}
+	if _, err := OpenGCM(key, nonce[:8], sealed); err == nil { // must not panic either
+		t.Error("short nonce accepted")
+	}
+	if _, err := OpenGCM(key[:7], nonce, sealed); err == nil {
+		t.Error("bad key length accepted")
+	}
+	if err := WrongPassword("fmt"); !errors.Is(err, vault.ErrWrongPassword) || !strings.HasPrefix(err.Error(), "fmt: ") {
+		t.Errorf("WrongPassword = %v", err)
+	}
+}
