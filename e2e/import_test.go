@@ -349,11 +349,11 @@ func TestScanQRCodeOnPage(t *testing.T) {
 // encrypted Aegis file that the codeward command reads back to the same accounts; Google
 // Authenticator transfer QR codes that decode to the same accounts.
 func TestExport(t *testing.T) {
+	b := StartBrowser(t, BrowserOptions{}) // skips unless CODEWARD_E2E is set
 	cli := filepath.Join(RepoRoot(t), "bin", "codeward")
 	if _, err := os.Stat(cli); err != nil {
 		t.Fatalf("the codeward command is not built (%v): run `make` first", err)
 	}
-	b := StartBrowser(t, BrowserOptions{})
 	p := b.OpenPopup()
 	p.WaitState(StateFirstRun)
 	p.CreateVault(imMaster)
