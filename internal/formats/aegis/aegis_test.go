@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"codeward.dev/internal/formats"
 	"codeward.dev/internal/formats/formatstest"
 	"codeward.dev/internal/vault"
 )
@@ -26,32 +25,8 @@ func TestPeerFixtures(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data := formatstest.ReadPeer(t, "aegis", tc.file)
-			imp := Importer{}
-			if !imp.Detect(data) {
-				t.Fatal("not detected")
-			}
-			if got := imp.Encrypted(data); got != (tc.password != nil) {
-				t.Fatalf("Encrypted = %v", got)
-			}
-			res, err := imp.Import(data, tc.password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems) > 0 {
-				t.Errorf("problems: %v", res.Problems)
-			}
-			formatstest.Compare(t, res.Accounts, formatstest.All())
+			formatstest.CheckImport(t, Importer{}, data, tc.password, formatstest.All())
 		})
-	}
-}
-
-func TestEncryptedPeerErrors(t *testing.T) {
-	data := formatstest.ReadPeer(t, "aegis", "aegis_encrypted.json")
-	if _, err := (Importer{}).Import(data, nil); !errors.Is(err, formats.ErrPasswordRequired) {
-		t.Errorf("no password: %v", err)
-	}
-	if _, err := (Importer{}).Import(data, []byte("wrong")); !errors.Is(err, vault.ErrWrongPassword) {
-		t.Errorf("wrong password: %v", err)
 	}
 }
 
@@ -174,12 +149,7 @@ func TestEntryProblems(t *testing.T) {
 				t.Fatal(err)
 			}
 			formatstest.Compare(t, res.Accounts, formatstest.Vectors("V1"))
-			if len(res.Problems) != 1 || res.Problems[0].Index != 2 {
-				t.Fatalf("problems = %v", res.Problems)
-			}
-			if strings.Contains(res.Problems[0].Message, "YOOMIX") {
-				t.Errorf("problem shows the secret: %s", res.Problems[0])
-			}
+			formatstest.CheckProblem(t, res, 2, "YOOMIX")
 		})
 	}
 	// Every entry bad: an error, not an empty success.
@@ -254,17 +224,10 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte(`{"version":1,"header":{"slots":null,"params":null},"db":{"version":1,"entries":[{}]}}`), []byte(nil))
 	f.Fuzz(func(t *testing.T, data, pw []byte) {
 		imp := Importer{}
-		if !imp.Detect(data) {
+		if !imp.Detect(data) || costly(data) {
 			return
 		}
-		imp.Encrypted(data)
-		if costly(data) {
-			return
-		}
-		res, err := imp.Import(data, pw)
-		if err == nil {
-			formatstest.Valid(t, res.Accounts)
-		}
+		formatstest.Fuzz(t, imp, data, pw)
 	})
 }
 

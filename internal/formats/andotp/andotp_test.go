@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"codeward.dev/internal/formats"
 	"codeward.dev/internal/formats/formatstest"
 	"codeward.dev/internal/vault"
 )
@@ -32,27 +31,7 @@ func TestPeerFixtures(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data := formatstest.ReadPeer(t, "aegis", tc.file)
-			imp := Importer{}
-			if !imp.Detect(data) || imp.Encrypted(data) != (tc.password != nil) {
-				t.Fatal("not detected as expected")
-			}
-			if tc.password != nil {
-				if _, err := imp.Import(data, nil); !errors.Is(err, formats.ErrPasswordRequired) {
-					t.Errorf("no password: %v", err)
-				}
-				if _, err := imp.Import(data, []byte("tset")); !errors.Is(err, vault.ErrWrongPassword) {
-					t.Errorf("wrong password: %v", err)
-				}
-			}
-			res, err := imp.Import(data, tc.password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems) > 0 {
-				t.Errorf("problems: %v", res.Problems)
-			}
-			formatstest.Valid(t, res.Accounts)
-			formatstest.Compare(t, res.Accounts, tc.want)
+			formatstest.CheckImport(t, Importer{}, data, tc.password, tc.want)
 		})
 	}
 }
@@ -169,12 +148,8 @@ func TestEntryProblems(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Accounts) != 1 || len(res.Problems) != 1 || res.Problems[0].Index != 2 {
-				t.Fatalf("accounts %d, problems %v", len(res.Accounts), res.Problems)
-			}
-			if strings.Contains(res.Problems[0].String(), "OOMIX") {
-				t.Errorf("problem shows the secret: %s", res.Problems[0])
-			}
+			formatstest.Compare(t, res.Accounts, formatstest.Vectors("V4"))
+			formatstest.CheckProblem(t, res, 2, "OOMIX")
 		})
 	}
 }
@@ -191,9 +166,6 @@ func FuzzImport(f *testing.F) {
 		if len(data) >= 4 && binary.BigEndian.Uint32(data) > 1000 {
 			return // spend fuzz time on parsing, not on PBKDF2 (bounds are tested above)
 		}
-		res, err := imp.Import(data, pw)
-		if err == nil {
-			formatstest.Valid(t, res.Accounts)
-		}
+		formatstest.Fuzz(t, imp, data, pw)
 	})
 }

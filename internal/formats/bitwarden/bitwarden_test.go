@@ -26,19 +26,7 @@ func TestPeerFixtures(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data := formatstest.ReadPeer(t, "aegis", tc.file)
-			imp := Importer{}
-			if !imp.Detect(data) || imp.Encrypted(data) {
-				t.Fatal("not detected as a plain export")
-			}
-			res, err := imp.Import(data, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems)+len(res.Warnings) > 0 {
-				t.Errorf("problems %v, warnings %v", res.Problems, res.Warnings)
-			}
-			formatstest.Valid(t, res.Accounts)
-			formatstest.Compare(t, res.Accounts, tc.want)
+			formatstest.CheckImport(t, Importer{}, data, nil, tc.want)
 		})
 	}
 }
@@ -106,11 +94,6 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte(`{"encrypted":false,"items":[{"name":"n","login":{"totp":"steam://JBSWY3DP","uris":[{"uri":"a.example"}]}}]}`))
 	f.Add([]byte("name,login_username,login_uri,login_totp\nn,u,\"a.example,b.example\",JBSWY3DP\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		imp := Importer{}
-		imp.Detect(data)
-		res, err := imp.Import(data, nil)
-		if err == nil {
-			formatstest.Valid(t, res.Accounts)
-		}
+		formatstest.Fuzz(t, Importer{}, data, nil)
 	})
 }

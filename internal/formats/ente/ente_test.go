@@ -10,20 +10,8 @@ import (
 
 func TestPeerFixture(t *testing.T) {
 	data := formatstest.ReadPeer(t, "aegis", "ente_auth.txt")
-	imp := Importer{}
-	if !imp.Detect(data) || imp.Encrypted(data) {
-		t.Fatal("not detected as plain Ente export")
-	}
-	res, err := imp.Import(data, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Problems)+len(res.Warnings) > 0 {
-		t.Errorf("problems %v, warnings %v", res.Problems, res.Warnings)
-	}
-	formatstest.Valid(t, res.Accounts)
 	// Ente sorts its export by issuer.
-	formatstest.Compare(t, res.Accounts, formatstest.Vectors("V5", "V3", "V7", "V1", "V4", "V2", "V6"))
+	formatstest.CheckImport(t, Importer{}, data, nil, formatstest.Vectors("V5", "V3", "V7", "V1", "V4", "V2", "V6"))
 }
 
 const cd = `&codeDisplay=%7B%22pinned%22%3Afalse%2C%22trashed%22%3A`
@@ -78,11 +66,6 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte("otpauth://hotp/A:a?secret=JBSWY3DPEHPK3PXP&counter=3" + cd + "false%7D\n"))
 	f.Add([]byte(`{"kdfParams":{},"encryptedData":""}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		imp := Importer{}
-		imp.Detect(data)
-		res, err := imp.Import(data, nil)
-		if err == nil {
-			formatstest.Valid(t, res.Accounts)
-		}
+		formatstest.Fuzz(t, Importer{}, data, nil)
 	})
 }

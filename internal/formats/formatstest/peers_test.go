@@ -1,7 +1,6 @@
 package formatstest_test
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,6 +43,17 @@ func serenity(n int, secret string) vault.Account {
 	return a
 }
 
+// piAccounts are what the Google samples' example export holds, both as migration URIs
+// and as the otpauth lines the samples' decoder wrote from them.
+var piAccounts = []vault.Account{
+	acct("totp", "raspberrypi", "pi@raspberrypi", 0),
+	acct("totp", "", "pi@raspberrypi", 0),
+	acct("totp", "", "pi@raspberrypi", 0),
+	acct("totp", "raspberrypi", "pi@raspberrypi", 0),
+	acct("hotp", "", "hotp demo", 4),
+	acct("totp", "encoding", "¿äÄéÉ? (demo)", 0),
+}
+
 // fixtures lists every file in ../shared/peers with what it holds (see EXPECTED.md and
 // the Google samples' README there). Adjustments follow EXPECTED.md; where Codeward does
 // better than the app that wrote the file (old andOTP labels) the canonical account is
@@ -68,14 +78,7 @@ var fixtures = []fixture{
 	{"aegis", "stratum_plain.json", "stratum", "", ft.All(), false},
 	{"aegis", "stratum_encrypted.bin", "stratum", "test", ft.All(), false},
 	{"aegis", "stratum_encrypted_legacy.bin", "stratum", "test", ft.All(), false},
-	{"google-migration", "example_export.txt", "google", "", []vault.Account{
-		acct("totp", "raspberrypi", "pi@raspberrypi", 0),
-		acct("totp", "", "pi@raspberrypi", 0),
-		acct("totp", "", "pi@raspberrypi", 0),
-		acct("totp", "raspberrypi", "pi@raspberrypi", 0),
-		acct("hotp", "", "hotp demo", 4),
-		acct("totp", "encoding", "¿äÄéÉ? (demo)", 0),
-	}, false},
+	{"google-migration", "example_export.txt", "google", "", piAccounts, false},
 	{"google-migration", "test_plus_problem_export.txt", "google", "", []vault.Account{
 		serenity(1, "A4RFDYMF4GSLUIBQV4ZP67OJEZ2XUQVM"),
 		serenity(2, "SCDDZ7PW5MOZLE3PQCAZM7L4S35K3UDX"),
@@ -83,14 +86,7 @@ var fixtures = []fixture{
 		serenity(4, "N2ILWSXSJUQUB7S6NONPJSC62NPG7EXN"),
 	}, false},
 	{"google-migration", "test_export_wrong_data.txt", "google", "", nil, true},
-	{"google-migration", "url_list_output.txt", "otpauth", "", []vault.Account{
-		acct("totp", "raspberrypi", "pi@raspberrypi", 0),
-		acct("totp", "", "pi@raspberrypi", 0),
-		acct("totp", "", "pi@raspberrypi", 0),
-		acct("totp", "raspberrypi", "pi@raspberrypi", 0),
-		acct("hotp", "", "hotp demo", 4),
-		acct("totp", "encoding", "¿äÄéÉ? (demo)", 0),
-	}, false},
+	{"google-migration", "url_list_output.txt", "otpauth", "", piAccounts, false},
 }
 
 // known lists the files in the peer folders that are not importer fixtures.
@@ -133,34 +129,16 @@ func TestPeerFixtures(t *testing.T) {
 			if err != nil || f.Name != fx.format {
 				t.Fatalf("detected as %q (%v), want %q", f.Name, err, fx.format)
 			}
-			imp := f.Importer
-			if imp.Encrypted(data) != (pw != nil) {
-				t.Errorf("Encrypted = %v", imp.Encrypted(data))
-			}
-			if pw != nil {
-				if _, err := imp.Import(data, nil); !errors.Is(err, formats.ErrPasswordRequired) {
-					t.Errorf("without password: %v", err)
-				}
-				_, err := imp.Import(data, []byte("not the password"))
-				if !errors.Is(err, vault.ErrWrongPassword) {
-					t.Errorf("wrong password: %v", err)
-				}
-			}
-			res, err := imp.Import(data, pw)
 			if fx.err {
-				if err == nil {
+				if f.Importer.Encrypted(data) != (pw != nil) {
+					t.Errorf("Encrypted = %v", f.Importer.Encrypted(data))
+				}
+				if res, err := f.Importer.Import(data, pw); err == nil {
 					t.Fatalf("imported %d accounts from a bad file", len(res.Accounts))
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems)+len(res.Warnings) > 0 {
-				t.Errorf("problems %v, warnings %v", res.Problems, res.Warnings)
-			}
-			ft.Valid(t, res.Accounts)
-			ft.Compare(t, res.Accounts, fx.want)
+			ft.CheckImport(t, f.Importer, data, pw, fx.want)
 
 			for _, other := range formats.All() {
 				if other.Importer == nil || other.Name == f.Name {

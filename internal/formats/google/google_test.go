@@ -48,17 +48,7 @@ func TestPeerSamples(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data := formatstest.ReadPeer(t, "google-migration", tc.file)
-			if !(Importer{}).Detect(data) {
-				t.Fatal("not detected")
-			}
-			res, err := Importer{}.Import(data, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems)+len(res.Warnings) > 0 {
-				t.Errorf("problems %v, warnings %v", res.Problems, res.Warnings)
-			}
-			formatstest.Compare(t, res.Accounts, tc.want)
+			formatstest.CheckImport(t, Importer{}, data, nil, tc.want)
 		})
 	}
 }
@@ -275,12 +265,7 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte("# c\n\n" + Scheme + "://offline?data=CgA=&data=EAE\n"))
 	f.Add([]byte(Scheme + "://offline?data=XXXX"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		imp := Importer{}
-		imp.Detect(data)
-		res, err := imp.Import(data, nil)
-		if err == nil {
-			formatstest.Valid(t, res.Accounts)
-		}
+		formatstest.Fuzz(t, Importer{}, data, nil)
 	})
 }
 

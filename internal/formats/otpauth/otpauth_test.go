@@ -27,17 +27,7 @@ func TestPeerFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data := formatstest.ReadPeer(t, "aegis", tt.file)
-			if !(Importer{}).Detect(data) {
-				t.Fatal("Detect = false")
-			}
-			res, err := Importer{}.Import(data, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems) != 0 {
-				t.Errorf("problems: %v", res.Problems)
-			}
-			formatstest.Compare(t, res.Accounts, formatstest.Vectors(tt.want...))
+			formatstest.CheckImport(t, Importer{}, data, nil, formatstest.Vectors(tt.want...))
 		})
 	}
 }
@@ -173,12 +163,7 @@ func FuzzImport(f *testing.F) {
 			}
 			return
 		}
-		for i, a := range res.Accounts {
-			a.ID = "fuzz"
-			if err := a.Validate(); err != nil {
-				t.Fatalf("account %d would not be stored: %v", i+1, err)
-			}
-		}
+		formatstest.Valid(t, res.Accounts)
 		out, err := Exporter{}.Export(res.Accounts, nil)
 		if err != nil {
 			t.Fatalf("export of imported accounts: %v", err)

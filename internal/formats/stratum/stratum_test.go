@@ -5,9 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"codeward.dev/internal/formats"
 	"codeward.dev/internal/formats/formatstest"
-	"codeward.dev/internal/vault"
 )
 
 // The Argon2id-encrypted fixture (stratum_encrypted.bin) is read by the table test in
@@ -22,27 +20,7 @@ func TestPeerFixtures(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data := formatstest.ReadPeer(t, "aegis", tc.file)
-			imp := Importer{}
-			if !imp.Detect(data) || imp.Encrypted(data) != (tc.password != nil) {
-				t.Fatal("not detected as expected")
-			}
-			if tc.password != nil {
-				if _, err := imp.Import(data, nil); !errors.Is(err, formats.ErrPasswordRequired) {
-					t.Errorf("no password: %v", err)
-				}
-				if _, err := imp.Import(data, []byte("tset")); !errors.Is(err, vault.ErrWrongPassword) {
-					t.Errorf("wrong password: %v", err)
-				}
-			}
-			res, err := imp.Import(data, tc.password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems) > 0 {
-				t.Errorf("problems: %v", res.Problems)
-			}
-			formatstest.Valid(t, res.Accounts)
-			formatstest.Compare(t, res.Accounts, formatstest.All())
+			formatstest.CheckImport(t, Importer{}, data, tc.password, formatstest.All())
 		})
 	}
 }
@@ -64,9 +42,7 @@ func TestEntries(t *testing.T) {
 				t.Fatal(err)
 			}
 			formatstest.Compare(t, res.Accounts, formatstest.Vectors("V4"))
-			if len(res.Problems) != 1 || res.Problems[0].Index != 2 || strings.Contains(res.Problems[0].String(), "OOMIX") {
-				t.Errorf("problems = %v", res.Problems)
-			}
+			formatstest.CheckProblem(t, res, 2, "OOMIX")
 		})
 	}
 	for _, s := range []string{"AUTHENTICATORPRO\x00", "AuthenticatorPro" + strings.Repeat("x", 20+16+15), `{"Authenticators":null}`} {
@@ -85,9 +61,6 @@ func FuzzImport(f *testing.F) {
 		if imp.Encrypted(data) {
 			return // the KDF runs are fixed and costly; decryption is tested on the fixtures
 		}
-		res, err := imp.Import(data, nil)
-		if err == nil {
-			formatstest.Valid(t, res.Accounts)
-		}
+		formatstest.Fuzz(t, imp, data, nil)
 	})
 }

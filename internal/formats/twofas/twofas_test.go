@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"codeward.dev/internal/formats"
 	"codeward.dev/internal/formats/formatstest"
 	"codeward.dev/internal/vault"
 )
@@ -35,30 +34,7 @@ func TestPeerFixtures(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data := formatstest.ReadPeer(t, "aegis", tc.file)
-			imp := Importer{}
-			if !imp.Detect(data) {
-				t.Fatal("not detected")
-			}
-			if imp.Encrypted(data) != (tc.password != nil) {
-				t.Fatal("Encrypted is wrong")
-			}
-			if tc.password != nil {
-				if _, err := imp.Import(data, nil); !errors.Is(err, formats.ErrPasswordRequired) {
-					t.Errorf("no password: %v", err)
-				}
-				if _, err := imp.Import(data, []byte("tset")); !errors.Is(err, vault.ErrWrongPassword) {
-					t.Errorf("wrong password: %v", err)
-				}
-			}
-			res, err := imp.Import(data, tc.password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Problems) > 0 {
-				t.Errorf("problems: %v", res.Problems)
-			}
-			formatstest.Valid(t, res.Accounts)
-			formatstest.Compare(t, res.Accounts, tc.want)
+			formatstest.CheckImport(t, Importer{}, data, tc.password, tc.want)
 		})
 	}
 }
@@ -141,10 +117,6 @@ func FuzzImport(f *testing.F) {
 		if !imp.Detect(data) {
 			return
 		}
-		imp.Encrypted(data)
-		res, err := imp.Import(data, pw)
-		if err == nil {
-			formatstest.Valid(t, res.Accounts)
-		}
+		formatstest.Fuzz(t, imp, data, pw)
 	})
 }
