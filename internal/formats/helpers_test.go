@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeward.dev/internal/otp"
 	"codeward.dev/internal/vault"
 )
 
@@ -82,5 +83,26 @@ func TestOpenGCM(t *testing.T) {
 	}
 	if err := WrongPassword("fmt"); !errors.Is(err, vault.ErrWrongPassword) || !strings.HasPrefix(err.Error(), "fmt: ") {
 		t.Errorf("WrongPassword = %v", err)
+	}
+}
+
+func TestTypeAndAlgorithm(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want otp.Type
+	}{{"totp", otp.TOTP}, {"HOTP", otp.HOTP}, {"Steam", otp.Steam}, {"motp", ""}, {"", ""}} {
+		got, err := Type(tc.name)
+		if got != tc.want || (err == nil) != (tc.want != "") {
+			t.Errorf("Type(%q) = %q, %v", tc.name, got, err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		want otp.Algorithm
+	}{{"sha1", otp.SHA1}, {"SHA256", otp.SHA256}, {"Sha512", otp.SHA512}, {"MD5", ""}, {"", ""}} {
+		got, err := Algorithm(tc.name)
+		if got != tc.want || (err == nil) != (tc.want != "") {
+			t.Errorf("Algorithm(%q) = %q, %v", tc.name, got, err)
+		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
@@ -161,30 +160,15 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	}
 	label := formats.Label(e.Issuer, e.Name)
 	k := otp.Key{Issuer: e.Issuer, Name: e.Name}
-	switch strings.ToLower(e.Type) {
-	case "totp":
-		k.Type = otp.TOTP
-	case "hotp":
-		k.Type = otp.HOTP
-	case "steam":
-		k.Type = otp.Steam
-	default:
-		return vault.Account{}, label, fmt.Errorf("type %q is not supported", e.Type)
+	var err error
+	if k.Type, err = formats.Type(e.Type); err != nil {
+		return vault.Account{}, label, err
 	}
-	secret, err := otp.ParseSecret(e.Info.Secret)
-	if err != nil {
+	if k.Secret, err = otp.ParseSecret(e.Info.Secret); err != nil {
 		return vault.Account{}, label, errors.New("the secret is not valid base32")
 	}
-	k.Secret = secret
-	switch strings.ToUpper(e.Info.Algo) {
-	case "SHA1":
-		k.Algorithm = otp.SHA1
-	case "SHA256":
-		k.Algorithm = otp.SHA256
-	case "SHA512":
-		k.Algorithm = otp.SHA512
-	default:
-		return vault.Account{}, label, fmt.Errorf("algorithm %q is not supported", e.Info.Algo)
+	if k.Algorithm, err = formats.Algorithm(e.Info.Algo); err != nil {
+		return vault.Account{}, label, err
 	}
 	if e.Info.Digits == nil {
 		return vault.Account{}, label, errors.New("digits missing")

@@ -206,30 +206,15 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	if k.Name != "" {
 		label += ": " + k.Name
 	}
-	switch strings.ToUpper(e.Type) {
-	case "TOTP":
-		k.Type = otp.TOTP
-	case "HOTP":
-		k.Type = otp.HOTP
-	case "STEAM":
-		k.Type = otp.Steam
-	default:
-		return vault.Account{}, label, fmt.Errorf("type %q is not supported", e.Type)
+	var err error
+	if k.Type, err = formats.Type(e.Type); err != nil {
+		return vault.Account{}, label, err
 	}
-	secret, err := otp.ParseSecret(e.Secret)
-	if err != nil {
+	if k.Secret, err = otp.ParseSecret(e.Secret); err != nil {
 		return vault.Account{}, label, errors.New("the secret is not valid base32")
 	}
-	k.Secret = secret
-	switch strings.ToUpper(e.Algorithm) {
-	case "SHA1":
-		k.Algorithm = otp.SHA1
-	case "SHA256":
-		k.Algorithm = otp.SHA256
-	case "SHA512":
-		k.Algorithm = otp.SHA512
-	default:
-		return vault.Account{}, label, fmt.Errorf("algorithm %q is not supported", e.Algorithm)
+	if k.Algorithm, err = formats.Algorithm(e.Algorithm); err != nil {
+		return vault.Account{}, label, err
 	}
 	if e.Digits == nil {
 		return vault.Account{}, label, errors.New("digits missing")

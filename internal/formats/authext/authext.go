@@ -14,6 +14,7 @@
 package authext
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -193,15 +194,9 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 		return vault.Account{}, label, errors.New("the secret is not valid base32 or hex")
 	}
 
-	switch strings.ToUpper(e.Algorithm) {
-	case "", "SHA1":
-		k.Algorithm = otp.SHA1
-	case "SHA256":
-		k.Algorithm = otp.SHA256
-	case "SHA512":
-		k.Algorithm = otp.SHA512
-	default:
-		return vault.Account{}, label, fmt.Errorf("algorithm %q is not supported", e.Algorithm)
+	// The export leaves SHA1, the default, out.
+	if k.Algorithm, err = formats.Algorithm(cmp.Or(e.Algorithm, "SHA1")); err != nil {
+		return vault.Account{}, label, err
 	}
 	// The export leaves out the defaults: 6 digits, 30 s.
 	k.Digits, k.Period = 6, 30

@@ -10,6 +10,7 @@
 package twofas
 
 import (
+	"cmp"
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"encoding/base64"
@@ -162,20 +163,13 @@ func readService(raw json.RawMessage, schema int) (vault.Account, string, error)
 	default:
 		return vault.Account{}, label, fmt.Errorf("token type %q is not supported", s.OTP.TokenType)
 	}
-	secret, err := otp.ParseSecret(s.Secret)
-	if err != nil {
+	var err error
+	if k.Secret, err = otp.ParseSecret(s.Secret); err != nil {
 		return vault.Account{}, label, errors.New("the secret is not valid base32")
 	}
-	k.Secret = secret
-	switch strings.ToUpper(s.OTP.Algorithm) {
-	case "", "SHA1":
-		k.Algorithm = otp.SHA1
-	case "SHA256":
-		k.Algorithm = otp.SHA256
-	case "SHA512":
-		k.Algorithm = otp.SHA512
-	default:
-		return vault.Account{}, label, fmt.Errorf("algorithm %q is not supported", s.OTP.Algorithm)
+	// Schema 1 files have no algorithm: 2FAS then knew only SHA1.
+	if k.Algorithm, err = formats.Algorithm(cmp.Or(s.OTP.Algorithm, "SHA1")); err != nil {
+		return vault.Account{}, label, err
 	}
 	k.Digits, k.Period = 6, 30 // 2FAS' defaults when a field is absent
 	if k.Type == otp.Steam {
