@@ -202,10 +202,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 			k.Name = strings.TrimSpace(rest)
 		}
 	}
-	label := k.Issuer
-	if k.Name != "" {
-		label += ": " + k.Name
-	}
+	label := formats.Label(k.Issuer, k.Name)
 	var err error
 	if k.Type, err = formats.Type(e.Type); err != nil {
 		return vault.Account{}, label, err

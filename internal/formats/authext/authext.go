@@ -150,10 +150,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 		return vault.Account{}, "", errors.New("malformed entry")
 	}
 	k := otp.Key{Issuer: e.Issuer, Name: e.Account}
-	label := k.Issuer
-	if k.Name != "" {
-		label += ": " + k.Name
-	}
+	label := formats.Label(k.Issuer, k.Name)
 	typ, secret := strings.ToLower(e.Type), e.Secret
 	lower := strings.ToLower(secret)
 	switch {

@@ -166,10 +166,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	if e.Username != nil {
 		k.Name = *e.Username
 	}
-	label := k.Issuer
-	if k.Name != "" {
-		label += ": " + k.Name
-	}
+	label := formats.Label(k.Issuer, k.Name)
 	if e.Type == nil || e.Algorithm == nil || e.Digits == nil {
 		return vault.Account{}, label, errors.New("type, algorithm or digits missing")
 	}

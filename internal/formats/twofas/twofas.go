@@ -148,10 +148,7 @@ func readService(raw json.RawMessage, schema int) (vault.Account, string, error)
 			}
 		}
 	}
-	label := k.Issuer
-	if k.Name != "" {
-		label += ": " + k.Name
-	}
+	label := formats.Label(k.Issuer, k.Name)
 
 	switch tt := strings.ToUpper(s.OTP.TokenType); {
 	case tt == "" && schema < 3, tt == "TOTP":
