@@ -36,6 +36,9 @@ npm_packages() {
     log "npm ci"
     npm ci --no-audit --no-fund
   fi
+  # Some npm packages ship .go files; a go.mod here makes node_modules a module of its own,
+  # so `go vet ./...` and `go test ./...` never wander into it.
+  [ -f node_modules/go.mod ] || printf 'module codeward.dev/node_modules\n' > node_modules/go.mod
 }
 
 go_modules() {
