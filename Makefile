@@ -80,7 +80,7 @@ lint: dist
 # Figures, never pass/fail on time: Go core benchmarks, then the extension in headless
 # Chromium (popup → first code, unlock, both WASM sizes, background memory).
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/...
+	$(GO) test -run '^$$' -bench . -benchtime 200ms ./internal/...
 	CODEWARD_E2E=1 CODEWARD_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./e2e
 
 dist: build
