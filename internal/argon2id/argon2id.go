@@ -1,11 +1,15 @@
 // Package argon2id is Argon2id (RFC 9106) written for Go's WebAssembly code generator.
 //
 // It exists because the extension's unlock runs Argon2id in the browser's WebAssembly, where
-// golang.org/x/crypto/argon2 has no assembly and falls back to a portable block function that
-// passes sixteen pointers per call through the in-memory stack and copies each block twice.
-// Here the permutation is generated straight-line code over constant indices (see
-// gen_blamka.go), each block is compressed with one temporary, and lanes are filled one
-// after the other, since WebAssembly has one thread and goroutines would only add switches.
+// golang.org/x/crypto/argon2 has no assembly and falls back to a portable block function
+// that passes sixteen pointers per call through the in-memory stack (Go's wasm ABI) and
+// copies each block twice. Here the compression function is generated straight-line code
+// over constant indices (see gen_blamka.go) that reads its two inputs once, writes the
+// output once and keeps one temporary block, and lanes are filled one after the other,
+// since WebAssembly has one thread and goroutines would only add switches. Under Node it
+// takes a little over half x/crypto's time at the vault's default parameters; natively
+// x/crypto's assembly is faster, so only js/wasm builds use this package
+// (internal/seal/kdf_wasm.go).
 //
 // IDKey has exactly the semantics of x/crypto's argon2.IDKey, and its output is identical:
 // the CLI (which keeps x/crypto and its assembly natively) and the extension must derive the
@@ -162,11 +166,7 @@ func (s *state) fillSegment(pass, slice, lane uint32) {
 			rnd = s.b[prev][0]
 		}
 		ref := s.refIndex(rnd, pass, slice, lane, index)
-		if pass == 0 {
-			compress(&s.b[cur], &s.b[prev], &s.b[ref])
-		} else {
-			compressXOR(&s.b[cur], &s.b[prev], &s.b[ref])
-		}
+		compress(&[3]*block{&s.b[cur], &s.b[prev], &s.b[ref]}, pass > 0)
 	}
 }
 
@@ -201,37 +201,8 @@ func (s *state) refIndex(rnd uint64, pass, slice, lane, index uint32) uint32 {
 func nextAddresses(addresses, input *block) {
 	var zero, tmp block
 	input[6]++
-	compress(&tmp, &zero, input)
-	compress(addresses, &zero, &tmp)
-}
-
-// compress sets out to G(x, y) = P(x ⊕ y) ⊕ x ⊕ y. out may be x or y.
-func compress(out, x, y *block) {
-	var q block
-	for i := range q {
-		r := x[i] ^ y[i]
-		q[i] = r
-		out[i] = r
-	}
-	permute(&q)
-	for i := range q {
-		out[i] ^= q[i]
-	}
-}
-
-// compressXOR sets out to out ⊕ G(x, y), as passes after the first do (version 0x13). out
-// may be x or y.
-func compressXOR(out, x, y *block) {
-	var q block
-	for i := range q {
-		r := x[i] ^ y[i]
-		q[i] = r
-		out[i] ^= r
-	}
-	permute(&q)
-	for i := range q {
-		out[i] ^= q[i]
-	}
+	compress(&[3]*block{&tmp, &zero, input}, false)
+	compress(&[3]*block{addresses, &zero, &tmp}, false)
 }
 
 // finalize XORs the last block of every lane and hashes it to keyLen bytes.

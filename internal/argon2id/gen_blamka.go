@@ -1,8 +1,8 @@
 //go:build ignore
 
-// gen_blamka writes blamka.go: Argon2's permutation P applied to the eight rows and then the
-// eight columns of a block, unrolled into straight-line code over constant indices. Run it
-// with `go generate ./internal/argon2id`.
+// gen_blamka writes blamka.go: Argon2's compression function G, with the permutation P over
+// the eight rows and then the eight columns of a block unrolled into straight-line code over
+// constant indices. Run it with `go generate ./internal/argon2id`.
 package main
 
 import (
@@ -21,10 +21,25 @@ package argon2id
 
 import "math/bits"
 
-// permute applies P to each row of q (words 16i…16i+15), then to each column (words 2i,
-// 2i+1, 2i+16, 2i+17, …, 2i+113). Every index is a constant, so the compiler emits no
-// bounds checks, and each G keeps only its four words in registers.
-func permute(q *block) {
+// compress sets out to G(x, y) = P(x ⊕ y) ⊕ x ⊕ y, or, with xor, XORs that into out as
+// passes after the first do (version 0x13), where ops is {out, x, y}. out may be x or y.
+//
+// The three blocks come in an array rather than as three arguments because Go's wasm ABI
+// passes arguments on the in-memory stack and the compiler reloads an argument from there
+// at every use; pointers loaded from the array once stay in registers.
+//
+// P is applied to each row of R = x ⊕ y (words 16i…16i+15), then to each column (words 2i,
+// 2i+1, 2i+16, 2i+17, …, 2i+113). The row pass reads x and y and puts R (or out ⊕ R) into
+// out as it goes; the column pass XORs its results straight into out, so the only
+// temporary is q between the two passes. q is a local array and every index a constant:
+// the compiler emits no bounds checks, and each G keeps only its four words in registers.
+func compress(ops *[3]*block, xor bool) {
+	out, x, y := ops[0], ops[1], ops[2]
+	var keep uint64 // all ones when out is XORed into, so out[i]&keep is out[i] or 0
+	if xor {
+		keep = ^uint64(0)
+	}
+	var q block
 	var a, b, c, d uint64
 `)
 	for row := 0; row < 8; row++ {
@@ -33,7 +48,7 @@ func permute(q *block) {
 			v[j] = 16*row + j
 		}
 		fmt.Fprintf(&b, "\n\t// Row %d.\n", row)
-		round(&b, v)
+		round(&b, v, true)
 	}
 	for col := 0; col < 8; col++ {
 		var v [16]int
@@ -42,7 +57,7 @@ func permute(q *block) {
 			v[2*j+1] = 2*col + 16*j + 1
 		}
 		fmt.Fprintf(&b, "\n\t// Column %d.\n", col)
-		round(&b, v)
+		round(&b, v, false)
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
@@ -55,21 +70,39 @@ func permute(q *block) {
 }
 
 // round writes one application of P (BLAKE2b's round with BlaMka's multiplication) to the
-// sixteen words of q at the indices v: four G over the columns of the 4×4 matrix, then
-// four over its diagonals.
-func round(b *bytes.Buffer, v [16]int) {
-	for _, g := range [8][4]int{
+// sixteen words at the indices v: four G over the columns of the 4×4 matrix, then four over
+// its diagonals. The row pass (first) loads x ⊕ y, stores it into out, and leaves its
+// result in q; the column pass loads q and XORs its result into out. Each word is in
+// exactly one G of the first four and one of the last four, so the loads of the first four
+// and the stores of the last four are the only ones that touch x, y or out.
+func round(b *bytes.Buffer, v [16]int, rows bool) {
+	gs := [8][4]int{
 		{0, 4, 8, 12}, {1, 5, 9, 13}, {2, 6, 10, 14}, {3, 7, 11, 15},
 		{0, 5, 10, 15}, {1, 6, 11, 12}, {2, 7, 8, 13}, {3, 4, 9, 14},
-	} {
-		ia, ib, ic, id := v[g[0]], v[g[1]], v[g[2]], v[g[3]]
-		fmt.Fprintf(b, "\ta, b, c, d = q[%d], q[%d], q[%d], q[%d]\n", ia, ib, ic, id)
+	}
+	for k, g := range gs {
+		idx := [4]int{v[g[0]], v[g[1]], v[g[2]], v[g[3]]}
+		names := [4]string{"a", "b", "c", "d"}
+		for n, i := range idx {
+			if rows && k < 4 {
+				fmt.Fprintf(b, "\t%s = x[%d] ^ y[%d]\n", names[n], i, i)
+				fmt.Fprintf(b, "\tout[%d] = out[%d]&keep ^ %s\n", i, i, names[n])
+			} else {
+				fmt.Fprintf(b, "\t%s = q[%d]\n", names[n], i)
+			}
+		}
 		for _, r := range [2][2]int{{32, 24}, {16, 63}} {
 			b.WriteString("\ta += b + 2*uint64(uint32(a))*uint64(uint32(b))\n")
 			fmt.Fprintf(b, "\td = bits.RotateLeft64(d^a, -%d)\n", r[0])
 			b.WriteString("\tc += d + 2*uint64(uint32(c))*uint64(uint32(d))\n")
 			fmt.Fprintf(b, "\tb = bits.RotateLeft64(b^c, -%d)\n", r[1])
 		}
-		fmt.Fprintf(b, "\tq[%d], q[%d], q[%d], q[%d] = a, b, c, d\n", ia, ib, ic, id)
+		for n, i := range idx {
+			if !rows && k >= 4 {
+				fmt.Fprintf(b, "\tout[%d] ^= %s\n", i, names[n])
+			} else {
+				fmt.Fprintf(b, "\tq[%d] = %s\n", i, names[n])
+			}
+		}
 	}
 }
