@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
 )
 
@@ -96,7 +95,7 @@ func Derive(password, salt []byte, p KDFParams) (key [KeySize]byte, check [Check
 	if len(salt) < MinSaltSize || len(salt) > MaxSaltSize {
 		return key, check, fmt.Errorf("%w: salt of %d bytes", ErrCorrupt, len(salt))
 	}
-	out := argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, KeySize+CheckSize)
+	out := idKey(password, salt, p.Time, p.Memory, p.Threads, KeySize+CheckSize)
 	copy(key[:], out[:KeySize])
 	copy(check[:], out[KeySize:])
 	clear(out)
