@@ -80,6 +80,16 @@ func openFromPopup(t *testing.T, b *Browser, p *Popup, viaMenu bool, control, ha
 			t.Fatalf("%q did not open %s", control, want)
 		}
 	}
+	// Only the toolbar popup closes itself after opening a page; the popup opened as a
+	// tab, as here, must stay.
+	time.Sleep(200 * time.Millisecond)
+	stayed := false
+	for _, in := range b.Targets() {
+		stayed = stayed || (in.Type == "page" && in.URL == b.URL(PopupPath))
+	}
+	if !stayed {
+		t.Errorf("opening %q closed the popup's tab", control)
+	}
 	return b.OpenExtensionPage(BackupPage + hash)
 }
 

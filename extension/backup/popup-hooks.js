@@ -2,12 +2,13 @@
 // and the "N accounts changed since your last backup — Back up now" reminder. (The menu's
 // "Back up" and "Restore" entries are plain data-page items in popup.html.)
 import { pendingCount } from "./state.js";
+import { closeIfPopup } from "../shared/popup-window.js";
 
 const PAGE = "extension/backup/backup.html";
 
 function openPage(hash = "") {
   chrome.tabs.create({ url: chrome.runtime.getURL(PAGE) + hash });
-  window.close(); // as a toolbar popup; harmless when the popup is open as a tab
+  closeIfPopup();
 }
 
 function button(label, onClick) {

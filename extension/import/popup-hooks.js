@@ -3,6 +3,7 @@
 // opening the toolbar popup is what grants activeTab, which lets Codeward capture the tab the
 // person is looking at; the preview then opens in the import page.
 import { Kinds, send } from "../shared/messages.js";
+import { closeIfPopup } from "../shared/popup-window.js";
 
 const PAGE = "extension/import/import.html";
 
@@ -72,7 +73,7 @@ document.addEventListener("click", async (ev) => {
     if (!tab) throw Object.assign(new Error("no tab"), { code: "not_visible" });
     await send(Kinds.page.IMPORT_SCAN_TAB, { tabId: tab.id });
     chrome.tabs.create({ url: chrome.runtime.getURL(PAGE) + "#pending" });
-    window.close(); // as a toolbar popup; harmless when the popup is open as a tab
+    closeIfPopup();
   } catch (e) {
     problem(button, WORDS[e.code] ?? `The scan failed: ${e.message}.`);
   } finally {

@@ -3,6 +3,7 @@
 // for automatic fill. popup.js calls accountForm(), formSites() and settingsForm(); the
 // controls are added to the popup's templates when this module loads, before anything renders.
 import { Kinds, send } from "../shared/messages.js";
+import { closeIfPopup } from "../shared/popup-window.js";
 
 const K = Kinds.page;
 
@@ -141,7 +142,7 @@ async function fill(li, confirmed) {
     // An HOTP fill advanced the counter: have the background repaint the list.
     await send(K.VIEW).catch(() => {});
     // A real popup closes so the person can go on (e.g. press Enter) on the page.
-    if (!(await chrome.tabs.getCurrent?.())) window.close();
+    await closeIfPopup();
     return;
   }
   // No field found, or no access to the page: copying stays the fallback.

@@ -7,6 +7,7 @@ import { SEAL_KEY, open as openSealed } from "../shared/session-seal.js";
 import * as backup from "../backup/popup-hooks.js";
 import * as autofill from "./autofill.js";
 import "../import/popup-hooks.js";
+import { closeIfPopup } from "../shared/popup-window.js";
 
 const K = Kinds.page;
 const app = document.getElementById("app");
@@ -201,7 +202,7 @@ function renderUnlocked() {
     if (!item) return;
     ev.preventDefault();
     chrome.tabs.create({ url: chrome.runtime.getURL(item.dataset.page) });
-    window.close();
+    closeIfPopup();
   });
   node.querySelector("#open-settings").addEventListener("click", () => {
     menu.hidden = true;
