@@ -303,12 +303,23 @@ func parseHostPort(hp, scheme string) (host, error) {
 			return host{}, err
 		}
 	}
-	// A name made only of digits and dots that is not an IP (e.g. "1.2.3") is refused:
-	// browsers would read it as an IPv4 shorthand, so it never names a DNS host.
-	if strings.Trim(ascii, "0123456789.") == "" {
+	// A name whose last label is a number (e.g. "1.2.3", "a.0.00", "x.0x1f") is refused:
+	// browsers parse such a host as an IPv4 address (the URL standard's "ends in a number"
+	// rule), so it never names a DNS host — and its registrable domain would not either.
+	if endsInNumber(ascii) {
 		return host{}, ErrInvalid
 	}
 	return host{name: ascii}, nil
+}
+
+// endsInNumber reports whether the last label of name is decimal digits or 0x and hex
+// digits, as the URL standard's IPv4 parser decides.
+func endsInNumber(name string) bool {
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	if hex, ok := strings.CutPrefix(last, "0x"); ok {
+		return strings.Trim(hex, "0123456789abcdef") == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }
 
 func localHost(name string, ip bool, port, scheme string) (host, error) {

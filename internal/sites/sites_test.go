@@ -67,6 +67,9 @@ func TestNormalize(t *testing.T) {
 		{"[127.0.0.1]", "", ErrInvalid},
 		{"[fe80::1%25eth0]", "", ErrInvalid},
 		{"1.2.3", "", ErrInvalid},
+		{"A.0.00", "", ErrInvalid}, // ends in a number: an IPv4 shorthand to browsers (fuzzer find)
+		{"x.0x1f", "", ErrInvalid}, // hex last label, likewise
+		{"0x.example.com", "example.com", nil},
 		{"https://", "", ErrInvalid},
 		{"https:github.com", "", ErrInvalid},
 		{strings.Repeat("a", 3000) + ".com", "", ErrInvalid},
