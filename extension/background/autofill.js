@@ -132,7 +132,7 @@ async function tabOf(tabId) {
 }
 
 /** The fill behind the popup's "Fill" button. */
-async function fillFromPopup({ id, tabId, confirmed }) {
+async function fillFromPopup({ id, tabId, confirmed, confirmedPage }) {
   const vault = await store.snapshot();
   const a = vault.accounts.find((x) => x.id === id);
   if (!a) throw new CodedError(Errors.NOT_FOUND, "no such account");
@@ -143,7 +143,8 @@ async function fillFromPopup({ id, tabId, confirmed }) {
   if (!page) return { status: "no_access" };
   let confirmedSite = null;
   if (!(await matches(a.sites, tab.url))) {
-    if (confirmed !== true) return { status: "confirm", page, sites: a.sites ?? [] };
+    // The person confirmed one page; if the tab has moved on since, ask again for the new one.
+    if (confirmed !== true || confirmedPage !== page) return { status: "confirm", page, sites: a.sites ?? [] };
     confirmedSite = page;
   }
   try {
@@ -188,16 +189,20 @@ async function onRequest(payload, sender) {
   if (typeof payload.offer === "string") {
     const o = offers.get(payload.offer);
     if (!o || o.used || o.tabId !== tabId || Date.now() > o.expires) return null;
+    // Claimed before the first await: two requests racing with one offer (two frames, or
+    // a hostile script asking twice) must not get two codes — for HOTP, two counter values.
+    o.used = true;
     const vault = await store.snapshot();
     const a = vault.accounts.find((x) => x.id === o.accountId);
-    if (!a) return null;
-    let allowed = (await matches(a.sites, frameUrl)) && (await matches(a.sites, tabUrl));
-    if (!allowed && o.site) {
+    let allowed = !!a && (await matches(a.sites, frameUrl)) && (await matches(a.sites, tabUrl));
+    if (a && !allowed && o.site) {
       // Confirmed by the person for this one page: the frame must be that page's site too.
       allowed = (await siteOf(frameUrl)) === o.site && (await siteOf(tabUrl)) === o.site;
     }
-    if (!allowed) return null;
-    o.used = true; // one code per offer, even if several frames ask
+    if (!allowed) {
+      o.used = false; // a frame of another site asked: the offer stays for the right one
+      return null;
+    }
     return { code: await codeFor(a.id) };
   }
 

@@ -122,16 +122,17 @@ export function formSites(form) {
 
 // --- Fill -----------------------------------------------------------------------------------
 
-async function fill(li, confirmed) {
+async function fill(li, confirmedPage) {
   const id = li.dataset.id;
   const confirmBox = li.querySelector(".fill-confirm");
   const tab = await targetTab();
   if (!tab) return say("There is no page to fill.");
-  const r = await send(K.AUTOFILL_FILL, { id, tabId: tab.id, confirmed });
+  const r = await send(K.AUTOFILL_FILL, { id, tabId: tab.id, confirmed: !!confirmedPage, confirmedPage });
   if (r.status === "confirm") {
     const bound = r.sites.length ? r.sites.join(", ") : "no site";
     confirmBox.querySelector("p").textContent =
       `This page is ${r.page}, not ${bound}. Fill the code here only if you are sure this is the right site.`;
+    confirmBox.dataset.page = r.page;
     confirmBox.hidden = false;
     confirmBox.querySelector("[data-action=fill-cancel]").focus();
     return;
@@ -160,7 +161,8 @@ document.addEventListener("click", (ev) => {
     li.querySelector("[data-action=fill]")?.focus();
     return;
   }
-  fill(li, action === "fill-anyway").catch((e) => say((e && e.message) || "Fill failed."));
+  const confirmedPage = action === "fill-anyway" ? li.querySelector(".fill-confirm").dataset.page : undefined;
+  fill(li, confirmedPage).catch((e) => say((e && e.message) || "Fill failed."));
 });
 
 // --- settings ---------------------------------------------------------------------------------

@@ -104,8 +104,9 @@ export const Kinds = Object.freeze({
     // target tab); the background reads its URL itself.
     /** {tabId: number, issuer: string} → string[] suggested sites (canonical) */
     AUTOFILL_SUGGEST: "autofill.suggest",
-    /** {id: string, tabId: number, confirmed?: boolean} → FillResult. confirmed: the user
-     *  accepted filling on a page that is not one of the account's sites. */
+    /** {id: string, tabId: number, confirmed?: boolean, confirmedPage?: string} → FillResult.
+     *  confirmed: the user accepted filling on confirmedPage (the site the warning named),
+     *  which is not one of the account's sites; a tab now on another site is asked about again. */
     AUTOFILL_FILL: "autofill.fill",
     /** {} → {autoFill: boolean, origins: string[], granted: boolean}: origins are the match
      *  patterns of every bound site (what automatic fill needs); granted: all are held. */
