@@ -28,7 +28,8 @@ export function onPageMessage(fn) {
   pageListeners.push(fn);
 }
 
-const extensionOrigin = new URL(chrome.runtime.getURL("")).origin;
+const extensionBase = chrome.runtime.getURL("");
+const extensionOrigin = new URL(extensionBase).origin;
 
 /**
  * Decides which tier a sender belongs to, or null to ignore the message. Extension pages are
@@ -43,7 +44,9 @@ export function tierOf(sender) {
   } catch {
     return null;
   }
-  if (origin === extensionOrigin) return "page";
+  // Both checks: a browser that reported an opaque ("null") origin for extension URLs must
+  // not make about:blank or data: frames look like extension pages.
+  if (origin === extensionOrigin && origin !== "null" && sender.url.startsWith(extensionBase)) return "page";
   if (sender.tab && Number.isInteger(sender.tab.id) && sender.tab.id >= 0) return "content";
   return null;
 }

@@ -285,9 +285,10 @@ $("backup-form").addEventListener("submit", async (ev) => {
   } catch (e) {
     progress("backup-progress", "");
     button.disabled = false;
+    master.value = ""; // the master password never waits in a field after its one use
     if (e.code === "wrong_password") {
       say(backupSection, "Wrong master password. No backup was made.");
-      master.select();
+      master.focus();
     } else {
       say(backupSection, explain(e) ?? "No backup was made.");
     }

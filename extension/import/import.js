@@ -420,8 +420,9 @@ $("export-form").addEventListener("submit", async (ev) => {
   button.disabled = true;
   $("export-progress").textContent = "Checking your master password…";
   try {
-    const r = await send(K.EXPORT_RUN, payload);
-    master.value = "";
+    const r = await send(K.EXPORT_RUN, payload).finally(() => {
+      master.value = ""; // the master password never waits in a field after its one use
+    });
     if (k === "google" || k === "qr") return showQR(k, r);
     const [name, type] =
       k === "otpauth"
