@@ -139,6 +139,8 @@ func explain(context string, err error) *cliError {
 		e.hints = append(e.hints, "the file is damaged, or was not written by Codeward")
 	case errors.Is(err, formats.ErrPasswordRequired):
 		e.hints = append(e.hints, "give the password with --password-file FILE, or run codeward in a terminal to be asked for it")
+	case errors.Is(err, formats.ErrNotEncrypted):
+		e.hints = append(e.hints, "leave out --password-file, or choose an encrypted format such as codeward or aegis")
 	case errors.Is(err, formats.ErrUnknownFormat):
 		e.hints = append(e.hints, `name the format with --from; "codeward formats" lists them`)
 	}
@@ -174,7 +176,8 @@ const usage = `codeward — two-factor codes and Codeward backups without a brow
 usage:
   codeward code [--at UNIX_SECONDS] URI...
       print the current code of each otpauth:// URI, one a line (HOTP: at the URI's
-      counter); "-" instead of URIs reads them from standard input, one a line
+      counter); "-" instead of URIs reads them from standard input, one a line —
+      better on a shared machine, where other users can see a command's arguments
   codeward import [--from FORMAT] [--password-file FILE] FILE
       print the accounts of FILE ("-" for standard input) as otpauth:// URIs, one a line;
       FORMAT is a name from "codeward formats" or auto (the default)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"os"
@@ -431,19 +432,23 @@ func TestExportErrors(t *testing.T) {
 	pw := passwordFile(t)
 	tests := []struct {
 		name, stdin string
-		args        []string
+		to          string // the format; "" means codeward
 		want        string
 	}{
-		{"non-UTF-8 name", roundTripURIs[0] + "\notpauth://totp/ACME:%FF?secret=JBSWY3DPEHPK3PXP\n", nil, "name is not valid UTF-8"},
-		{"raw non-UTF-8 name", "otpauth://totp/\xc3:x?secret=JBSWY3DPEHPK3PXP\n", nil, "issuer is not valid UTF-8"},
-		{"one bad line", roundTripURIs[0] + "\notpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0\n", nil, "line 2: invalid otpauth URI"},
-		{"several bad lines", "x\ny\n" + roundTripURIs[0], nil, "2 lines are not valid otpauth URIs"},
-		{"nothing", "\n# only a comment\n", nil, "no account could be imported"},
-		{"empty", "", nil, "no account could be imported"},
+		{"non-UTF-8 name", roundTripURIs[0] + "\notpauth://totp/ACME:%FF?secret=JBSWY3DPEHPK3PXP\n", "", "name is not valid UTF-8"},
+		{"raw non-UTF-8 name", "otpauth://totp/\xc3:x?secret=JBSWY3DPEHPK3PXP\n", "", "issuer is not valid UTF-8"},
+		{"one bad line", roundTripURIs[0] + "\notpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0\n", "", "line 2: invalid otpauth URI"},
+		{"several bad lines", "x\ny\n" + roundTripURIs[0], "", "2 lines are not valid otpauth URIs"},
+		{"nothing", "\n# only a comment\n", "", "no account could be imported"},
+		{"empty", "", "", "no account could be imported"},
+		// A password for a format that cannot use one: refused, not plaintext written.
+		{"password for otpauth", roundTripURIs[0] + "\n", "otpauth", "this format is not encrypted, so it takes no password"},
+		{"password for google", roundTripURIs[0] + "\n", "google", "this format is not encrypted, so it takes no password"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"export", "--to", "codeward", "--password-file", pw, "--out", out}, tt.args...)
+			to := cmp.Or(tt.to, "codeward")
+			args := []string{"export", "--to", to, "--password-file", pw, "--out", out}
 			wantError(t, cw(t, tt.stdin, args...), tt.want)
 			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("a failed export left %s behind", out)

@@ -15,6 +15,11 @@ import (
 // ErrPasswordRequired is returned by Import when the data is encrypted and no password was given.
 var ErrPasswordRequired = errors.New("this file is encrypted: a password is needed")
 
+// ErrNotEncrypted is returned by the Export of a format that cannot be encrypted when it is
+// given a password: writing plaintext while the caller believes it encrypted would be worse
+// than refusing.
+var ErrNotEncrypted = errors.New("this format is not encrypted, so it takes no password")
+
 // ErrUnknownFormat is returned by Detect when no registered format recognises the data.
 var ErrUnknownFormat = errors.New("the file's format is not recognised")
 

@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
 	"codeward.dev/internal/vault"
 )
@@ -55,7 +56,10 @@ type Exporter struct {
 func (Exporter) NeedsPassword() bool { return false }
 
 // Export writes the URIs of URIs, one per line.
-func (x Exporter) Export(accounts []vault.Account, _ []byte) ([]byte, error) {
+func (x Exporter) Export(accounts []vault.Account, password []byte) ([]byte, error) {
+	if password != nil {
+		return nil, formats.ErrNotEncrypted
+	}
 	uris, err := x.URIs(accounts)
 	if err != nil {
 		return nil, err

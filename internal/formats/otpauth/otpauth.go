@@ -115,7 +115,10 @@ func (Exporter) NeedsPassword() bool { return false }
 
 // Export writes one canonical URI per account. An account whose parameters do not
 // validate is an error (naming its position, never its secret).
-func (Exporter) Export(accounts []vault.Account, _ []byte) ([]byte, error) {
+func (Exporter) Export(accounts []vault.Account, password []byte) ([]byte, error) {
+	if password != nil {
+		return nil, formats.ErrNotEncrypted
+	}
 	var b bytes.Buffer
 	for i, a := range accounts {
 		k, err := a.Key()
