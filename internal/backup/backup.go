@@ -70,7 +70,7 @@ type Options struct {
 type envelopeJSON struct {
 	Format     string  `json:"format"`
 	Version    int64   `json:"version"`
-	Note       string  `json:"note"`
+	Note       *string `json:"note"` // a pointer so that a missing or null note is refused, not read as ""
 	KDF        kdfJSON `json:"kdf"`
 	Check      string  `json:"check"`
 	Cipher     string  `json:"cipher"`
@@ -254,10 +254,13 @@ func parse(data []byte) (h *header, nonce, ct []byte, err error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := checkNote(e.Note); err != nil {
+	if e.Note == nil {
+		return nil, nil, nil, fmt.Errorf("%w: no note", vault.ErrCorrupt)
+	}
+	if err := checkNote(*e.Note); err != nil {
 		return nil, nil, nil, err
 	}
-	h = &header{note: e.Note, kdf: p}
+	h = &header{note: *e.Note, kdf: p}
 	if h.salt, err = decodeField(e.KDF.Salt, "salt", seal.MinSaltSize, seal.MaxSaltSize); err != nil {
 		return nil, nil, nil, err
 	}

@@ -213,6 +213,8 @@ func TestReadRejects(t *testing.T) {
 		{"unknown kdf", edit(t, data, func(m map[string]any) { kdf(m)["name"] = "scrypt" }), vault.ErrCorrupt},
 		{"unknown cipher", edit(t, data, func(m map[string]any) { m["cipher"] = "aes-256-gcm" }), vault.ErrCorrupt},
 		{"note changed", edit(t, data, func(m map[string]any) { m["note"] = "Send this file to support." }), vault.ErrCorrupt},
+		{"note missing", edit(t, data, func(m map[string]any) { delete(m, "note") }), vault.ErrCorrupt},
+		{"note null", edit(t, data, func(m map[string]any) { m["note"] = nil }), vault.ErrCorrupt},
 		{"note with line break", edit(t, data, func(m map[string]any) { m["note"] = "a\nb" }), vault.ErrCorrupt},
 		{"note too long", edit(t, data, func(m map[string]any) { m["note"] = strings.Repeat("n", 1025) }), vault.ErrCorrupt},
 		{"short nonce", edit(t, data, func(m map[string]any) { m["nonce"] = "AAAAAAAAAAAAAAAA" }), vault.ErrCorrupt},
