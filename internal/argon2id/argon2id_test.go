@@ -89,6 +89,20 @@ func TestMatchesXCrypto(t *testing.T) {
 	}
 }
 
+// TestMatchesXCryptoAtDefaults compares the two at the vault's own parameters (64 MiB,
+// t=3, p=4, 64-byte output), which the random cases above stay far below.
+func TestMatchesXCryptoAtDefaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("64 MiB twice; skipped with -short")
+	}
+	password, salt := []byte("correct horse battery staple"), []byte("0123456789abcdef")
+	got := IDKey(password, salt, 3, 64*1024, 4, 64)
+	want := argon2.IDKey(password, salt, 3, 64*1024, 4, 64)
+	if !bytes.Equal(got, want) {
+		t.Errorf("at the default parameters:\n got %x\nwant %x", got, want)
+	}
+}
+
 func TestPanics(t *testing.T) {
 	for _, p := range []params{
 		{0, 64, 1, 32},
