@@ -239,10 +239,20 @@ func TestImportGoogleMigrationText(t *testing.T) {
 	p.WaitState(StateFirstRun)
 	p.CreateVault(imMaster)
 	pg := b.OpenExtensionPage(ImportPage)
+	// The import and export code is a second WASM program the worker loads only when an
+	// import, export or scan runs: not for creating, unlocking or painting the popup.
+	w := b.Worker()
+	loaded := `[typeof globalThis.codeward, typeof globalThis.codewardTools].join(" ")`
+	if got := Eval[string](w, loaded); got != "object undefined" {
+		t.Errorf("before any import, the worker's core and tools are %q, want the core only", got)
+	}
 
 	pg.Fill("textbox", NamePaste, string(text))
 	pg.Click("button", NamePreview)
 	items := previewItems(t, pg, 6)
+	if got := Eval[string](w, loaded); got != "object object" {
+		t.Errorf("after an import preview, the worker's core and tools are %q, want both", got)
+	}
 	if !strings.Contains(items[4], "hotp demo — counter-based") {
 		t.Errorf("preview item 5 is %q, want the HOTP account", items[4])
 	}
