@@ -44,7 +44,6 @@ const (
 	formatName     = "codeward-backup"
 	formatVersion  = 1
 	payloadVersion = 1
-	kdfArgon2id    = "argon2id"
 	cipherName     = "xchacha20-poly1305"
 	maxNoteLen     = 1024
 	detectLimit    = 1024
@@ -68,22 +67,14 @@ type Options struct {
 }
 
 type envelopeJSON struct {
-	Format     string  `json:"format"`
-	Version    int64   `json:"version"`
-	Note       *string `json:"note"` // a pointer so that a missing or null note is refused, not read as ""
-	KDF        kdfJSON `json:"kdf"`
-	Check      string  `json:"check"`
-	Cipher     string  `json:"cipher"`
-	Nonce      string  `json:"nonce"`
-	Ciphertext string  `json:"ciphertext"`
-}
-
-type kdfJSON struct {
-	Name    string `json:"name"`
-	Memory  uint64 `json:"memory"`
-	Time    uint64 `json:"time"`
-	Threads uint64 `json:"threads"`
-	Salt    string `json:"salt"`
+	Format     string       `json:"format"`
+	Version    int64        `json:"version"`
+	Note       *string      `json:"note"` // a pointer so that a missing or null note is refused, not read as ""
+	KDF        seal.KDFJSON `json:"kdf"`
+	Check      string       `json:"check"`
+	Cipher     string       `json:"cipher"`
+	Nonce      string       `json:"nonce"`
+	Ciphertext string       `json:"ciphertext"`
 }
 
 type payloadJSON struct {
@@ -105,7 +96,7 @@ func (h *header) ad() []byte {
 	return seal.NewAD(formatName).
 		Uint("version", formatVersion).
 		Line("note", h.note).
-		Line("kdf", kdfArgon2id).
+		Line("kdf", seal.KDFArgon2id).
 		Uint("memory", uint64(h.kdf.Memory)).
 		Uint("time", uint64(h.kdf.Time)).
 		Uint("threads", uint64(h.kdf.Threads)).
@@ -180,7 +171,7 @@ func marshal(h *header, nonce, ct []byte) []byte {
 	ciphertext := seal.EncodeBase64(ct)
 	b := make([]byte, 0, len(ciphertext)+1024)
 	b = fmt.Appendf(b, "{\n  \"format\": %q,\n  \"version\": %d,\n  \"note\": %s,\n  \"kdf\": {\n    \"name\": %q,\n    \"memory\": %d,\n    \"time\": %d,\n    \"threads\": %d,\n    \"salt\": %q\n  },\n  \"check\": %q,\n  \"cipher\": %q,\n  \"nonce\": %q,\n  \"ciphertext\": \"",
-		formatName, formatVersion, note, kdfArgon2id, h.kdf.Memory, h.kdf.Time, h.kdf.Threads,
+		formatName, formatVersion, note, seal.KDFArgon2id, h.kdf.Memory, h.kdf.Time, h.kdf.Threads,
 		seal.EncodeBase64(h.salt), seal.EncodeBase64(h.check), cipherName, seal.EncodeBase64(nonce))
 	b = append(b, ciphertext...)
 	return append(b, "\"\n}\n"...)
@@ -197,6 +188,17 @@ func Detect(data []byte) bool {
 // vault.ErrUnsupportedVersion (a newer envelope or payload) or vault.ErrKDFParams (cost
 // parameters out of bounds, refused before anything is allocated for them).
 func Read(data, password []byte) (*Backup, error) {
+	plaintext, err := openPayload(data, password)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plaintext)
+	return decodePayload(plaintext)
+}
+
+// openPayload checks the envelope and the password and returns the payload bytes as
+// decrypted; the test vectors compare them with the committed payload files.
+func openPayload(data, password []byte) ([]byte, error) {
 	h, nonce, ct, err := parse(data)
 	if err != nil {
 		return nil, err
@@ -213,8 +215,7 @@ func Read(data, password []byte) (*Backup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	defer clear(plaintext)
-	return decodePayload(plaintext)
+	return plaintext, nil
 }
 
 func parse(data []byte) (h *header, nonce, ct []byte, err error) {
@@ -244,13 +245,13 @@ func parse(data []byte) (h *header, nonce, ct []byte, err error) {
 	if err := seal.DecodeStrict(data, &e); err != nil {
 		return nil, nil, nil, err
 	}
-	if e.KDF.Name != kdfArgon2id {
+	if e.KDF.Name != seal.KDFArgon2id {
 		return nil, nil, nil, fmt.Errorf("%w: unknown key derivation function", vault.ErrCorrupt)
 	}
 	if e.Cipher != cipherName {
 		return nil, nil, nil, fmt.Errorf("%w: unknown cipher", vault.ErrCorrupt)
 	}
-	p, err := seal.CheckWide(e.KDF.Memory, e.KDF.Time, e.KDF.Threads)
+	p, salt, err := e.KDF.Params()
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -260,17 +261,14 @@ func parse(data []byte) (h *header, nonce, ct []byte, err error) {
 	if err := checkNote(*e.Note); err != nil {
 		return nil, nil, nil, err
 	}
-	h = &header{note: *e.Note, kdf: p}
-	if h.salt, err = decodeField(e.KDF.Salt, "salt", seal.MinSaltSize, seal.MaxSaltSize); err != nil {
+	h = &header{note: *e.Note, kdf: p, salt: salt}
+	if h.check, err = seal.DecodeField(e.Check, "check", seal.CheckSize, seal.CheckSize); err != nil {
 		return nil, nil, nil, err
 	}
-	if h.check, err = decodeField(e.Check, "check", seal.CheckSize, seal.CheckSize); err != nil {
+	if nonce, err = seal.DecodeField(e.Nonce, "nonce", seal.NonceSize, seal.NonceSize); err != nil {
 		return nil, nil, nil, err
 	}
-	if nonce, err = decodeField(e.Nonce, "nonce", seal.NonceSize, seal.NonceSize); err != nil {
-		return nil, nil, nil, err
-	}
-	if ct, err = decodeField(e.Ciphertext, "ciphertext", seal.Overhead, MaxSize); err != nil {
+	if ct, err = seal.DecodeField(e.Ciphertext, "ciphertext", seal.Overhead, MaxSize); err != nil {
 		return nil, nil, nil, err
 	}
 	return h, nonce, ct, nil
@@ -285,17 +283,6 @@ func checkNote(s string) error {
 		return fmt.Errorf("%w: note contains control characters", vault.ErrCorrupt)
 	}
 	return nil
-}
-
-func decodeField(s, name string, min, max int) ([]byte, error) {
-	b, err := seal.DecodeBase64(s)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(b) < min || len(b) > max {
-		return nil, fmt.Errorf("%w: %s of %d bytes", vault.ErrCorrupt, name, len(b))
-	}
-	return b, nil
 }
 
 func decodePayload(b []byte) (*Backup, error) {

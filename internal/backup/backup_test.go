@@ -150,24 +150,6 @@ func TestWriteRejects(t *testing.T) {
 	}
 }
 
-// edit re-encodes a backup's envelope after f changed it (the JSON layout changes, the
-// meaning does not, so only f's change can make Read fail).
-func edit(t testing.TB, data []byte, f func(m map[string]any)) []byte {
-	t.Helper()
-	var m map[string]any
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	if err := d.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	f(m)
-	out, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func kdf(m map[string]any) map[string]any { return m["kdf"].(map[string]any) }
 
 // sealPayload writes a backup around an arbitrary payload, for payload-level cases.
@@ -183,7 +165,7 @@ func sealPayload(t testing.TB, payload string) []byte {
 
 func TestReadRejects(t *testing.T) {
 	data := mustWrite(t, vaulttest.Accounts())
-	if _, err := Read(edit(t, data, func(map[string]any) {}), pw); err != nil {
+	if _, err := Read(vaulttest.Edit(t, data, func(map[string]any) {}), pw); err != nil {
 		t.Fatalf("re-encoding alone must not break the file: %v", err)
 	}
 	other, err := Write(vaulttest.Accounts()[:2], pw, opts(2))
@@ -203,40 +185,40 @@ func TestReadRejects(t *testing.T) {
 		{"a vault", []byte(`{"format":"codeward-vault","version":1}`), vault.ErrCorrupt},
 		{"an Aegis export", []byte(`{"version":1,"header":{"slots":null,"params":null},"db":{}}`), vault.ErrCorrupt},
 		{"trailing data", append(append([]byte{}, data...), "x"...), vault.ErrCorrupt},
-		{"version 2", edit(t, data, func(m map[string]any) { m["version"] = 2 }), vault.ErrUnsupportedVersion},
-		{"version 0", edit(t, data, func(m map[string]any) { m["version"] = 0 }), vault.ErrUnsupportedVersion},
-		{"version missing", edit(t, data, func(m map[string]any) { delete(m, "version") }), vault.ErrCorrupt},
-		{"version 1.5", edit(t, data, func(m map[string]any) { m["version"] = 1.5 }), vault.ErrCorrupt},
-		{"unknown member", edit(t, data, func(m map[string]any) { m["comment"] = "x" }), vault.ErrCorrupt},
+		{"version 2", vaulttest.Edit(t, data, func(m map[string]any) { m["version"] = 2 }), vault.ErrUnsupportedVersion},
+		{"version 0", vaulttest.Edit(t, data, func(m map[string]any) { m["version"] = 0 }), vault.ErrUnsupportedVersion},
+		{"version missing", vaulttest.Edit(t, data, func(m map[string]any) { delete(m, "version") }), vault.ErrCorrupt},
+		{"version 1.5", vaulttest.Edit(t, data, func(m map[string]any) { m["version"] = 1.5 }), vault.ErrCorrupt},
+		{"unknown member", vaulttest.Edit(t, data, func(m map[string]any) { m["comment"] = "x" }), vault.ErrCorrupt},
 		{"member in other case", bytes.Replace(data, []byte(`"cipher"`), []byte(`"Cipher"`), 1), vault.ErrCorrupt},
 		{"duplicate member", bytes.Replace(data, []byte(`"version": 1,`), []byte(`"version": 1, "version": 1,`), 1), vault.ErrCorrupt},
-		{"unknown kdf", edit(t, data, func(m map[string]any) { kdf(m)["name"] = "scrypt" }), vault.ErrCorrupt},
-		{"unknown cipher", edit(t, data, func(m map[string]any) { m["cipher"] = "aes-256-gcm" }), vault.ErrCorrupt},
-		{"note changed", edit(t, data, func(m map[string]any) { m["note"] = "Send this file to support." }), vault.ErrCorrupt},
-		{"note missing", edit(t, data, func(m map[string]any) { delete(m, "note") }), vault.ErrCorrupt},
-		{"note null", edit(t, data, func(m map[string]any) { m["note"] = nil }), vault.ErrCorrupt},
-		{"note with line break", edit(t, data, func(m map[string]any) { m["note"] = "a\nb" }), vault.ErrCorrupt},
-		{"note too long", edit(t, data, func(m map[string]any) { m["note"] = strings.Repeat("n", 1025) }), vault.ErrCorrupt},
-		{"short nonce", edit(t, data, func(m map[string]any) { m["nonce"] = "AAAAAAAAAAAAAAAA" }), vault.ErrCorrupt},
-		{"short check", edit(t, data, func(m map[string]any) { m["check"] = "AAAA" }), vault.ErrCorrupt},
-		{"ciphertext from another backup", edit(t, data, func(m map[string]any) {
+		{"unknown kdf", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["name"] = "scrypt" }), vault.ErrCorrupt},
+		{"unknown cipher", vaulttest.Edit(t, data, func(m map[string]any) { m["cipher"] = "aes-256-gcm" }), vault.ErrCorrupt},
+		{"note changed", vaulttest.Edit(t, data, func(m map[string]any) { m["note"] = "Send this file to support." }), vault.ErrCorrupt},
+		{"note missing", vaulttest.Edit(t, data, func(m map[string]any) { delete(m, "note") }), vault.ErrCorrupt},
+		{"note null", vaulttest.Edit(t, data, func(m map[string]any) { m["note"] = nil }), vault.ErrCorrupt},
+		{"note with line break", vaulttest.Edit(t, data, func(m map[string]any) { m["note"] = "a\nb" }), vault.ErrCorrupt},
+		{"note too long", vaulttest.Edit(t, data, func(m map[string]any) { m["note"] = strings.Repeat("n", 1025) }), vault.ErrCorrupt},
+		{"short nonce", vaulttest.Edit(t, data, func(m map[string]any) { m["nonce"] = "AAAAAAAAAAAAAAAA" }), vault.ErrCorrupt},
+		{"short check", vaulttest.Edit(t, data, func(m map[string]any) { m["check"] = "AAAA" }), vault.ErrCorrupt},
+		{"ciphertext from another backup", vaulttest.Edit(t, data, func(m map[string]any) {
 			o := edit2(t, other)
 			m["ciphertext"], m["nonce"] = o["ciphertext"], o["nonce"]
 		}), vault.ErrCorrupt},
-		{"ciphertext cut short", edit(t, data, func(m map[string]any) {
+		{"ciphertext cut short", vaulttest.Edit(t, data, func(m map[string]any) {
 			c := m["ciphertext"].(string)
 			m["ciphertext"] = c[:len(c)/2/4*4]
 		}), vault.ErrCorrupt},
-		{"ciphertext empty", edit(t, data, func(m map[string]any) { m["ciphertext"] = "" }), vault.ErrCorrupt},
-		{"salt changed", edit(t, data, func(m map[string]any) { kdf(m)["salt"] = "AAAAAAAAAAAAAAAAAAAAAA==" }), vault.ErrWrongPassword},
-		{"memory 4 GiB", edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 4 << 20 }), vault.ErrKDFParams},
-		{"memory 1 GiB + 1 KiB", edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 1<<20 + 1 }), vault.ErrKDFParams},
-		{"memory 2^64-1", edit(t, data, func(m map[string]any) { kdf(m)["memory"] = uint64(1<<64 - 1) }), vault.ErrKDFParams},
-		{"memory 7", edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 7 }), vault.ErrKDFParams},
-		{"time 0", edit(t, data, func(m map[string]any) { kdf(m)["time"] = 0 }), vault.ErrKDFParams},
-		{"time 2^32", edit(t, data, func(m map[string]any) { kdf(m)["time"] = 1 << 32 }), vault.ErrKDFParams},
-		{"threads 17", edit(t, data, func(m map[string]any) { kdf(m)["threads"] = 17 }), vault.ErrKDFParams},
-		{"threads 0", edit(t, data, func(m map[string]any) { kdf(m)["threads"] = 0 }), vault.ErrKDFParams},
+		{"ciphertext empty", vaulttest.Edit(t, data, func(m map[string]any) { m["ciphertext"] = "" }), vault.ErrCorrupt},
+		{"salt changed", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["salt"] = "AAAAAAAAAAAAAAAAAAAAAA==" }), vault.ErrWrongPassword},
+		{"memory 4 GiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 4 << 20 }), vault.ErrKDFParams},
+		{"memory 1 GiB + 1 KiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 1<<20 + 1 }), vault.ErrKDFParams},
+		{"memory 2^64-1", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = uint64(1<<64 - 1) }), vault.ErrKDFParams},
+		{"memory 7", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 7 }), vault.ErrKDFParams},
+		{"time 0", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["time"] = 0 }), vault.ErrKDFParams},
+		{"time 2^32", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["time"] = 1 << 32 }), vault.ErrKDFParams},
+		{"threads 17", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["threads"] = 17 }), vault.ErrKDFParams},
+		{"threads 0", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["threads"] = 0 }), vault.ErrKDFParams},
 		{"payload version 2", sealPayload(t, `{"version":2,"created":"2026-11-27T10:00:00Z","accounts":[]}`), vault.ErrUnsupportedVersion},
 		{"payload without version", sealPayload(t, `{"created":"2026-11-27T10:00:00Z","accounts":[]}`), vault.ErrCorrupt},
 		{"payload unknown member", sealPayload(t, `{"version":1,"created":"2026-11-27T10:00:00Z","accounts":[],"x":1}`), vault.ErrCorrupt},
@@ -337,7 +319,7 @@ func TestDetect(t *testing.T) {
 		want bool
 	}{
 		{"backup", data, true},
-		{"compact", edit(t, data, func(map[string]any) {}), false}, // encoding/json sorts members: format is not first
+		{"compact", vaulttest.Edit(t, data, func(map[string]any) {}), false}, // encoding/json sorts members: format is not first
 		{"first bytes only", data[:40], true},
 		{"vault", []byte(`{"format": "codeward-vault", "version": 1}`), false},
 		{"otpauth", []byte("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"), false},

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"codeward.dev/internal/seal"
 	"codeward.dev/internal/vault"
 	"codeward.dev/internal/vault/vaulttest"
 )
@@ -59,7 +58,7 @@ func generate(t testing.TB) map[string][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plaintext, err := decrypt(data, []byte(password))
+		plaintext, err := openPayload(data, []byte(password))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,44 +120,14 @@ func generate(t testing.TB) map[string][]byte {
 	return out
 }
 
-// decrypt returns the raw payload bytes, for comparison with the committed payload files.
-func decrypt(data, password []byte) ([]byte, error) {
-	h, nonce, ct, err := parse(data)
-	if err != nil {
-		return nil, err
-	}
-	key, check, err := seal.Derive(password, h.salt, h.kdf)
-	if err != nil {
-		return nil, err
-	}
-	if !seal.CheckEqual(check[:], h.check) {
-		return nil, vault.ErrWrongPassword
-	}
-	return seal.Open(&key, nonce, ct, h.ad())
-}
-
 // TestGenerateVectors rewrites testdata with -update; otherwise it checks that the
 // generator still produces the committed files byte for byte.
 func TestGenerateVectors(t *testing.T) {
-	for name, want := range generate(t) {
-		path := filepath.Join("testdata", name)
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (regenerate with -update)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what its generator writes now", path)
-		}
+	files := map[string][]byte{}
+	for name, data := range generate(t) {
+		files[filepath.Join("testdata", name)] = data
 	}
+	vaulttest.Golden(t, files, *update)
 }
 
 func readManifest(t *testing.T) []vector {
@@ -243,7 +212,7 @@ func TestVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			raw, err := decrypt(data, []byte(v.password))
+			raw, err := openPayload(data, []byte(v.password))
 			if err != nil || !bytes.Equal(raw, payload) {
 				t.Errorf("decrypted payload differs from %s (%v)", v.payload, err)
 			}

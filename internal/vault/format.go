@@ -12,7 +12,6 @@ const (
 	formatName    = "codeward-vault"
 	formatVersion = 1
 	slotPassword  = "password"
-	kdfArgon2id   = "argon2id"
 	wrappedSize   = len(DataKey{}) + seal.Overhead
 )
 
@@ -26,19 +25,11 @@ type envelopeJSON struct {
 }
 
 type slotJSON struct {
-	Type  string  `json:"type"`
-	KDF   kdfJSON `json:"kdf"`
-	Check string  `json:"check"`
-	Nonce string  `json:"nonce"`
-	Key   string  `json:"key"`
-}
-
-type kdfJSON struct {
-	Name    string `json:"name"`
-	Memory  uint64 `json:"memory"`
-	Time    uint64 `json:"time"`
-	Threads uint64 `json:"threads"`
-	Salt    string `json:"salt"`
+	Type  string       `json:"type"`
+	KDF   seal.KDFJSON `json:"kdf"`
+	Check string       `json:"check"`
+	Nonce string       `json:"nonce"`
+	Key   string       `json:"key"`
 }
 
 type slot struct {
@@ -93,47 +84,30 @@ func parse(blob []byte) (*sealed, error) {
 		if sj.Type != slotPassword {
 			return nil, fmt.Errorf("%w: unknown key slot type", ErrCorrupt)
 		}
-		if sj.KDF.Name != kdfArgon2id {
-			return nil, fmt.Errorf("%w: unknown key derivation function", ErrCorrupt)
-		}
-		p, err := seal.CheckWide(sj.KDF.Memory, sj.KDF.Time, sj.KDF.Threads)
+		p, salt, err := sj.KDF.Params()
 		if err != nil {
 			return nil, err
 		}
-		sl := slot{kdf: p}
-		if sl.salt, err = decodeField(sj.KDF.Salt, "salt", seal.MinSaltSize, seal.MaxSaltSize); err != nil {
+		sl := slot{kdf: p, salt: salt}
+		if sl.check, err = seal.DecodeField(sj.Check, "check", seal.CheckSize, seal.CheckSize); err != nil {
 			return nil, err
 		}
-		if sl.check, err = decodeField(sj.Check, "check", seal.CheckSize, seal.CheckSize); err != nil {
+		if sl.nonce, err = seal.DecodeField(sj.Nonce, "slot nonce", seal.NonceSize, seal.NonceSize); err != nil {
 			return nil, err
 		}
-		if sl.nonce, err = decodeField(sj.Nonce, "slot nonce", seal.NonceSize, seal.NonceSize); err != nil {
-			return nil, err
-		}
-		if sl.wrapped, err = decodeField(sj.Key, "wrapped key", wrappedSize, wrappedSize); err != nil {
+		if sl.wrapped, err = seal.DecodeField(sj.Key, "wrapped key", wrappedSize, wrappedSize); err != nil {
 			return nil, err
 		}
 		s.slots = append(s.slots, sl)
 	}
 	var err error
-	if s.nonce, err = decodeField(e.Nonce, "nonce", seal.NonceSize, seal.NonceSize); err != nil {
+	if s.nonce, err = seal.DecodeField(e.Nonce, "nonce", seal.NonceSize, seal.NonceSize); err != nil {
 		return nil, err
 	}
-	if s.payload, err = decodeField(e.Payload, "payload", seal.Overhead, MaxBlobSize); err != nil {
+	if s.payload, err = seal.DecodeField(e.Payload, "payload", seal.Overhead, MaxBlobSize); err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-func decodeField(s, name string, min, max int) ([]byte, error) {
-	b, err := seal.DecodeBase64(s)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(b) < min || len(b) > max {
-		return nil, fmt.Errorf("%w: %s of %d bytes", ErrCorrupt, name, len(b))
-	}
-	return b, nil
 }
 
 // marshal writes the envelope by hand: every value is a fixed name, a number or base64,
@@ -148,7 +122,7 @@ func (s *sealed) marshal() []byte {
 			b = append(b, ',')
 		}
 		b = fmt.Appendf(b, "\n    {\n      \"type\": %q,\n      \"kdf\": {\n        \"name\": %q,\n        \"memory\": %d,\n        \"time\": %d,\n        \"threads\": %d,\n        \"salt\": %q\n      },\n      \"check\": %q,\n      \"nonce\": %q,\n      \"key\": %q\n    }",
-			slotPassword, kdfArgon2id, sl.kdf.Memory, sl.kdf.Time, sl.kdf.Threads,
+			slotPassword, seal.KDFArgon2id, sl.kdf.Memory, sl.kdf.Time, sl.kdf.Threads,
 			seal.EncodeBase64(sl.salt), seal.EncodeBase64(sl.check), seal.EncodeBase64(sl.nonce), seal.EncodeBase64(sl.wrapped))
 	}
 	b = fmt.Appendf(b, "\n  ],\n  \"nonce\": %q,\n  \"payload\": \"", seal.EncodeBase64(s.nonce))
@@ -160,7 +134,7 @@ func (s *sealed) marshal() []byte {
 // parameters, salt and check value.
 func (sl *slot) slotAD(a *seal.AD) *seal.AD {
 	return a.Line("slot", slotPassword).
-		Line("kdf", kdfArgon2id).
+		Line("kdf", seal.KDFArgon2id).
 		Uint("memory", uint64(sl.kdf.Memory)).
 		Uint("time", uint64(sl.kdf.Time)).
 		Uint("threads", uint64(sl.kdf.Threads)).

@@ -248,23 +248,6 @@ func TestCreateRejects(t *testing.T) {
 	}
 }
 
-// edit decodes blob as generic JSON, applies f, and re-encodes it.
-func edit(t testing.TB, blob []byte, f func(m map[string]any)) []byte {
-	t.Helper()
-	var m map[string]any
-	d := json.NewDecoder(bytes.NewReader(blob))
-	d.UseNumber()
-	if err := d.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	f(m)
-	out, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func slot0(m map[string]any) map[string]any {
 	return m["slots"].([]any)[0].(map[string]any)
 }
@@ -275,7 +258,7 @@ func kdf0(m map[string]any) map[string]any {
 
 func TestOpenRejects(t *testing.T) {
 	blob, key := mustCreate(t, sample())
-	if _, _, err := vault.Unlock(edit(t, blob, func(map[string]any) {}), pw); err != nil {
+	if _, _, err := vault.Unlock(vaulttest.Edit(t, blob, func(map[string]any) {}), pw); err != nil {
 		t.Fatalf("re-encoding alone must not break the blob: %v", err)
 	}
 	other, _, err := vault.Create(sample(), pw, opts(9))
@@ -293,45 +276,45 @@ func TestOpenRejects(t *testing.T) {
 		{"not JSON", []byte("codeward"), vault.ErrCorrupt},
 		{"JSON array", []byte("[]"), vault.ErrCorrupt},
 		{"trailing data", append(append([]byte{}, blob...), "{}"...), vault.ErrCorrupt},
-		{"other format", edit(t, blob, func(m map[string]any) { m["format"] = "codeward-backup" }), vault.ErrCorrupt},
-		{"format missing", edit(t, blob, func(m map[string]any) { delete(m, "format") }), vault.ErrCorrupt},
-		{"version 2", edit(t, blob, func(m map[string]any) { m["version"] = 2 }), vault.ErrUnsupportedVersion},
-		{"version 0", edit(t, blob, func(m map[string]any) { m["version"] = 0 }), vault.ErrUnsupportedVersion},
-		{"version missing", edit(t, blob, func(m map[string]any) { delete(m, "version") }), vault.ErrCorrupt},
-		{"version string", edit(t, blob, func(m map[string]any) { m["version"] = "1" }), vault.ErrCorrupt},
-		{"unknown member", edit(t, blob, func(m map[string]any) { m["extra"] = 1 }), vault.ErrCorrupt},
+		{"other format", vaulttest.Edit(t, blob, func(m map[string]any) { m["format"] = "codeward-backup" }), vault.ErrCorrupt},
+		{"format missing", vaulttest.Edit(t, blob, func(m map[string]any) { delete(m, "format") }), vault.ErrCorrupt},
+		{"version 2", vaulttest.Edit(t, blob, func(m map[string]any) { m["version"] = 2 }), vault.ErrUnsupportedVersion},
+		{"version 0", vaulttest.Edit(t, blob, func(m map[string]any) { m["version"] = 0 }), vault.ErrUnsupportedVersion},
+		{"version missing", vaulttest.Edit(t, blob, func(m map[string]any) { delete(m, "version") }), vault.ErrCorrupt},
+		{"version string", vaulttest.Edit(t, blob, func(m map[string]any) { m["version"] = "1" }), vault.ErrCorrupt},
+		{"unknown member", vaulttest.Edit(t, blob, func(m map[string]any) { m["extra"] = 1 }), vault.ErrCorrupt},
 		{"member in other case", bytes.Replace(blob, []byte(`"payload"`), []byte(`"Payload"`), 1), vault.ErrCorrupt},
 		{"duplicate member", bytes.Replace(blob, []byte(`"version": 1,`), []byte(`"version": 1, "version": 1,`), 1), vault.ErrCorrupt},
-		{"no slots", edit(t, blob, func(m map[string]any) { m["slots"] = []any{} }), vault.ErrCorrupt},
-		{"two slots", edit(t, blob, func(m map[string]any) { m["slots"] = []any{slot0(m), slot0(m)} }), vault.ErrCorrupt},
-		{"unknown slot type", edit(t, blob, func(m map[string]any) { slot0(m)["type"] = "passkey" }), vault.ErrCorrupt},
-		{"unknown kdf", edit(t, blob, func(m map[string]any) { kdf0(m)["name"] = "scrypt" }), vault.ErrCorrupt},
-		{"short salt", edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "AAAAAAAAAAAAAAAAAAAA" }), vault.ErrCorrupt},
-		{"salt not base64", edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "!!!!AAAAAAAAAAAAAAAAAA==" }), vault.ErrCorrupt},
-		{"non-canonical base64", edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "AAAAAAAAAAAAAAAAAAAAAB==" }), vault.ErrCorrupt},
-		{"base64 with line break", edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "AAAAAAAAAAAA\nAAAAAAAAAA==" }), vault.ErrCorrupt},
-		{"slot from another vault", edit(t, blob, func(m map[string]any) {
+		{"no slots", vaulttest.Edit(t, blob, func(m map[string]any) { m["slots"] = []any{} }), vault.ErrCorrupt},
+		{"two slots", vaulttest.Edit(t, blob, func(m map[string]any) { m["slots"] = []any{slot0(m), slot0(m)} }), vault.ErrCorrupt},
+		{"unknown slot type", vaulttest.Edit(t, blob, func(m map[string]any) { slot0(m)["type"] = "passkey" }), vault.ErrCorrupt},
+		{"unknown kdf", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["name"] = "scrypt" }), vault.ErrCorrupt},
+		{"short salt", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "AAAAAAAAAAAAAAAAAAAA" }), vault.ErrCorrupt},
+		{"salt not base64", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "!!!!AAAAAAAAAAAAAAAAAA==" }), vault.ErrCorrupt},
+		{"non-canonical base64", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "AAAAAAAAAAAAAAAAAAAAAB==" }), vault.ErrCorrupt},
+		{"base64 with line break", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["salt"] = "AAAAAAAAAAAA\nAAAAAAAAAA==" }), vault.ErrCorrupt},
+		{"slot from another vault", vaulttest.Edit(t, blob, func(m map[string]any) {
 			m["slots"] = edit2(t, other)["slots"]
 		}), vault.ErrCorrupt},
-		{"payload from another vault", edit(t, blob, func(m map[string]any) {
+		{"payload from another vault", vaulttest.Edit(t, blob, func(m map[string]any) {
 			o := edit2(t, other)
 			m["payload"], m["nonce"] = o["payload"], o["nonce"]
 		}), vault.ErrCorrupt},
-		{"payload truncated", edit(t, blob, func(m map[string]any) {
+		{"payload truncated", vaulttest.Edit(t, blob, func(m map[string]any) {
 			p := m["payload"].(string)
 			m["payload"] = p[:len(p)-8] + "AAAA"
 		}), vault.ErrCorrupt},
-		{"changed threads", edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 2 }), vault.ErrWrongPassword},
-		{"memory 4 GiB", edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = 4 << 20 }), vault.ErrKDFParams},
-		{"memory 2^64-1", edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = uint64(1<<64 - 1) }), vault.ErrKDFParams},
-		{"memory 2^70", edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = json.Number("1180591620717411303424") }), vault.ErrCorrupt},
-		{"memory negative", edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = -1 }), vault.ErrCorrupt},
-		{"memory missing", edit(t, blob, func(m map[string]any) { delete(kdf0(m), "memory") }), vault.ErrKDFParams},
-		{"time 11", edit(t, blob, func(m map[string]any) { kdf0(m)["time"] = 11 }), vault.ErrKDFParams},
-		{"time 0", edit(t, blob, func(m map[string]any) { kdf0(m)["time"] = 0 }), vault.ErrKDFParams},
-		{"threads 17", edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 17 }), vault.ErrKDFParams},
-		{"threads 256", edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 256 }), vault.ErrKDFParams},
-		{"threads 0", edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 0 }), vault.ErrKDFParams},
+		{"changed threads", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 2 }), vault.ErrWrongPassword},
+		{"memory 4 GiB", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = 4 << 20 }), vault.ErrKDFParams},
+		{"memory 2^64-1", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = uint64(1<<64 - 1) }), vault.ErrKDFParams},
+		{"memory 2^70", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = json.Number("1180591620717411303424") }), vault.ErrCorrupt},
+		{"memory negative", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["memory"] = -1 }), vault.ErrCorrupt},
+		{"memory missing", vaulttest.Edit(t, blob, func(m map[string]any) { delete(kdf0(m), "memory") }), vault.ErrKDFParams},
+		{"time 11", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["time"] = 11 }), vault.ErrKDFParams},
+		{"time 0", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["time"] = 0 }), vault.ErrKDFParams},
+		{"threads 17", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 17 }), vault.ErrKDFParams},
+		{"threads 256", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 256 }), vault.ErrKDFParams},
+		{"threads 0", vaulttest.Edit(t, blob, func(m map[string]any) { kdf0(m)["threads"] = 0 }), vault.ErrKDFParams},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var before, after runtime.MemStats

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -55,24 +54,7 @@ func TestGenerateVectors(t *testing.T) {
 		"testdata/fuzz/FuzzVaultOpen/empty":       fuzzFile(empty),
 		"testdata/fuzz/FuzzVaultOpen/bad-version": fuzzFile(bytes.Replace(small, []byte(`"version": 1`), []byte(`"version": 2`), 1)),
 	}
-	for name, want := range files {
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(name, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatalf("%v (run go test -run TestGenerateVectors -update)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what its generator writes now", name)
-		}
-	}
+	vaulttest.Golden(t, files, *update)
 }
 
 func fuzzFile(b []byte) []byte { return fmt.Appendf(nil, "go test fuzz v1\n[]byte(%q)\n", b) }

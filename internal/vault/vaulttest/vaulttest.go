@@ -1,11 +1,17 @@
 // Package vaulttest provides what the vault and backup tests share: deterministic
-// randomness, cheap KDF parameters, and accounts that exercise every field.
+// randomness, cheap KDF parameters, accounts that exercise every field, envelope editing
+// and golden-file checks.
 package vaulttest
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
 	"time"
 
 	"codeward.dev/internal/otp"
@@ -69,4 +75,46 @@ func Many(n int) []vault.Account {
 		}
 	}
 	return out
+}
+
+// Edit decodes data as generic JSON (numbers kept exact), applies f and re-encodes it.
+// The layout changes, the meaning does not, so only f's change can make a reader fail.
+func Edit(t testing.TB, data []byte, f func(m map[string]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	if err := d.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	f(m)
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Golden writes files (path → content) when update is set; otherwise it checks that
+// each committed file still equals what its generator produces, byte for byte.
+func Golden(t testing.TB, files map[string][]byte, update bool) {
+	t.Helper()
+	for path, want := range files {
+		if update {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (regenerate with go test -run TestGenerateVectors -update)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from what its generator writes now", path)
+		}
+	}
 }
