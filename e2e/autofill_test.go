@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp"
@@ -185,6 +187,9 @@ func TestAutofill(t *testing.T) {
 		// localhost:PORT is the same server under another site name.
 		page := env.b.Open(env.other + "/otc.html")
 		defer page.Close()
+		// The content script runs on this page too (the test build holds access to
+		// localhost): an empty field below is the background refusing, not a script absent.
+		requireContentScript(t, env.b, page)
 		// A bound page opened afterwards is filled: the extension is up and acting.
 		ok := env.b.Open(env.bound + "/otc.html")
 		AssertTOTP(t, waitValue(t, ok, `document.getElementById("code").value`), afSecret, TOTPOpts{})
@@ -272,6 +277,37 @@ func TestAutofill(t *testing.T) {
 			t.Fatalf("stored counters %v, want [1]", counters)
 		}
 	})
+}
+
+// requireContentScript reloads page and fails unless the extension's content script ran in
+// it: Chromium gives each content script an isolated world whose origin is the extension's.
+func requireContentScript(t *testing.T, b *Browser, page *Page) {
+	t.Helper()
+	var mu sync.Mutex
+	var seen []string
+	err := chromedp.Listen(page.Context(), func(ev any) {
+		if e, ok := ev.(*cdpruntime.EventExecutionContextCreated); ok {
+			mu.Lock()
+			seen = append(seen, e.Context.Origin+" "+e.Context.Name)
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		t.Fatalf("listen to the tab: %v", err)
+	}
+	page.Reload()
+	for deadline := time.Now().Add(Timeout); ; time.Sleep(100 * time.Millisecond) {
+		mu.Lock()
+		ran := slices.ContainsFunc(seen, func(s string) bool { return strings.HasPrefix(s, b.Origin()+" ") })
+		got := slices.Clone(seen)
+		mu.Unlock()
+		if ran {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the content script did not run on %s (execution contexts: %q)", page.URL(), got)
+		}
+	}
 }
 
 func hotpCode(t *testing.T, counter uint64) string {
