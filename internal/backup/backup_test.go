@@ -32,15 +32,6 @@ func mustWrite(t testing.TB, accounts []vault.Account) []byte {
 	return data
 }
 
-func isSentinel(err error) bool {
-	for _, s := range []error{vault.ErrWrongPassword, vault.ErrCorrupt, vault.ErrUnsupportedVersion, vault.ErrKDFParams} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
-}
-
 func TestRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -276,7 +267,7 @@ func TestTruncated(t *testing.T) {
 	data := smallFile(t)
 	// The final newline is insignificant whitespace; every shorter prefix must fail.
 	for n := 0; n < len(data)-1; n++ {
-		if _, err := Read(data[:n], pw); err == nil || !isSentinel(err) {
+		if _, err := Read(data[:n], pw); err == nil || !vaulttest.IsSentinel(err) {
 			t.Fatalf("Read of %d/%d bytes: %v", n, len(data), err)
 		}
 	}
@@ -291,7 +282,7 @@ func TestBitFlips(t *testing.T) {
 			copy(buf, data)
 			buf[i] ^= 1 << bit
 			_, err := Read(buf, pw)
-			if err == nil || !isSentinel(err) {
+			if err == nil || !vaulttest.IsSentinel(err) {
 				t.Fatalf("Read with byte %d bit %d flipped (%q→%q): %v", i, bit, data[i], buf[i], err)
 			}
 			switch {

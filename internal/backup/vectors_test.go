@@ -246,7 +246,7 @@ func FuzzBackupRead(f *testing.F) {
 		}
 		b, err := Read(data, pw)
 		if err != nil {
-			if !isSentinel(err) {
+			if !vaulttest.IsSentinel(err) {
 				t.Fatalf("Read: unexpected error %v", err)
 			}
 			return

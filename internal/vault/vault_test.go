@@ -35,15 +35,6 @@ func mustCreate(t testing.TB, v *vault.Vault) ([]byte, vault.DataKey) {
 	return blob, key
 }
 
-func isSentinel(err error) bool {
-	for _, s := range []error{vault.ErrWrongPassword, vault.ErrCorrupt, vault.ErrUnsupportedVersion, vault.ErrKDFParams} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
-}
-
 func TestRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -360,10 +351,10 @@ func TestTruncated(t *testing.T) {
 	blob, key := smallBlob(t)
 	// The trailing newline is insignificant whitespace; every shorter prefix must fail.
 	for n := 0; n < len(blob)-1; n++ {
-		if _, _, err := vault.Unlock(blob[:n], pw); err == nil || !isSentinel(err) {
+		if _, _, err := vault.Unlock(blob[:n], pw); err == nil || !vaulttest.IsSentinel(err) {
 			t.Fatalf("Unlock of %d/%d bytes: %v", n, len(blob), err)
 		}
-		if _, err := vault.Open(blob[:n], key); err == nil || !isSentinel(err) {
+		if _, err := vault.Open(blob[:n], key); err == nil || !vaulttest.IsSentinel(err) {
 			t.Fatalf("Open of %d/%d bytes: %v", n, len(blob), err)
 		}
 	}
@@ -376,10 +367,10 @@ func TestBitFlips(t *testing.T) {
 		for bit := 0; bit < 8; bit++ {
 			copy(buf, blob)
 			buf[i] ^= 1 << bit
-			if _, _, err := vault.Unlock(buf, pw); err == nil || !isSentinel(err) {
+			if _, _, err := vault.Unlock(buf, pw); err == nil || !vaulttest.IsSentinel(err) {
 				t.Fatalf("Unlock with byte %d bit %d flipped (%q→%q): %v", i, bit, blob[i], buf[i], err)
 			}
-			if _, err := vault.Open(buf, key); err == nil || !isSentinel(err) {
+			if _, err := vault.Open(buf, key); err == nil || !vaulttest.IsSentinel(err) {
 				t.Fatalf("Open with byte %d bit %d flipped (%q→%q): %v", i, bit, blob[i], buf[i], err)
 			}
 		}

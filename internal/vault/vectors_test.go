@@ -122,7 +122,7 @@ func FuzzVaultOpen(f *testing.F) {
 	}
 	f.Add(blob)
 	f.Fuzz(func(t *testing.T, blob []byte) {
-		if _, err := vault.Open(blob, key); err != nil && !isSentinel(err) {
+		if _, err := vault.Open(blob, key); err != nil && !vaulttest.IsSentinel(err) {
 			t.Fatalf("Open: unexpected error %v", err)
 		}
 		if expensive(blob) {
@@ -130,7 +130,7 @@ func FuzzVaultOpen(f *testing.F) {
 		}
 		v, k, err := vault.Unlock(blob, []byte(fuzzPassword))
 		if err != nil {
-			if !isSentinel(err) {
+			if !vaulttest.IsSentinel(err) {
 				t.Fatalf("Unlock: unexpected error %v", err)
 			}
 			return

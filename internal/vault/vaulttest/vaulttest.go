@@ -6,6 +6,7 @@ package vaulttest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -117,4 +118,15 @@ func Golden(t testing.TB, files map[string][]byte, update bool) {
 			t.Errorf("%s differs from what its generator writes now", path)
 		}
 	}
+}
+
+// IsSentinel reports whether err wraps one of the errors the vault and backup readers
+// promise to fail with; anything else from them is a bug.
+func IsSentinel(err error) bool {
+	for _, s := range []error{vault.ErrWrongPassword, vault.ErrCorrupt, vault.ErrUnsupportedVersion, vault.ErrKDFParams} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
 }
