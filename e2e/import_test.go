@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"image"
 	"image/color"
 	"image/png"
@@ -350,8 +351,20 @@ func TestScanQRCodeOnPage(t *testing.T) {
 	if a, want := p.WaitAccount("Moverbank", "moe"), imHOTP(t, migSecret, 3, 6, otp.AlgorithmSHA1); a.Code != want {
 		t.Errorf("Moverbank shows %q, want %q (HOTP at counter 3)", a.Code, want)
 	}
-	if s := b.StorageJSON("session"); strings.Contains(s, setupSecret) || strings.Contains(s, "Scanline") {
-		t.Error("storage.session holds a scanned account in the clear")
+	// The scanned accounts are sealed in both areas: no secret as base32 in either case,
+	// base64 or hex, and no issuer or name.
+	needles := []string{"Scanline", "Moverbank", "sam@example.com"}
+	for _, sec := range []string{setupSecret, migSecret} {
+		raw := mustSecret(t, sec)
+		needles = append(needles, sec, base64.StdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw), hex.EncodeToString(raw))
+	}
+	for _, area := range []string{"local", "session"} {
+		s := strings.ToLower(b.StorageJSON(area))
+		for _, n := range needles {
+			if strings.Contains(s, strings.ToLower(n)) {
+				t.Errorf("storage.%s holds a scanned account in the clear (%q)", area, n)
+			}
+		}
 	}
 }
 
