@@ -2,37 +2,14 @@
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, send } from "../shared/messages.js";
+import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
 
 const K = Kinds.page;
-const $ = (id) => document.getElementById(id);
 
 /** @type {{state: string, accounts: number|null, changed: number, last: string|null, askWhereToSave: boolean, undo: {count: number, at: string}|null}} */
 let status = null;
 
 // --- small helpers --------------------------------------------------------------------------
-
-function show(el, on = true) {
-  el.hidden = !on;
-}
-
-/** The alert of a section: shown only with a message, so an empty alert is never exposed. */
-function alertOf(section) {
-  return section.querySelector(":scope > .alert");
-}
-
-function say(section, message) {
-  const el = alertOf(section);
-  el.textContent = message;
-  show(el, Boolean(message));
-}
-
-function progress(id, message) {
-  $(id).textContent = message;
-}
-
-function plural(n, one, many = one + "s") {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function formatDate(iso) {
   const d = new Date(iso);
@@ -42,8 +19,7 @@ function formatDate(iso) {
 
 /** codeward-backup-YYYY-MM-DD.json, in the user's local date. */
 function backupFilename(now = new Date()) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `codeward-backup-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.json`;
+  return `codeward-backup-${localDay(now)}.json`;
 }
 
 /** Plain words for the errors a person can act on; the code decides, never the message. */
@@ -61,18 +37,14 @@ function explain(e) {
       return "This backup was made by a newer version of Codeward. Update Codeward and try again. Nothing was changed.";
     case "kdf_params":
       return "This backup asks for decryption settings outside the safe range, so it was not opened. Nothing was changed.";
-    case "locked":
-      return "Codeward locked itself meanwhile. Unlock it and try again.";
     case "no_vault":
       return "There is no vault in this browser yet.";
     case "exists":
       return "A vault was created in this browser meanwhile. Reload this page to restore into it.";
-    case "invalid":
-      return e.message ? e.message.charAt(0).toUpperCase() + e.message.slice(1) + "." : "Something in the form is not valid.";
     case "no_undo":
       return "The replace can no longer be undone: the vault has changed since.";
     default:
-      return "Something went wrong: " + ((e && e.message) || "unknown error") + ". Nothing was changed.";
+      return explainCommon(e);
   }
 }
 
@@ -95,11 +67,8 @@ function render() {
   show($("locked"), locked);
   show($("backup"), !locked && view === "backup");
   show($("restore"), !locked && view === "restore");
-  for (const a of document.querySelectorAll("nav a")) {
-    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
-    show(a, !(status.state === "none" && a.dataset.view === "backup"));
-  }
+  markNav(view);
+  for (const a of document.querySelectorAll("nav a")) show(a, !(status.state === "none" && a.dataset.view === "backup"));
   if (locked) return;
   if (view === "backup") renderBackup();
   else renderRestore();
@@ -129,21 +98,7 @@ window.addEventListener("hashchange", () => {
 
 // --- unlock ---------------------------------------------------------------------------------
 
-$("unlock-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const section = $("locked");
-  const pw = $("unlock-password");
-  say(section, "");
-  if (!pw.value) return say(section, "Enter your master password.");
-  try {
-    await send(K.UNLOCK, { password: pw.value });
-    pw.value = "";
-    await refresh();
-  } catch (e) {
-    say(section, e.code === "wrong_password" ? "Wrong master password." : explain(e));
-    pw.select();
-  }
-});
+wireUnlock({ refresh, explain, emptyMessage: "Enter your master password." });
 
 // --- backup ---------------------------------------------------------------------------------
 
@@ -216,48 +171,6 @@ $("show-file").addEventListener("click", () => {
   if (Number.isInteger(id)) chrome.downloads.show(id);
 });
 
-/**
- * Resolves with the finished downloads item, or rejects with an Error whose .reason is the
- * browser's interrupt reason (USER_CANCELED when the person closed the save dialog).
- */
-function waitForDownload(id) {
-  return new Promise((resolve, reject) => {
-    const settle = (item) => {
-      if (!item || !item.state || item.state === "in_progress") return false;
-      chrome.downloads.onChanged.removeListener(onChanged);
-      if (item.state === "complete") resolve(item);
-      else reject(Object.assign(new Error("download interrupted"), { reason: item.error || "FAILED" }));
-      return true;
-    };
-    const check = () =>
-      chrome.downloads.search({ id }).then(([item]) => settle(item), reject);
-    const onChanged = (delta) => {
-      if (delta.id === id && delta.state) check();
-    };
-    chrome.downloads.onChanged.addListener(onChanged);
-    check(); // it may have finished before the listener was added
-  });
-}
-
-/** Hands text to the browser's downloads; resolves with the finished item. */
-async function download(text, filename, saveAs) {
-  // Pages can make blob: URLs (a service worker cannot), and Firefox downloads blob: but
-  // not data: URLs.
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  try {
-    let id;
-    try {
-      id = await chrome.downloads.download({ url, filename, saveAs, conflictAction: "uniquify" });
-    } catch (e) {
-      // Firefox rejects when the person cancels its save dialog.
-      throw Object.assign(new Error("download refused"), { reason: /cancel/i.test(e && e.message) ? "USER_CANCELED" : "FAILED" });
-    }
-    return await waitForDownload(id);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
-
 function downloadProblem(reason) {
   if (reason === "USER_CANCELED") {
     return "The download was cancelled, so no backup file was saved. Press Create backup to try again.";
@@ -298,7 +211,7 @@ $("backup-form").addEventListener("submit", async (ev) => {
   try {
     const ask = $("ask-where").checked;
     progress("backup-progress", ask ? "Choose where to save the backup…" : "Saving the backup…");
-    const item = await download(made.file, backupFilename(), ask);
+    const item = await download(made.file, backupFilename(), { saveAs: ask });
     made.file = "";
     try {
       status = await send(K.BACKUP_DONE, { seq: made.seq });

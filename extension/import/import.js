@@ -2,9 +2,9 @@
 // this page collects the file or text, shows the preview, draws nothing itself but the QR
 // images the core made, and hands exported files to the browser's downloads.
 import { Kinds, send } from "../shared/messages.js";
+import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
 
 const K = Kinds.page;
-const $ = (id) => document.getElementById(id);
 
 let vaultState = null;
 /** @type {{kind: "file"|"paste", name: string, data: string}|null} what Preview reads */
@@ -15,30 +15,11 @@ let qrURLs = [];
 
 // --- small helpers --------------------------------------------------------------------------
 
-function show(el, on = true) {
-  el.hidden = !on;
-}
-
-function say(section, message) {
-  const el = section.querySelector(":scope > .alert");
-  el.textContent = message || "";
-  show(el, Boolean(message));
-}
-
-function plural(n, one, many = one + "s") {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 const TYPES = { totp: "time-based", hotp: "counter-based", steam: "Steam Guard" };
 
 function accountLabel(a) {
   if (a.issuer && a.name) return `${a.issuer} (${a.name})`;
   return a.issuer || a.name || "(no name)";
-}
-
-function isoDay(now = new Date()) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** Base64 of bytes, in chunks (String.fromCharCode takes a limited number of arguments). */
@@ -62,7 +43,6 @@ async function fileBase64(file) {
 /** Plain words for the errors a person can act on; the code decides, never the message. */
 function explain(e) {
   const msg = (e && e.message) || "unknown error";
-  const sentence = msg.charAt(0).toUpperCase() + msg.slice(1) + (/[.!?]$/.test(msg) ? "" : ".");
   switch (e && e.code) {
     case "password_required":
       return "This file is encrypted. Enter its password below, then press Preview.";
@@ -71,7 +51,7 @@ function explain(e) {
     case "unknown_format":
       return "Codeward does not recognise this file. Check that it is an export from a supported app, or choose its format in the list.";
     case "unsupported":
-      return `${sentence} Nothing was imported.`;
+      return `${sentence(msg)} Nothing was imported.`;
     case "unreadable":
       return `This file cannot be read: ${msg}. Nothing was imported.`;
     case "kdf_params":
@@ -81,17 +61,13 @@ function explain(e) {
     case "not_image":
       return "This is not a PNG, JPEG or GIF image Codeward can read.";
     case "no_accounts":
-      return `${sentence} Nothing was imported.`;
+      return `${sentence(msg)} Nothing was imported.`;
     case "expired":
       return "This preview has expired. Read the file or scan the code again.";
-    case "locked":
-      return "Codeward locked itself meanwhile. Unlock it and try again.";
     case "nothing_to_export":
-      return `${sentence}`;
-    case "invalid":
-      return sentence;
+      return sentence(msg);
     default:
-      return `Something went wrong: ${msg}. Nothing was changed.`;
+      return explainCommon(e);
   }
 }
 
@@ -120,10 +96,7 @@ function render() {
   show($("unlock-form"), vaultState === "locked");
   show($("import"), unlocked && view === "import");
   show($("export"), unlocked && view === "export");
-  for (const a of document.querySelectorAll("nav a")) {
-    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
-  }
+  markNav(view);
   if (unlocked && view === "import" && location.hash === "#pending") loadPending();
 }
 
@@ -132,20 +105,7 @@ window.addEventListener("hashchange", () => {
   render();
 });
 
-$("unlock-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const section = $("locked");
-  const pw = $("unlock-password");
-  say(section, "");
-  try {
-    await send(K.UNLOCK, { password: pw.value });
-    pw.value = "";
-    await refresh();
-  } catch (e) {
-    say(section, e.code === "wrong_password" ? "Wrong master password." : explain(e));
-    pw.select();
-  }
-});
+wireUnlock({ refresh, explain });
 
 // --- import ---------------------------------------------------------------------------------
 
@@ -178,12 +138,12 @@ async function reading(message, work) {
   const form = $("read-form");
   const controls = [...form.elements].filter((el) => !el.disabled);
   controls.forEach((el) => (el.disabled = true));
-  $("read-progress").textContent = message;
+  progress("read-progress", message);
   try {
     return await work();
   } finally {
     controls.forEach((el) => (el.disabled = false));
-    $("read-progress").textContent = "";
+    progress("read-progress", "");
   }
 }
 
@@ -361,38 +321,6 @@ function qrImage(b64, alt) {
   return img;
 }
 
-/**
- * Resolves with the finished downloads item, or rejects with an Error whose .reason is the
- * browser's interrupt reason.
- */
-function waitForDownload(id) {
-  return new Promise((resolve, reject) => {
-    const settle = (it) => {
-      if (!it || !it.state || it.state === "in_progress") return;
-      chrome.downloads.onChanged.removeListener(onChanged);
-      if (it.state === "complete") resolve(it);
-      else reject(Object.assign(new Error("download interrupted"), { reason: it.error || "FAILED" }));
-    };
-    const check = () => chrome.downloads.search({ id }).then(([it]) => settle(it), reject);
-    const onChanged = (delta) => {
-      if (delta.id === id && delta.state) check();
-    };
-    chrome.downloads.onChanged.addListener(onChanged);
-    check();
-  });
-}
-
-async function download(text, filename, type) {
-  // Pages can make blob: URLs (a service worker cannot); Firefox refuses data: downloads.
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  try {
-    const id = await chrome.downloads.download({ url, filename, saveAs: false, conflictAction: "uniquify" });
-    return await waitForDownload(id);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
-
 $("export-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const section = $("export");
@@ -418,7 +346,7 @@ $("export-form").addEventListener("submit", async (ev) => {
   }
   const button = ev.submitter || $("export-form").querySelector("button[type=submit]");
   button.disabled = true;
-  $("export-progress").textContent = "Checking your master password…";
+  progress("export-progress", "Checking your master password…");
   try {
     const r = await send(K.EXPORT_RUN, payload).finally(() => {
       master.value = ""; // the master password never waits in a field after its one use
@@ -426,12 +354,12 @@ $("export-form").addEventListener("submit", async (ev) => {
     if (k === "google" || k === "qr") return showQR(k, r);
     const [name, type] =
       k === "otpauth"
-        ? [`codeward-otpauth-${isoDay()}.txt`, "text/plain"]
-        : [`codeward-aegis-${k === "aegis" ? "encrypted" : "plain"}-${isoDay()}.json`, "application/json"];
-    $("export-progress").textContent = "Saving…";
+        ? [`codeward-otpauth-${localDay()}.txt`, "text/plain"]
+        : [`codeward-aegis-${k === "aegis" ? "encrypted" : "plain"}-${localDay()}.json`, "application/json"];
+    progress("export-progress", "Saving…");
     let saved;
     try {
-      saved = await download(r.file, name, type);
+      saved = await download(r.file, name, { type });
     } catch (e) {
       return say(section, `The browser could not save the file (${e.reason || e.message}). Nothing was saved.`);
     }
@@ -449,7 +377,7 @@ $("export-form").addEventListener("submit", async (ev) => {
     }
   } finally {
     button.disabled = false;
-    $("export-progress").textContent = "";
+    progress("export-progress", "");
   }
 });
 
