@@ -44,6 +44,8 @@ test("firefox: a backup lands on disk and the codeward command opens it", {
     await popup.click("button", "Save");
     await popup.waitFor(async () => (await popup.listItems()).some((s) => s.includes(ACCOUNT.issuer)), "the account in the list");
     await popup.waitFor(async () => (await popup.eval("document.body.innerText")).includes("1 account changed since your last backup"), "the backup reminder");
+    // The badge counts the change first, so its clearing below shows the backup cleared it.
+    await popup.waitFor(async () => (await popup.eval("chrome.action.getBadgeText({})")) === "1", "the badge to count one change");
 
     const page = await fx.openExtensionPage("extension/backup/backup.html");
     await page.click("checkbox", "Ask where to save each backup");
