@@ -239,7 +239,7 @@ func TestAutofill(t *testing.T) {
 
 		page := env.b.Open(env.bound + "/google.html")
 		defer page.Close()
-		// The iframe page (bound) must stay empty too, now that automatic fill is off.
+		// google.html filled itself above; with automatic fill off it must wait for the popup.
 		activate(t, page)
 		item := env.account(t, afName)
 		assertStaysEmpty(t, page, `document.getElementById("totpPin").value`)
