@@ -107,12 +107,22 @@ func TestAddAccounts(t *testing.T) {
 	}
 	checkBoth(t, p)
 	// The code rolls over with its period: read again after the 30 s account's next step.
+	// The check window spans the step before too, so the old code would pass it: the shown
+	// code must also change, and the new one be the account's.
+	old := requireCode(t, p, handSecret, handOpts, handIssuer, handName).Code
 	step := time.Now().Unix() / 30
 	for time.Now().Unix()/30 == step {
 		time.Sleep(200 * time.Millisecond)
 	}
-	time.Sleep(time.Second) // the popup's own tick
-	requireCode(t, p, handSecret, handOpts, handIssuer, handName)
+	for deadline := time.Now().Add(Timeout); ; time.Sleep(200 * time.Millisecond) {
+		a := requireCode(t, p, handSecret, handOpts, handIssuer, handName)
+		if a.Code != old {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the popup still shows %q after the step ended", old)
+		}
+	}
 }
 
 func TestCopyCode(t *testing.T) {
