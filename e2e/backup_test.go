@@ -545,6 +545,15 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 			}
 		})
 	}
+	// The same page offers a preview for the intact file: the refusals above were the
+	// files', not a page that never offers one.
+	t.Run("the intact file is previewed", func(t *testing.T) {
+		openRestore(t, rp, good, bkPassword)
+		rp.Find("button", "Merge")
+		if after := vaultRecord(b); after != before {
+			t.Error("a preview changed the stored vault")
+		}
+	})
 }
 
 func TestRestoreMergeReplaceUndo(t *testing.T) {
