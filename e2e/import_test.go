@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/hotp"
+	"google.golang.org/protobuf/encoding/protowire"
 
 	"codeward.dev/internal/formats"
 	_ "codeward.dev/internal/formats/all"
@@ -461,8 +463,86 @@ func TestExport(t *testing.T) {
 		keys = append(keys, k)
 	}
 	assertKeys(t, "the transfer QR code", keys, want[1:])
+	// Read once more without the product's reader, so that a field mapping the exporter
+	// and importer share (issuer and name swapped, an enum off by one) cannot pass.
+	assertKeys(t, "the transfer QR code, read by hand", migrationKeys(t, text), want[1:])
 	pg.Click("button", "Hide QR codes")
 	pg.WaitGone("image", "Transfer QR code 1 of 1, 1 account")
+}
+
+// migrationKeys decodes an otpauth-migration URI with the wire format written out from
+// Google Authenticator's published MigrationPayload message, independently of
+// internal/formats/google.
+func migrationKeys(t *testing.T, uri string) []cwotp.Key {
+	t.Helper()
+	u, err := url.Parse(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := base64.StdEncoding.DecodeString(u.Query().Get("data"))
+	if err != nil {
+		t.Fatalf("migration data: %v", err)
+	}
+	fields := func(b []byte, fn func(num protowire.Number, v uint64, bytes []byte)) {
+		for len(b) > 0 {
+			num, typ, n := protowire.ConsumeTag(b)
+			if n < 0 {
+				t.Fatalf("migration payload: bad tag")
+			}
+			b = b[n:]
+			switch typ {
+			case protowire.VarintType:
+				v, n := protowire.ConsumeVarint(b)
+				if n < 0 {
+					t.Fatal("migration payload: bad varint")
+				}
+				fn(num, v, nil)
+				b = b[n:]
+			case protowire.BytesType:
+				v, n := protowire.ConsumeBytes(b)
+				if n < 0 {
+					t.Fatal("migration payload: bad bytes")
+				}
+				fn(num, 0, v)
+				b = b[n:]
+			default:
+				n := protowire.ConsumeFieldValue(num, typ, b)
+				if n < 0 {
+					t.Fatal("migration payload: bad field")
+				}
+				b = b[n:]
+			}
+		}
+	}
+	var keys []cwotp.Key
+	fields(payload, func(num protowire.Number, _ uint64, otp []byte) {
+		if num != 1 {
+			return
+		}
+		k := cwotp.Key{Period: 30}
+		fields(otp, func(num protowire.Number, v uint64, b []byte) {
+			switch num {
+			case 1:
+				k.Secret = append([]byte(nil), b...)
+			case 2:
+				k.Name = string(b)
+			case 3:
+				k.Issuer = string(b)
+			case 4:
+				k.Algorithm = map[uint64]cwotp.Algorithm{1: cwotp.SHA1, 2: cwotp.SHA256, 3: cwotp.SHA512}[v]
+			case 5:
+				k.Digits = map[uint64]int{1: 6, 2: 8}[v]
+			case 6:
+				k.Type = map[uint64]cwotp.Type{1: cwotp.HOTP, 2: cwotp.TOTP}[v]
+			case 7:
+				k.Counter = v
+			}
+		})
+		// Google Authenticator's name field often carries "issuer:name".
+		k.Name = strings.TrimPrefix(k.Name, k.Issuer+":")
+		keys = append(keys, k)
+	})
+	return keys
 }
 
 func mustSecret(t *testing.T, s string) []byte {
