@@ -202,7 +202,7 @@ func TestAutofill(t *testing.T) {
 		defer page.Close()
 		activate(t, page)
 		item := env.account(t, afName)
-		item.Find("button", nameFill).Click()
+		item.Find("button", nameFill+" "+afIssuer+" "+afName).Click()
 		alert := env.p.WaitAlert()
 		u, _ := url.Parse(env.other)
 		wantPage, wantSite := "localhost:"+u.Port(), strings.TrimPrefix(env.bound, "http://")
@@ -210,7 +210,7 @@ func TestAutofill(t *testing.T) {
 			t.Fatalf("warning = %q, want it to name %s and %s", alert, wantPage, wantSite)
 		}
 		assertStaysEmpty(t, page, `document.getElementById("app_totp").value`)
-		item.Find("button", "Fill anyway").Click()
+		env.p.Click("button", "Fill anyway")
 		AssertTOTP(t, waitValue(t, page, `document.getElementById("app_totp").value`), afSecret, TOTPOpts{})
 	})
 
@@ -243,7 +243,7 @@ func TestAutofill(t *testing.T) {
 		activate(t, page)
 		item := env.account(t, afName)
 		assertStaysEmpty(t, page, `document.getElementById("totpPin").value`)
-		item.Find("button", nameFill).Click()
+		item.Find("button", nameFill+" "+afIssuer+" "+afName).Click()
 		AssertTOTP(t, waitValue(t, page, `document.getElementById("totpPin").value`), afSecret, TOTPOpts{})
 		if n := len(p.Query("button", "Fill anyway")); n != 0 {
 			t.Errorf("a bound page asked for confirmation")
@@ -257,7 +257,7 @@ func TestAutofill(t *testing.T) {
 		defer page.Close()
 		activate(t, page)
 		// Automatic fill is off (previous step) and never uses HOTP accounts anyway.
-		env.account(t, afHOTPName).Find("button", nameFill).Click()
+		env.account(t, afHOTPName).Find("button", nameFill+" Counter "+afHOTPName).Click()
 		got := waitValue(t, page, `document.getElementById("code").value`)
 		want0 := hotpCode(t, 0)
 		if got != want0 {

@@ -526,6 +526,27 @@ func (n *Node) Fill(text string) {
 	})
 }
 
+// Select picks the option whose text is option in a <select> (combobox), as a person choosing
+// it from the list does: the value changes and the page gets input and change events.
+func (n *Node) Select(option string) {
+	n.p.t.Helper()
+	n.Focus()
+	var ok bool
+	label, _ := json.Marshal(option)
+	_ = json.Unmarshal(n.call(`function() {
+		const label = `+string(label)+`;
+		const o = [...this.options].find((o) => o.text.trim() === label);
+		if (!o) return false;
+		this.value = o.value;
+		this.dispatchEvent(new Event("input", {bubbles: true}));
+		this.dispatchEvent(new Event("change", {bubbles: true}));
+		return true;
+	}`), &ok)
+	if !ok {
+		n.p.t.Fatalf("%s has no option %q", n, option)
+	}
+}
+
 // Text is the element's visible text (innerText), whitespace runs collapsed to one space.
 func (n *Node) Text() string {
 	n.p.t.Helper()

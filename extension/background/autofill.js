@@ -276,8 +276,18 @@ chrome.commands?.onCommand.addListener((command, tab) => {
 
 // --- message handlers ---------------------------------------------------------------------
 
+/** Whether the tab's site belongs with issuer: one of its sites, or its name in the domain. */
+function related(issuer, site, sites) {
+  if (sites.includes(site)) return true;
+  const name = issuer.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  if (name.length < 3) return false;
+  const domain = site.split(".")[0].replace(/[^\p{L}\p{N}]/gu, "");
+  return domain.includes(name) || (domain.length >= 3 && name.includes(domain));
+}
+
 registerHandlers("page", {
   [K.AUTOFILL_SUGGEST]: async ({ tabId, issuer }) => {
+    issuer = typeof issuer === "string" ? issuer : "";
     let url = "";
     if (Number.isInteger(tabId) && tabId >= 0) {
       try {
@@ -286,7 +296,11 @@ registerHandlers("page", {
         url = "";
       }
     }
-    return JSON.parse(await call("sitesSuggest", typeof issuer === "string" ? issuer : "", url));
+    // Only what the issuer says for sure goes into the field; the tab's site is offered,
+    // and only when the issuer names it (a stranger's page must not become a bound site).
+    const sites = JSON.parse(await call("sitesSuggest", issuer, ""));
+    const [tabSite] = url ? JSON.parse(await call("sitesSuggest", "", url)) : [];
+    return { sites, offer: tabSite && related(issuer, tabSite, sites) ? tabSite : null };
   },
 
   [K.AUTOFILL_FILL]: fillFromPopup,

@@ -182,6 +182,30 @@ async function exportRun({ masterPassword, format, password, id }) {
   }
 }
 
+/**
+ * The accounts of a held import to merge: those at indices (all when absent), with Sites
+ * suggested from their issuers when asked (as the popup's form does for a typed account:
+ * only the issuer's known domain, or the issuer when it is a domain).
+ */
+async function chosen(accounts, indices, suggestSites) {
+  if (indices !== undefined && indices !== null) {
+    if (!Array.isArray(indices) || !indices.every((i) => Number.isInteger(i) && i >= 0 && i < accounts.length)) {
+      throw new CodedError(Errors.INVALID, "indices must name accounts of the preview");
+    }
+    const pick = new Set(indices);
+    accounts = accounts.filter((_, i) => pick.has(i));
+  }
+  if (suggestSites) {
+    for (const a of accounts) {
+      if (!a.sites || a.sites.length === 0) {
+        const sites = JSON.parse(await call("sitesSuggest", a.issuer ?? "", ""));
+        if (sites.length) a.sites = sites;
+      }
+    }
+  }
+  return JSON.stringify(accounts);
+}
+
 registerHandlers("page", {
   [K.IMPORT_FORMATS]: async () => callTools("formatsList"),
 
@@ -208,16 +232,17 @@ registerHandlers("page", {
     return { token: got.token, ...got.preview, ...(await compare(got.accounts)) };
   },
 
-  [K.IMPORT_APPLY]: async ({ token }) => {
+  [K.IMPORT_APPLY]: async ({ token, indices, suggestSites }) => {
     await requireUnlocked();
     const got = await pending();
     if (!got || typeof token !== "string" || got.token !== token) {
       throw new CodedError("expired", "this preview is no longer available");
     }
+    const incoming = await chosen(JSON.parse(got.accounts), indices, suggestSites === true);
     const added = [];
     const out = await store.update(
       async (v) => {
-        const m = await call("backupMerge", JSON.stringify(v.accounts), got.accounts, "merge");
+        const m = await call("backupMerge", JSON.stringify(v.accounts), incoming, "merge");
         v.accounts = JSON.parse(m.accounts);
         added.push(...m.added);
         return { added: m.added.length, skipped: m.skipped, updated: m.updated.length, total: v.accounts.length };

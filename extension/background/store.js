@@ -188,6 +188,26 @@ export function snapshot() {
   return serialized(async () => structuredClone((await ensureOpen()).vault));
 }
 
+/** A deep copy of the open vault with its generation number: {vault, gen}. */
+export function versioned() {
+  return serialized(async () => {
+    const m = await ensureOpen();
+    return { vault: structuredClone(m.vault), gen: m.gen };
+  });
+}
+
+/**
+ * The generation number of the vault as stored now (it changes with every write), read
+ * without opening the vault; null when there is none. Caches compare it with theirs.
+ */
+export function generation() {
+  return serialized(async () => {
+    if (mem) return mem.gen;
+    const { current } = await readRecords();
+    return current ? current.gen : null;
+  });
+}
+
 /**
  * Opens the previous stored generation with the data key, or returns null when there is
  * none or it is the current one (after a password change). Undoing a restore reads it.

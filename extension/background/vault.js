@@ -3,25 +3,37 @@ import { call, core } from "../shared/core.js";
 import { Kinds, Errors, CodedError, VIEW_KEY } from "../shared/messages.js";
 import { registerHandlers, onPageMessage } from "./router.js";
 import * as store from "./store.js";
-import { seal } from "../shared/session-seal.js";
+import { seal, open as openSealed } from "../shared/session-seal.js";
 
 const K = Kinds.page;
 const AUTOLOCK_ALARM = "codeward.autolock";
 
-// How far ahead codes are computed for the popup's cache: until auto-lock would have locked
+// How far ahead codes are computed for the popup's View: until auto-lock would have locked
 // the vault anyway (at least 10 minutes), so a popup opened while the worker sleeps finds the
-// current code; bounded so that it stays cheap (≤ 100 steps per account).
+// current code. Bounded twice: at most MAX_STEPS per account, and at most CODE_BUDGET codes in
+// all, so that the View stays small enough for storage.session at 10,000 accounts (then a
+// few minutes of codes, and an alarm rebuilds the View before they run out).
 const MIN_CODE_WINDOW_SECONDS = 600;
 const MAX_STEPS = 100;
+const MIN_STEPS = 4;
+const CODE_BUDGET = 120_000;
+const VIEW_ALARM = "codeward.view";
+// A View whose codes run out sooner than this is rebuilt rather than handed out.
+const VIEW_MARGIN_SECONDS = 90;
 
 const TYPES = new Set(["totp", "hotp", "steam"]);
 const ALGORITHMS = new Set(["SHA1", "SHA256", "SHA512"]);
 
 // --- auto-lock --------------------------------------------------------------------------
 
+/** storage.session key saying why the vault locked itself (the lock screen shows it). */
+export const LOCK_REASON_KEY = "lockReason";
+
 async function armAutoLock() {
   const settings = await store.sessionSettings();
   if (!settings) return;
+  // 0: only when the browser closes (storage.session, and with it the data key, goes then).
+  if (!(settings.autoLockMinutes > 0)) return chrome.alarms.clear(AUTOLOCK_ALARM);
   await chrome.alarms.create(AUTOLOCK_ALARM, { delayInMinutes: settings.autoLockMinutes });
 }
 
@@ -31,7 +43,13 @@ onPageMessage(() => {
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === AUTOLOCK_ALARM) lockNow().catch(() => {});
+  if (alarm.name === AUTOLOCK_ALARM) {
+    store
+      .sessionSettings()
+      .then((s) => lockNow({ why: "idle", minutes: s ? s.autoLockMinutes : null }))
+      .catch(() => {});
+  }
+  if (alarm.name === VIEW_ALARM) refreshView().catch(() => {});
 });
 
 // "locked" is reported when the OS screen locks (Chrome; Firefox reports only active/idle).
@@ -39,19 +57,35 @@ chrome.idle.onStateChanged.addListener((s) => {
   if (s !== "locked") return;
   store
     .sessionSettings()
-    .then((settings) => (settings && settings.lockOnScreenLock ? lockNow() : null))
+    .then((settings) => (settings && settings.lockOnScreenLock ? lockNow({ why: "screen" }) : null))
     .catch(() => {});
 });
 
-async function lockNow() {
+/** Locks; reason (auto-lock only) is kept for the lock screen until the next unlock. */
+async function lockNow(reason = null) {
   await store.lock();
   await chrome.alarms.clear(AUTOLOCK_ALARM);
+  if (reason) await chrome.storage.session.set({ [LOCK_REASON_KEY]: { ...reason, at: Date.now() } });
 }
 
 // --- the View the popup paints ------------------------------------------------------------
+//
+// The View is built when the vault changes (every store write, whatever module made it:
+// accounts, imports, restores, fills) and when its codes are about to run out (an alarm),
+// never because a popup opened. `current` is the latest View in this worker's memory; after
+// a worker restart the sealed copy in storage.session stands in for it, with VIEW_META_KEY
+// (no account data: the vault generation it was built from and when its codes run out)
+// saying whether it is still good without opening anything.
+
+/** storage.session key of the View's bookkeeping: {rev, gen, validUntil}. */
+const VIEW_META_KEY = "view.meta";
+
+/** @type {{view: object, gen: number}|null} */
+let current = null;
+let building = Promise.resolve();
 
 function lockedView(state) {
-  return { state, accounts: [], codes: {}, settings: null, computedAt: Math.floor(Date.now() / 1000) };
+  return { state, rev: state, accounts: [], codes: {}, settings: null, computedAt: Math.floor(Date.now() / 1000) };
 }
 
 function accountView(a) {
@@ -74,32 +108,110 @@ function sortAccounts(accounts) {
   return accounts.slice().sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
 }
 
-/** Computes the View from the open vault and caches it, sealed, in storage.session. */
-async function freshView() {
-  const vault = await store.snapshot();
+/** How many time steps of codes to compute per account for a vault. */
+function stepsFor(accounts, settings) {
+  const timed = accounts.filter((a) => a.type !== "hotp");
+  const shortest = Math.min(30, ...timed.map((a) => a.period).filter((p) => p > 0));
+  const horizon = Math.max(MIN_CODE_WINDOW_SECONDS, (settings.autoLockMinutes ?? 0) * 60);
+  const budget = Math.floor(CODE_BUDGET / Math.max(1, timed.length));
+  return Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.ceil(horizon / shortest) + 1, budget));
+}
+
+/** Builds the View from the open vault, seals it into storage.session and arms its refresh. */
+async function buildView() {
+  const { vault, gen } = await store.versioned();
   const accounts = sortAccounts(vault.accounts);
   const now = Math.floor(Date.now() / 1000);
-  const shortest = Math.min(30, ...accounts.filter((a) => a.period > 0).map((a) => a.period));
-  const horizon = Math.max(MIN_CODE_WINDOW_SECONDS, (vault.settings.autoLockMinutes ?? 0) * 60);
-  const steps = Math.min(MAX_STEPS, Math.ceil(horizon / shortest) + 1);
+  const steps = stepsFor(accounts, vault.settings);
   const results = accounts.length ? JSON.parse(await call("codes", JSON.stringify(accounts), now, steps)) : [];
   const codes = {};
+  let validUntil = Infinity;
   for (const r of results) {
-    codes[r.id] = r.error ? { error: r.error } : { step: r.step, period: r.period, codes: r.codes };
+    if (r.error) codes[r.id] = { error: r.error };
+    else if (r.step === undefined) codes[r.id] = { codes: r.codes.join("") };
+    else {
+      // One string of digits per account (codes of equal length, back to back): a third of
+      // the size of an array of strings in JSON.
+      codes[r.id] = { step: r.step, codes: r.codes.join("") };
+      validUntil = Math.min(validUntil, (r.step + r.codes.length) * r.period);
+    }
   }
-  const view = { state: "unlocked", accounts: accounts.map(accountView), codes, settings: vault.settings, computedAt: now };
+  if (validUntil === Infinity) validUntil = now + 24 * 3600; // HOTP only: codes do not expire
+  const rev = `${gen}.${now}.${Math.random().toString(36).slice(2, 8)}`;
+  const view = { state: "unlocked", rev, accounts: accounts.map(accountView), codes, settings: vault.settings, computedAt: now, validUntil };
   // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
   const key = await store.sealKey();
-  if (key) {
-    const sealed = await seal(view, key);
-    if ((await store.sealKey()) === key) await chrome.storage.session.set({ [VIEW_KEY]: sealed });
-  }
+  if (!key) return view;
+  const sealed = await seal(view, key);
+  if ((await store.sealKey()) !== key) return view;
+  await chrome.storage.session.set({ [VIEW_KEY]: sealed, [VIEW_META_KEY]: { rev, gen, validUntil } });
+  current = { view, gen };
+  // Rebuild when two thirds of the window have passed (alarms may fire late).
+  const when = (now + Math.max(30, (validUntil - now) * (2 / 3))) * 1000;
+  await chrome.alarms.create(VIEW_ALARM, { when });
   return view;
 }
+
+const fresh = (validUntil, gen, storedGen) => gen === storedGen && validUntil - Date.now() / 1000 > VIEW_MARGIN_SECONDS;
+
+/**
+ * The current View: the one already built when the vault has not changed since and its
+ * codes last a while yet (from memory, or opened from storage.session after a worker
+ * restart), otherwise a new one. Builds run one at a time.
+ */
+function freshView() {
+  const run = building.then(async () => {
+    const gen = await store.generation();
+    if (current && fresh(current.view.validUntil, current.gen, gen)) return current.view;
+    if (!current) {
+      const got = await chrome.storage.session.get([VIEW_KEY, VIEW_META_KEY]);
+      const meta = got[VIEW_META_KEY];
+      const key = await store.sealKey();
+      if (meta && got[VIEW_KEY] && key && fresh(meta.validUntil, meta.gen, gen)) {
+        try {
+          const view = await openSealed(got[VIEW_KEY], key);
+          current = { view, gen: meta.gen };
+          return view;
+        } catch {
+          // sealed under another key: build a new one
+        }
+      }
+    }
+    return buildView();
+  });
+  building = run.catch(() => {});
+  return run;
+}
+
+/** Rebuilds the View when the vault is open (a change, or the codes running out). */
+async function refreshView() {
+  if ((await store.state()) !== "unlocked") return;
+  current = null;
+  await freshView();
+}
+
+// Every committed change, whichever module made it, gets a new View at once, so that open
+// popups (they watch storage.session) and the next one show it.
+store.onChange(({ reason }) => {
+  current = null;
+  if (reason === "lock") {
+    chrome.alarms.clear(VIEW_ALARM).catch(() => {});
+    return;
+  }
+  if (reason === "unlock" || reason === "create") chrome.storage.session.remove(LOCK_REASON_KEY).catch(() => {});
+  freshView().catch((e) => console.error("codeward: the View could not be rebuilt:", e && e.message));
+});
 
 async function currentView() {
   const state = await store.state();
   return state === "unlocked" ? freshView() : lockedView(state);
+}
+
+/** What a popup that already shows View rev `have` needs: just {same: true} when that is current. */
+async function viewFor(have) {
+  const v = await currentView();
+  if (typeof have === "string" && have === v.rev) return { state: v.state, rev: v.rev, same: true };
+  return v;
 }
 
 // --- accounts ---------------------------------------------------------------------------
@@ -153,9 +265,9 @@ function find(vault, id) {
 const nowISO = () => new Date().toISOString();
 
 registerHandlers("page", {
-  [K.STATE]: async () => {
+  [K.STATE]: async ({ have }) => {
     const state = await store.state();
-    if (state === "unlocked") return freshView();
+    if (state === "unlocked") return viewFor(have);
     // A popup showing the password form: load the core while the user types, so that the
     // unlock waits only for Argon2id.
     core().catch(() => {});
@@ -184,7 +296,7 @@ registerHandlers("page", {
     return {};
   },
 
-  [K.VIEW]: currentView,
+  [K.VIEW]: async ({ have }) => viewFor(have),
 
   [K.ADD]: async ({ account }) => {
     const input = readInput(account);
@@ -284,8 +396,8 @@ registerHandlers("page", {
     const change = {};
     if ("autoLockMinutes" in settings) {
       const m = settings.autoLockMinutes;
-      if (typeof m !== "number" || !Number.isFinite(m) || m < 0.1 || m > 1440) {
-        throw new CodedError(Errors.INVALID, "auto-lock must be between 1 and 1440 minutes");
+      if (typeof m !== "number" || !Number.isFinite(m) || (m !== 0 && m < 0.1) || m > 1440) {
+        throw new CodedError(Errors.INVALID, "auto-lock must be between 1 and 1440 minutes, or 0 (when the browser closes)");
       }
       change.autoLockMinutes = m;
     }

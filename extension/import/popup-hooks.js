@@ -8,7 +8,7 @@ import { closeIfPopup } from "../shared/popup-window.js";
 const PAGE = "extension/import/import.html";
 
 function extendMenu() {
-  const items = document.getElementById("t-unlocked")?.content.querySelector("#menu-items");
+  const items = document.getElementById("t-menu")?.content.querySelector("#menu-items");
   if (!items) return;
   const entry = (label, attrs) => {
     const li = document.createElement("li");

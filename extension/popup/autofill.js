@@ -1,9 +1,11 @@
 // Autofill in the popup: the "Sites" field of the account form (with suggestions), the
-// "Fill" button on each account (with a warning before an unbound page), and the settings
+// "Fill" button of each account row (with a warning before an unbound page), and the settings
 // for automatic fill. popup.js calls accountForm(), formSites() and settingsForm(); the
-// controls are added to the popup's templates when this module loads, before anything renders.
+// controls are added to the panels' templates when this module loads (popup.js loads it
+// after panels.html), and the rows' Fill buttons are built by paint.js.
 import { Kinds, send } from "../shared/messages.js";
 import { closeIfPopup } from "../shared/popup-window.js";
+import { ui, label, list } from "./paint.js";
 
 const K = Kinds.page;
 
@@ -21,24 +23,13 @@ function el(tag, props = {}, ...children) {
 // --- template additions -------------------------------------------------------------------
 
 function extendTemplates() {
-  const item = document.getElementById("t-account")?.content;
-  if (item) {
-    const actions = item.querySelector(".actions");
-    actions?.prepend(el("button", { type: "button", className: "fill", dataset: { action: "fill" }, title: "Fill the code into the current page" }, "Fill"));
-    item.querySelector("li")?.append(
-      el("div", { className: "fill-confirm", hidden: true },
-        el("p", { className: "warning", role: "alert" }),
-        el("button", { type: "button", className: "danger", dataset: { action: "fill-anyway" } }, "Fill anyway"),
-        el("button", { type: "button", dataset: { action: "fill-cancel" } }, "Cancel"),
-      ),
-    );
-  }
   const form = document.getElementById("t-account-form")?.content;
   const errors = form?.querySelector(".errors");
   if (errors) {
     errors.before(
       el("label", { htmlFor: "f-sites" }, "Sites"),
       el("textarea", { id: "f-sites", name: "sites", rows: 2, autocomplete: "off", spellcheck: false, "aria-describedby": "f-sites-hint" }),
+      el("button", { type: "button", id: "f-sites-offer", className: "link", hidden: true }),
       el("p", { id: "f-sites-hint", className: "hint" },
         "Codes are filled only into these sites (e.g. github.com also covers www.github.com). Separate them with commas or new lines."),
     );
@@ -48,7 +39,9 @@ function extendTemplates() {
   if (sErrors) {
     const box = el("input", { id: "s-autofill", name: "autoFill", type: "checkbox", "aria-describedby": "s-autofill-hint" });
     sErrors.before(
-      el("label", { className: "check" }, box, " Fill codes automatically"),
+      el("div", { className: "row" },
+        el("label", { className: "check" }, box, " Fill codes automatically"),
+        el("span", { className: "saved", dataset: { saved: "autoFill" }, role: "status" })),
       el("p", { id: "s-autofill-hint", className: "hint" },
         "When a login page of an account's site asks for a code, fill it in. Needs access to those sites."),
       el("button", { type: "button", id: "s-autofill-grant", hidden: true }, "Allow access to your accounts' sites"),
@@ -63,7 +56,7 @@ extendTemplates();
  * The popup acts on the active tab of its window. When this page is itself open in a tab
  * (the popup opened as a page), it acts on the tab used most recently before it.
  */
-async function targetTab() {
+export async function targetTab() {
   const self = await chrome.tabs.getCurrent?.();
   const [active] = await chrome.tabs.query({ active: true, currentWindow: true });
   if (active && (!self || active.id !== self.id)) return active;
@@ -83,7 +76,12 @@ function say(text) {
 
 // --- the account form: Sites ------------------------------------------------------------------
 
-/** Wires the Sites field of the account form; a is the account being edited or null. */
+/**
+ * Wires the Sites field of the account form; a is the account being edited or null. For a new
+ * account the field gets only what the issuer says for sure (its known domain, or the issuer
+ * itself when it is a domain); the tab's site is offered with a button — never added by
+ * itself — and only when the issuer is related to it.
+ */
 export function accountForm(form, a) {
   const sites = form.elements.sites;
   if (!sites) return;
@@ -91,20 +89,37 @@ export function accountForm(form, a) {
     sites.value = (a.sites ?? []).join(", ");
     return;
   }
-  // New account: suggest from the issuer and the tab, until the person edits the field.
+  const offer = form.querySelector("#f-sites-offer");
   let edited = false;
   let timer = 0;
   sites.addEventListener("input", () => (edited = true));
   const tabId = targetTab().then((t) => (t ? t.id : -1), () => -1);
   const suggest = async () => {
-    if (edited) return;
     try {
-      const list = await send(K.AUTOFILL_SUGGEST, { tabId: await tabId, issuer: form.elements.issuer.value });
-      if (!edited) sites.value = list.join(", ");
+      const issuer = form.elements.issuer.value;
+      const s = await send(K.AUTOFILL_SUGGEST, { tabId: await tabId, issuer });
+      if (form.elements.issuer.value !== issuer) return; // typed on meanwhile
+      if (!edited) sites.value = s.sites.join(", ");
+      const have = sites.value.split(/[\s,]+/).filter(Boolean);
+      const show = s.offer && !have.includes(s.offer);
+      offer.hidden = !show;
+      if (show) {
+        offer.textContent = `Add ${s.offer}`;
+        offer.dataset.site = s.offer;
+        offer.setAttribute("aria-label", `Add this tab's site, ${s.offer}, to Sites`);
+      }
     } catch {
       // A suggestion is a convenience; the field stays as it is.
     }
   };
+  offer.addEventListener("click", () => {
+    const site = offer.dataset.site;
+    const have = sites.value.split(/[\s,]+/).filter(Boolean);
+    if (site && !have.includes(site)) sites.value = [...have, site].join(", ");
+    edited = true;
+    offer.hidden = true;
+    sites.focus();
+  });
   const later = () => {
     clearTimeout(timer);
     timer = setTimeout(suggest, 250);
@@ -112,7 +127,6 @@ export function accountForm(form, a) {
   form.elements.issuer.addEventListener("input", later);
   // A pasted otpauth:// link sets the issuer without an input event on it.
   form.elements.secret.addEventListener("input", () => setTimeout(later, 300));
-  suggest();
 }
 
 /** The Sites text to save with the account (the background makes it canonical). */
@@ -122,53 +136,53 @@ export function formSites(form) {
 
 // --- Fill -----------------------------------------------------------------------------------
 
-async function fill(li, confirmedPage) {
-  const id = li.dataset.id;
-  const confirmBox = li.querySelector(".fill-confirm");
+/** The "Fill anyway" warning: full width, in the popup's panel (another panel replaces it). */
+function confirmFill(a, r, button) {
+  const bound = r.sites.length ? r.sites.join(", ") : "";
+  const text = bound
+    ? `This page is ${r.page}, not ${bound}. Fill the code here only if you are sure this is the right site.`
+    : `${label(a) || "This account"} has no site yet, and this page is ${r.page}. Fill the code here only if you are sure this is the right site.`;
+  const yes = el("button", { type: "button", className: "danger" }, "Fill anyway");
+  const no = el("button", { type: "button" }, "Cancel");
+  const box = el("div", { className: "panel fill-confirm" }, el("p", { className: "warning", role: "alert" }, text), el("div", { className: "row" }, yes, no));
+  yes.addEventListener("click", () => {
+    ui.hooks.closePanel?.(false);
+    fill(a, button, r.page).catch((e) => say((e && e.message) || "Fill failed."));
+  });
+  no.addEventListener("click", () => ui.hooks.closePanel?.(true));
+  ui.hooks.fillPanel?.(box, button);
+  no.focus();
+}
+
+async function fill(a, button, confirmedPage) {
   const tab = await targetTab();
   if (!tab) return say("There is no page to fill.");
-  const r = await send(K.AUTOFILL_FILL, { id, tabId: tab.id, confirmed: !!confirmedPage, confirmedPage });
-  if (r.status === "confirm") {
-    const bound = r.sites.length ? r.sites.join(", ") : "no site";
-    confirmBox.querySelector("p").textContent =
-      `This page is ${r.page}, not ${bound}. Fill the code here only if you are sure this is the right site.`;
-    confirmBox.dataset.page = r.page;
-    confirmBox.hidden = false;
-    confirmBox.querySelector("[data-action=fill-cancel]").focus();
-    return;
-  }
-  confirmBox.hidden = true;
+  const r = await send(K.AUTOFILL_FILL, { id: a.id, tabId: tab.id, confirmed: !!confirmedPage, confirmedPage });
+  if (r.status === "confirm") return confirmFill(a, r, button);
   if (r.status === "filled") {
     say("Code filled.");
-    // An HOTP fill advanced the counter: have the background repaint the list.
-    await send(K.VIEW).catch(() => {});
-    // A real popup closes so the person can go on (e.g. press Enter) on the page.
+    // A real popup closes so the person can go on (e.g. press Enter) on the page. (An HOTP
+    // fill advanced the counter: the background's new View reaches an open popup by itself.)
     await closeIfPopup();
     return;
   }
   // No field found, or no access to the page: copying stays the fallback.
-  li.querySelector(".code")?.click();
+  await list.copy(a);
   say(r.status === "no_field" ? "No code field found on this page. The code was copied instead." : "Codeward cannot reach this page. The code was copied instead.");
 }
 
 document.addEventListener("click", (ev) => {
-  const button = ev.target.closest?.("button[data-action^=fill]");
-  const li = button?.closest("li.account");
-  if (!li) return;
-  const action = button.dataset.action;
-  if (action === "fill-cancel") {
-    li.querySelector(".fill-confirm").hidden = true;
-    li.querySelector("[data-action=fill]")?.focus();
-    return;
-  }
-  const confirmedPage = action === "fill-anyway" ? li.querySelector(".fill-confirm").dataset.page : undefined;
-  fill(li, confirmedPage).catch((e) => say((e && e.message) || "Fill failed."));
+  const button = ev.target.closest?.("button[data-action=fill]");
+  const a = button?.closest("li.account")?.account;
+  if (!a) return;
+  fill(a, button).catch((e) => say((e && e.message) || "Fill failed."));
 });
 
 // --- settings ---------------------------------------------------------------------------------
 
-/** Wires the "Fill codes automatically" checkbox and the access button of the settings form. */
-export function settingsForm(form) {
+/** Wires the "Fill codes automatically" checkbox and the access button of the settings form;
+ *  saved(text) shows that a change was saved. */
+export function settingsForm(form, saved = say) {
   const box = form.elements.autoFill;
   const grant = form.querySelector("#s-autofill-grant");
   if (!box) return;
@@ -182,11 +196,11 @@ export function settingsForm(form) {
       grant.hidden = s.granted || !s.autoFill;
     })
     .catch(() => {});
-  // Saved at once; the form's "Save settings" button is for the other fields.
+  // Saved at once, like every setting.
   box.addEventListener("change", () => {
     send(K.AUTOFILL_SETTINGS_SET, { autoFill: box.checked })
       .then((s) => {
-        say(s.autoFill ? "Codes will be filled automatically." : "Automatic fill is off.");
+        saved("Saved");
         if (!s.autoFill) grant.hidden = true;
       })
       .catch((e) => say((e && e.message) || "Could not save the setting."));

@@ -1,35 +1,27 @@
-// The toolbar popup. It paints from the View the background caches, sealed, in storage.session (so
-// codes appear before a sleeping worker has woken up), then asks the background for a fresh
-// one. All vault work, Argon2id included, happens in the background: the popup never blocks.
-// Account data is only ever put into the page with textContent, never as markup.
+// The popup's behaviour, loaded by paint.js after the first frame: the forms of the lock and
+// first-run screens, the menu, the account form (with QR scans), settings, the per-row
+// actions (copy, fill, edit, delete, reorder by keyboard and by drag and drop) and keeping
+// in step with the background. All vault work, Argon2id included, happens in the
+// background: the popup never blocks. Account data goes into the page only as text.
 import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
-import { SEAL_KEY, open as openSealed } from "../shared/session-seal.js";
-import * as backup from "../backup/popup-hooks.js";
-import * as autofill from "./autofill.js";
-import "../import/popup-hooks.js";
+import { SEAL_KEY } from "../shared/session-seal.js";
 import { closeIfPopup } from "../shared/popup-window.js";
+import { ui, list, paint, announce, h, label, openView, ROW } from "./paint.js";
 
 const K = Kinds.page;
-const app = document.getElementById("app");
-const announcer = document.getElementById("announce");
 
-/** @type {import("../shared/messages.js").View|null} */
-let view = null;
-let screen = null; // "first-run" | "locked" | "unlocked"
-let refreshing = null;
+// Templates of the panels first, then the modules that extend them (they look for the
+// templates when they load).
+const panels = await fetch("panels.html").then((r) => r.text());
+document.body.insertAdjacentHTML("beforeend", panels);
+const autofill = await import("./autofill.js");
+const backup = await import("../backup/popup-hooks.js");
+await import("../import/popup-hooks.js");
 
-// --- small helpers ------------------------------------------------------------------------
+// --- small helpers ----------------------------------------------------------------------
 
 function clone(id) {
   return document.getElementById(id).content.cloneNode(true);
-}
-
-function announce(text) {
-  announcer.textContent = "";
-  // A fresh text node after a clear makes screen readers speak repeated messages too.
-  setTimeout(() => {
-    announcer.textContent = text;
-  }, 30);
 }
 
 /** Shows message as an alert inside form (replacing an earlier one). */
@@ -37,11 +29,7 @@ function showError(form, message) {
   const box = form.querySelector(".errors");
   box.replaceChildren();
   if (!message) return;
-  const p = document.createElement("p");
-  p.className = "error";
-  p.setAttribute("role", "alert");
-  p.textContent = message;
-  box.append(p);
+  box.append(h("p", { className: "error", role: "alert" }, message));
 }
 
 /** Disables form's controls and shows its progress line while work runs in the background. */
@@ -93,34 +81,17 @@ function strength(pw) {
   return { ok: true, text: "Strength: strong." };
 }
 
-function groupCode(code) {
-  if (!/^[0-9]+$/.test(code) || code.length < 6) return code;
-  const half = Math.floor(code.length / 2);
-  return `${code.slice(0, half)} ${code.slice(half)}`;
-}
+// --- screens ----------------------------------------------------------------------------
 
-const unix = () => Date.now() / 1000;
-
-// --- screens -------------------------------------------------------------------------------
-
-function show(name, content) {
-  screen = name;
-  app.replaceChildren(content);
-  app.dataset.screen = name;
-  app.removeAttribute("aria-busy");
-}
-
-function renderFirstRun() {
-  const node = clone("t-first-run");
-  const form = node.querySelector("#create-form");
-  const pw = node.querySelector("#new-password");
-  const confirm = node.querySelector("#confirm-password");
-  const hint = node.querySelector("#strength");
+function wireFirstRun() {
+  const form = document.getElementById("create-form");
+  const pw = document.getElementById("new-password");
+  const confirm = document.getElementById("confirm-password");
+  const hint = document.getElementById("strength");
   pw.addEventListener("input", () => {
     hint.textContent = strength(pw.value).text;
   });
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
+  form.addEventListener("submit", async () => {
     const s = strength(pw.value);
     if (!s.ok) return showError(form, s.text), pw.focus();
     if (pw.value !== confirm.value) return showError(form, "The two passwords differ."), confirm.focus();
@@ -129,21 +100,34 @@ function renderFirstRun() {
       const v = await busy(form, () => send(K.CREATE, { password: pw.value }));
       announce("Vault created.");
       paint(v);
+      if (importAfter) {
+        chrome.tabs.create({ url: chrome.runtime.getURL("extension/import/import.html#import") });
+        closeIfPopup();
+      }
     } catch (e) {
       showError(form, message(e));
     }
   });
-  backup.firstRun(node.querySelector("#first-run-extra"));
-  show("first-run", node);
-  pw.focus();
+  const extra = document.getElementById("first-run-extra");
+  backup.firstRun(extra);
+  // Imported accounts go into a vault: the import page opens once the vault is created.
+  let importAfter = false;
+  const importHint = h("p", { className: "hint" }, "Codes in another authenticator app (Google Authenticator, Aegis, 2FAS, …)? Bring them along.");
+  const importButton = h("button", { type: "button", "aria-describedby": "import-after" }, "Import from another app");
+  const importNote = h("p", { id: "import-after", className: "hint", "aria-live": "polite" });
+  importButton.addEventListener("click", () => {
+    importAfter = true;
+    importNote.textContent = "Choose your master password above: the import opens as soon as the vault is created.";
+    pw.focus();
+  });
+  extra.append(importHint, importButton, importNote);
+  return form;
 }
 
-function renderLocked() {
-  const node = clone("t-locked");
-  const form = node.querySelector("#unlock-form");
-  const pw = node.querySelector("#master-password");
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
+function wireLocked() {
+  const form = document.getElementById("unlock-form");
+  const pw = document.getElementById("master-password");
+  form.addEventListener("submit", async () => {
     showError(form, "");
     try {
       const v = await busy(form, () => send(K.UNLOCK, { password: pw.value }));
@@ -154,36 +138,15 @@ function renderLocked() {
       pw.select();
     }
   });
-  show("locked", node);
-  pw.focus();
+  return form;
 }
 
-/** Paints a View: the right screen, and for an unlocked vault the list and codes. */
-function paint(v) {
-  view = v;
-  if (v.state === "none") return screen === "first-run" ? undefined : renderFirstRun();
-  if (v.state === "locked") return screen === "locked" ? undefined : renderLocked();
-  if (screen !== "unlocked") renderUnlocked();
-  backup.notices(document.getElementById("notices"), v);
-  renderList();
-  tick();
-}
+let menuButton = null;
 
-// --- the unlocked screen ------------------------------------------------------------------
-
-let list, empty, search, panel;
-
-function renderUnlocked() {
-  const node = clone("t-unlocked");
-  list = node.querySelector("#accounts");
-  empty = node.querySelector("#empty");
-  search = node.querySelector("#search");
-  panel = node.querySelector("#panel");
-  const menuButton = node.querySelector("#menu-button");
-  const menu = node.querySelector("#menu");
-
-  node.querySelector("#add-account").addEventListener("click", () => openAccountForm(null));
-  node.querySelector("#lock").addEventListener("click", async () => {
+function wireUnlocked() {
+  menuButton = document.getElementById("menu-button");
+  document.getElementById("add-account").addEventListener("click", () => openAccountForm(null));
+  document.getElementById("lock").addEventListener("click", async () => {
     try {
       paint(await send(K.LOCK));
       announce("Locked.");
@@ -191,219 +154,337 @@ function renderUnlocked() {
       announce(message(e));
     }
   });
-  menuButton.addEventListener("click", () => {
-    const open = menu.hidden;
-    menu.hidden = !open;
-    menuButton.setAttribute("aria-expanded", String(open));
-    if (open) menu.querySelector("button, a")?.focus();
-  });
-  menu.addEventListener("click", (ev) => {
-    const item = ev.target.closest("[data-page]");
-    if (!item) return;
-    ev.preventDefault();
-    chrome.tabs.create({ url: chrome.runtime.getURL(item.dataset.page) });
-    closeIfPopup();
-  });
-  node.querySelector("#open-settings").addEventListener("click", () => {
-    menu.hidden = true;
-    menuButton.setAttribute("aria-expanded", "false");
+  menuButton.addEventListener("click", () => (document.getElementById("menu") ? closeMenu(false) : openMenu()));
+  list.ul.addEventListener("click", onListClick);
+  list.ul.addEventListener("keydown", onListKey);
+  wireDrag();
+  if (ui.view?.state === "unlocked") backup.notices(document.getElementById("notices"), ui.view);
+}
+
+/** Wires the behaviour of the screen paint.js has just put up. */
+function wire(screen) {
+  closeRowMenu(false);
+  let form = null;
+  if (screen === "first-run") form = wireFirstRun();
+  else if (screen === "locked") form = wireLocked();
+  else if (screen === "unlocked") wireUnlocked();
+  if (form) form.dataset.wired = "1";
+  // A submit pressed before this module loaded runs now.
+  if (ui.pendingSubmit && ui.pendingSubmit === form) form.requestSubmit();
+  ui.pendingSubmit = null;
+}
+
+// Extension pages named by data-page open in a tab (menu entries, first-run offers).
+document.addEventListener("click", (ev) => {
+  const item = ev.target.closest?.("[data-page]");
+  if (!item) return;
+  ev.preventDefault();
+  chrome.tabs.create({ url: chrome.runtime.getURL(item.dataset.page) });
+  closeIfPopup();
+});
+
+// --- menu ---------------------------------------------------------------------------------
+
+function openMenu() {
+  closeRowMenu(false);
+  const node = clone("t-menu");
+  document.getElementById("menu-slot").replaceChildren(node);
+  const menu = document.getElementById("menu");
+  menuButton.setAttribute("aria-expanded", "true");
+  document.getElementById("open-settings").addEventListener("click", () => {
+    closeMenu(false);
     openSettings();
   });
-  search.addEventListener("input", filter);
-  list.addEventListener("click", onListClick);
-  show("unlocked", node);
-  lastSignature = "";
+  menu.querySelector("button, a")?.focus();
 }
 
-let lastSignature = "";
-
-function renderList() {
-  const accounts = view.accounts;
-  const signature = JSON.stringify(accounts.map((a) => [a.id, a.issuer, a.name, a.type, a.digits, a.period, a.order]));
-  if (signature === lastSignature) return;
-  lastSignature = signature;
-  // Keep keyboard focus on the same control of the same account across a rebuild.
-  const focused = document.activeElement?.closest?.("li.account");
-  const focusKey = focused ? [focused.dataset.id, document.activeElement.dataset.action] : null;
-
-  const items = accounts.map((a, i) => {
-    const li = clone("t-account").firstElementChild;
-    li.dataset.id = a.id;
-    li.querySelector(".issuer").textContent = a.issuer || a.name;
-    li.querySelector(".name").textContent = a.issuer ? a.name : "";
-    li.querySelector(".code").dataset.action = "copy";
-    const hotp = a.type === "hotp";
-    li.querySelector(".next").hidden = !hotp;
-    li.querySelector(".countdown").hidden = hotp;
-    li.querySelector("[data-action=up]").disabled = i === 0;
-    li.querySelector("[data-action=down]").disabled = i === accounts.length - 1;
-    return li;
-  });
-  list.replaceChildren(...items);
-  filter();
-  if (focusKey) {
-    const item = list.querySelector(`li[data-id="${CSS.escape(focusKey[0])}"]`);
-    // An account moved to the top or bottom has that move button disabled: take the other.
-    const other = { up: "down", down: "up" }[focusKey[1]];
-    const target = [focusKey[1], other]
-      .map((action) => action && item?.querySelector(`[data-action="${action}"]`))
-      .find((el) => el && !el.disabled);
-    target?.focus();
-  }
+function closeMenu(focus = true) {
+  const menu = document.getElementById("menu");
+  if (!menu) return false;
+  menu.remove();
+  menuButton?.setAttribute("aria-expanded", "false");
+  if (focus) menuButton?.focus();
+  return true;
 }
 
-function filter() {
-  const q = search.value.trim().toLowerCase();
-  let shown = 0;
-  for (const li of list.children) {
-    const a = view.accounts.find((x) => x.id === li.dataset.id);
-    const match = !q || `${a.issuer} ${a.name}`.toLowerCase().includes(q);
-    li.hidden = !match;
-    if (match) shown++;
-  }
-  empty.hidden = shown > 0;
-  empty.textContent = view.accounts.length === 0 ? "No accounts yet. Use Add account to add your first one." : "No account matches your search.";
+// --- panels (forms and confirmations above the list) ----------------------------------------
+
+let panelOpener = null;
+
+/** Puts content into the panel (one at a time), remembering what to focus when it closes. */
+function openPanel(content, opener) {
+  const panel = document.getElementById("panel");
+  panel.replaceChildren(content);
+  panelOpener = opener ?? document.activeElement;
 }
 
-/** The code to show for account a at time t, or null when the cached window has run out. */
-function codeAt(a, t) {
-  const entry = view.codes[a.id];
-  if (!entry || entry.error) return null;
-  if (a.type === "hotp") return entry.codes[0];
-  const step = Math.floor(t / a.period);
-  const i = step - entry.step;
-  return i >= 0 && i < entry.codes.length ? entry.codes[i] : null;
+function closePanel(focus = true) {
+  const panel = document.getElementById("panel");
+  if (!panel || !panel.firstChild) return false;
+  panel.replaceChildren();
+  const opener = panelOpener;
+  panelOpener = null;
+  if (focus) (opener && opener.isConnected ? opener : document.getElementById("search"))?.focus();
+  return true;
 }
 
-let codesPainted = false;
-
-/** Updates codes and countdowns; asks for fresh codes when the cache is about to run out. */
-function tick() {
-  if (screen !== "unlocked" || !view) return;
-  const t = unix();
-  let stale = false;
-  for (const li of list.children) {
-    const a = view.accounts.find((x) => x.id === li.dataset.id);
-    if (!a) continue;
-    const entry = view.codes[a.id];
-    const code = codeAt(a, t);
-    const button = li.querySelector(".code");
-    const text = code ? groupCode(code) : entry && entry.error ? "—" : "······";
-    if (button.textContent !== text) button.textContent = text;
-    button.disabled = !code;
-    if (entry && entry.error) button.title = "This account cannot make codes: " + entry.error.message;
-    if (!code && !(entry && entry.error)) stale = true;
-    if (a.type !== "hotp") {
-      const left = Math.ceil(a.period - (t % a.period));
-      const secs = li.querySelector(".secs");
-      secs.textContent = `${left}s`;
-      li.querySelector(".countdown").setAttribute("aria-label", `${left} seconds left`);
-      li.querySelector(".ring").style.setProperty("--left", String(left / a.period));
-      li.classList.toggle("expiring", left <= 5);
-      if (entry && !entry.error && Math.floor(t / a.period) - entry.step >= entry.codes.length - 2) stale = true;
-    }
-  }
-  if (!codesPainted && view.accounts.length) {
-    codesPainted = true;
-    performance.mark("codeward:codes-painted");
-    document.documentElement.dataset.codesPaintedMs = performance.now().toFixed(1);
-  }
-  if (stale) refresh();
-}
-
-function refresh() {
-  refreshing ??= send(K.VIEW)
-    .then(paint, () => {})
-    .finally(() => {
-      refreshing = null;
+/** A confirmation in the panel: text, the confirming button's label; resolves true/false. */
+function confirmPanel(text, yes, opener) {
+  return new Promise((resolve) => {
+    const node = clone("t-confirm");
+    const box = node.firstElementChild;
+    box.querySelector("p").textContent = text;
+    box.querySelector("[data-action=yes]").textContent = yes;
+    box.addEventListener("click", (ev) => {
+      const b = ev.target.closest("button[data-action]");
+      if (!b) return;
+      closePanel(b.dataset.action === "cancel");
+      resolve(b.dataset.action === "yes");
     });
-  return refreshing;
+    box.cancel = () => resolve(false);
+    openPanel(node, opener);
+    box.querySelector("[data-action=cancel]").focus();
+  });
+}
+
+// Escape closes the innermost thing open: a row's menu, the menu, then a panel (settings,
+// forms, confirmations); focus goes back to what opened it. (The search clears itself first.)
+document.addEventListener("keydown", (ev) => {
+  if (ev.key !== "Escape" || ev.defaultPrevented) return;
+  if (closeRowMenu(true) || closeMenu(true)) return ev.preventDefault();
+  const panel = document.getElementById("panel");
+  if (panel?.firstChild) {
+    panel.firstElementChild.cancel?.();
+    closePanel(true);
+    ev.preventDefault();
+  }
+});
+
+// --- the list: clicks, keys, row menu, reorder ------------------------------------------------
+
+function accountOf(el) {
+  return el.closest("li.account")?.account ?? null;
 }
 
 async function onListClick(ev) {
   const button = ev.target.closest("button[data-action]");
   if (!button) return;
-  const li = button.closest("li.account");
-  const id = li.dataset.id;
-  const a = view.accounts.find((x) => x.id === id);
-  const ids = view.accounts.map((x) => x.id);
-  const at = ids.indexOf(id);
+  const a = accountOf(button);
+  if (!a) return;
   try {
     switch (button.dataset.action) {
-      case "copy":
-        return copy(li, a);
       case "next":
-        paint(await send(K.HOTP_NEXT, { id }));
+        paint(await send(K.HOTP_NEXT, { id: a.id }));
         return announce("New code ready.");
-      case "edit":
-        return openAccountForm(a);
-      case "delete":
-        li.querySelector(".actions").hidden = true;
-        li.querySelector(".confirm").hidden = false;
-        li.querySelector("[data-action=cancel-delete]").focus();
-        return;
-      case "cancel-delete":
-        li.querySelector(".confirm").hidden = true;
-        li.querySelector(".actions").hidden = false;
-        li.querySelector("[data-action=delete]").focus();
-        return;
-      case "confirm-delete":
-        paint(await send(K.DELETE, { id }));
-        search.focus();
-        return announce("Account deleted.");
-      case "up":
-      case "down": {
-        const to = button.dataset.action === "up" ? at - 1 : at + 1;
-        if (to < 0 || to >= ids.length) return;
-        [ids[at], ids[to]] = [ids[to], ids[at]];
-        paint(await send(K.REORDER, { ids }));
-        return announce(button.dataset.action === "up" ? "Moved up." : "Moved down.");
-      }
+      case "more":
+        return openRowMenu(button, a);
     }
   } catch (e) {
     announce(message(e));
   }
 }
 
-async function copy(li, a) {
-  const code = codeAt(a, unix());
-  if (!code) return;
-  let ok = true;
-  try {
-    await navigator.clipboard.writeText(code);
-  } catch {
-    ok = legacyCopy(code);
-  }
-  const badge = li.querySelector(".copied");
-  badge.textContent = ok ? "Copied" : "Copy failed";
-  badge.hidden = false;
-  announce(ok ? "Copied" : "Copy failed: select the code and copy it yourself.");
-  clearTimeout(badge.timer);
-  badge.timer = setTimeout(() => (badge.hidden = true), 1500);
+let rowMenu = null;
+
+function openRowMenu(button, a) {
+  const again = rowMenu && rowMenu.button === button;
+  closeRowMenu(false);
+  if (again) return;
+  closeMenu(false);
+  const menu = clone("t-row-menu").firstElementChild;
+  menu.setAttribute("aria-label", `Actions for ${label(a)}`);
+  const ids = ui.view.accounts.map((x) => x.id);
+  const at = ids.indexOf(a.id);
+  for (const b of menu.querySelectorAll("[data-action=top], [data-action=up]")) b.disabled = at === 0;
+  for (const b of menu.querySelectorAll("[data-action=down], [data-action=bottom]")) b.disabled = at === ids.length - 1;
+  // Placed under (or above) the button, inside the popup.
+  const r = button.getBoundingClientRect();
+  document.body.append(menu);
+  const mh = menu.offsetHeight;
+  const below = r.bottom + mh < window.innerHeight;
+  menu.style.top = `${below ? r.bottom + 2 : Math.max(0, r.top - mh - 2)}px`;
+  menu.style.right = `${Math.max(4, document.documentElement.clientWidth - r.right)}px`;
+  button.setAttribute("aria-expanded", "true");
+  rowMenu = { menu, button, id: a.id };
+  menu.addEventListener("click", (ev) => {
+    const item = ev.target.closest("button[data-action]");
+    if (!item || item.disabled) return;
+    rowAction(item.dataset.action, a, button);
+  });
+  menu.addEventListener("keydown", (ev) => {
+    const items = [...menu.querySelectorAll("button:not(:disabled)")];
+    const i = items.indexOf(document.activeElement);
+    const go = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1 }[ev.key];
+    if (go !== undefined) {
+      ev.preventDefault();
+      items[(go + items.length) % items.length]?.focus();
+    } else if (ev.key === "Tab") {
+      closeRowMenu(false);
+    }
+  });
+  menu.querySelector("button:not(:disabled)")?.focus();
 }
 
-// The async Clipboard API needs document focus; a popup sometimes lacks it for a moment.
-function legacyCopy(text) {
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.className = "visually-hidden";
-  document.body.append(area);
-  area.select();
-  const ok = document.execCommand("copy");
-  area.remove();
-  return ok;
+function closeRowMenu(focus) {
+  if (!rowMenu) return false;
+  const { menu, button } = rowMenu;
+  rowMenu = null;
+  menu.remove();
+  button.setAttribute("aria-expanded", "false");
+  if (focus && button.isConnected) button.focus();
+  return true;
+}
+
+// A click outside a row menu closes it.
+document.addEventListener("mousedown", (ev) => {
+  if (rowMenu && !rowMenu.menu.contains(ev.target) && ev.target !== rowMenu.button) closeRowMenu(false);
+});
+
+async function rowAction(action, a, button) {
+  closeRowMenu(false);
+  try {
+    switch (action) {
+      case "edit":
+        return openAccountForm(a, button);
+      case "delete":
+        if (!(await confirmPanel(`Delete ${label(a)}? Its codes will be gone unless you have a backup.`, "Yes, delete", button))) return;
+        paint(await send(K.DELETE, { id: a.id }));
+        document.getElementById("search").focus();
+        return announce("Account deleted.");
+      case "top":
+      case "up":
+      case "down":
+      case "bottom":
+        return move(a.id, action);
+    }
+  } catch (e) {
+    announce(message(e));
+  }
+}
+
+/** Moves account id (in the whole list, whatever the search shows): up, down, top, bottom. */
+async function move(id, where, focusAction = "more") {
+  const ids = ui.view.accounts.map((x) => x.id);
+  const at = ids.indexOf(id);
+  const to = { up: at - 1, down: at + 1, top: 0, bottom: ids.length - 1 }[where];
+  if (at < 0 || to < 0 || to >= ids.length || to === at) return;
+  ids.splice(at, 1);
+  ids.splice(to, 0, id);
+  await reorder(ids, id, focusAction);
+  announce({ up: "Moved up.", down: "Moved down.", top: "Moved to the top.", bottom: "Moved to the bottom." }[where]);
+}
+
+async function reorder(ids, id, focusAction) {
+  paint(await send(K.REORDER, { ids }));
+  const li = list.reveal(id);
+  (li?.querySelector(`[data-action="${focusAction}"]`) ?? li)?.focus();
+}
+
+const ROW_KEYS = new Set(["ArrowUp", "ArrowDown", "Home", "End"]);
+
+// Arrow keys move between rows (keeping the same kind of control), Alt+arrows move the
+// account itself, Alt+Home/End to the top/bottom.
+function onListKey(ev) {
+  if (!ROW_KEYS.has(ev.key)) return;
+  const li = ev.target.closest("li.account");
+  if (!li) return;
+  ev.preventDefault();
+  const action = ev.target.dataset.action ?? "copy";
+  const a = li.account;
+  if (ev.altKey) {
+    const where = { ArrowUp: "up", ArrowDown: "down", Home: "top", End: "bottom" }[ev.key];
+    move(a.id, where, action).catch((e) => announce(message(e)));
+    return;
+  }
+  const i = list.matches.findIndex((x) => x.id === a.id);
+  const to = { ArrowUp: i - 1, ArrowDown: i + 1, Home: 0, End: list.matches.length - 1 }[ev.key];
+  if (to < 0) return document.getElementById("search").focus();
+  if (to >= list.matches.length) return;
+  const next = list.reveal(list.matches[to].id);
+  (next?.querySelector(`[data-action="${action}"]`) ?? next)?.focus();
+}
+
+function wireDrag() {
+  const ul = list.ul;
+  let dragged = null;
+  const clear = () => ul.querySelectorAll(".drop-before, .drop-after").forEach((el) => el.classList.remove("drop-before", "drop-after"));
+  const targetOf = (ev) => {
+    const top = ul.getBoundingClientRect().top;
+    const pos = (ev.clientY - top) / ROW;
+    const i = Math.max(0, Math.min(list.matches.length - 1, Math.floor(pos)));
+    return { a: list.matches[i], after: pos - i > 0.5 };
+  };
+  ul.addEventListener("dragstart", (ev) => {
+    const li = ev.target.closest?.("li.account");
+    if (!li) return;
+    dragged = li.account.id;
+    ev.dataTransfer.effectAllowed = "move";
+    ev.dataTransfer.setData("text/plain", label(li.account));
+    li.classList.add("dragging");
+  });
+  ul.addEventListener("dragover", (ev) => {
+    if (!dragged) return;
+    ev.preventDefault();
+    ev.dataTransfer.dropEffect = "move";
+    const { a, after } = targetOf(ev);
+    clear();
+    list.rows.get(a?.id)?.classList.add(after ? "drop-after" : "drop-before");
+  });
+  ul.addEventListener("dragend", () => {
+    clear();
+    ul.querySelector(".dragging")?.classList.remove("dragging");
+    dragged = null;
+  });
+  ul.addEventListener("drop", (ev) => {
+    if (!dragged) return;
+    ev.preventDefault();
+    const { a, after } = targetOf(ev);
+    const id = dragged;
+    clear();
+    dragged = null;
+    if (!a || a.id === id) return;
+    const ids = ui.view.accounts.map((x) => x.id).filter((x) => x !== id);
+    ids.splice(ids.indexOf(a.id) + (after ? 1 : 0), 0, id);
+    reorder(ids, id, "more")
+      .then(() => announce(`Moved ${label(ui.view.accounts.find((x) => x.id === id) ?? {})}.`))
+      .catch((e) => announce(message(e)));
+  });
+}
+
+/** Scrolls the new account(s) into view and highlights them for a moment. */
+function highlight(ids) {
+  const id = ids[ids.length - 1];
+  if (!id) return;
+  if (list.search.value && !list.matches.some((a) => a.id === id)) {
+    list.search.value = "";
+    list.filter();
+  }
+  const li = list.reveal(id);
+  if (!li) return;
+  li.classList.add("new");
+  setTimeout(() => li.classList.remove("new"), 2500);
+  li.querySelector("[data-action=copy]")?.focus();
+}
+
+function added(before, v) {
+  const had = new Set(before.map((a) => a.id));
+  return v.accounts.filter((a) => !had.has(a.id)).map((a) => a.id);
 }
 
 // --- add / edit -------------------------------------------------------------------------------
 
-function closePanel(focusId) {
-  panel.replaceChildren();
-  document.getElementById(focusId)?.focus();
-}
+const SCAN_WORDS = {
+  no_qr: "No QR code is visible on this page. Scroll so the whole code shows, then scan again.",
+  no_access: "Codeward cannot capture this page (browser pages and the web store are off limits).",
+  not_visible: "Switch to the page with the QR code, then scan again.",
+  no_accounts: "The QR codes found are not authenticator setup codes.",
+  not_image: "This file is not a PNG, JPEG or GIF image.",
+  locked: "The vault is locked.",
+};
 
 /** Opens the account form; a is the account to edit, or null to add one. */
-function openAccountForm(a) {
+function openAccountForm(a, opener) {
+  closeMenu(false);
   const node = clone("t-account-form");
   const form = node.querySelector("form");
   const f = form.elements;
@@ -422,7 +503,7 @@ function openAccountForm(a) {
     }
     f.digits.disabled = f.algorithm.disabled = steam;
   };
-  const fill = (x) => {
+  const fillFields = (x) => {
     f.type.value = x.type;
     f.issuer.value = x.issuer ?? "";
     f.name.value = x.name ?? "";
@@ -436,7 +517,8 @@ function openAccountForm(a) {
   if (a) {
     title.textContent = "Edit account";
     f.secret.placeholder = "Leave empty to keep the current key";
-    fill(a);
+    form.querySelectorAll("[data-add-only]").forEach((el) => el.remove());
+    fillFields(a);
   }
   f.type.addEventListener("change", syncType);
 
@@ -448,7 +530,7 @@ function openAccountForm(a) {
     try {
       const x = await parsing;
       if (f.secret.value.trim() !== value) return; // typed over meanwhile
-      fill(x);
+      fillFields(x);
       f.secret.value = x.secret;
       showError(form, "");
       announce("Filled in from the link.");
@@ -460,11 +542,72 @@ function openAccountForm(a) {
   };
   f.secret.addEventListener("input", parseLink);
 
-  form.addEventListener("click", (ev) => {
-    if (ev.target.closest("[data-action=cancel]")) closePanel(a ? null : "add-account");
+  // Scans: the tab behind the popup, or an image file. One setup code → saved at once;
+  // several → a short chooser here.
+  const chooser = form.querySelector(".chooser");
+  const scanned = async (work, button) => {
+    showError(form, "");
+    chooser.hidden = true;
+    const before = ui.view.accounts;
+    let preview;
+    try {
+      preview = await busyButton(button, "Scanning…", work);
+    } catch (e) {
+      return showError(form, SCAN_WORDS[e.code] ?? `The scan failed: ${message(e)}`);
+    }
+    if (preview.count === 1) return applyScan(preview, null, before);
+    choose(preview, before);
+  };
+  const applyScan = async (preview, indices, before) => {
+    try {
+      const r = await send(K.IMPORT_APPLY, { token: preview.token, indices, suggestSites: true });
+      const v = await send(K.VIEW);
+      closePanel(false);
+      paint(v);
+      const fresh = added(before, v);
+      highlight(fresh);
+      if (r.added === 0) announce(r.skipped ? "That account is already in Codeward." : "Nothing was added.");
+      else announce(r.added === 1 ? `Added ${label(v.accounts.find((x) => x.id === fresh[0]) ?? {})}.` : `Added ${r.added} accounts.`);
+    } catch (e) {
+      showError(form, message(e));
+    }
+  };
+  const choose = (preview, before) => {
+    const boxes = preview.accounts.map((x, i) =>
+      h("label", { className: "check" }, h("input", { type: "checkbox", checked: true, value: String(i) }), ` ${[x.issuer, x.name].filter(Boolean).join(" — ") || "Unnamed"}`),
+    );
+    const add = h("button", { type: "button", className: "primary" }, "Add selected");
+    add.addEventListener("click", () => {
+      const indices = boxes.map((l) => l.firstChild).filter((b) => b.checked).map((b) => Number(b.value));
+      if (!indices.length) return showError(form, "Choose at least one account.");
+      applyScan(preview, indices, before);
+    });
+    chooser.replaceChildren(
+      h("p", {}, `${preview.count} accounts found. Which ones should be added?`),
+      h("div", { className: "stack", role: "group", "aria-label": "Accounts found" }, ...boxes),
+      add,
+    );
+    chooser.hidden = false;
+    boxes[0]?.firstChild.focus();
+  };
+  form.querySelector("[data-action=scan-tab]")?.addEventListener("click", (ev) =>
+    scanned(async () => {
+      const tab = await autofill.targetTab();
+      if (!tab) throw Object.assign(new Error("no tab"), { code: "not_visible" });
+      return send(K.IMPORT_SCAN_TAB, { tabId: tab.id });
+    }, ev.currentTarget),
+  );
+  const file = form.querySelector("[data-role=qr-file]");
+  form.querySelector("[data-action=scan-image]")?.addEventListener("click", () => file.click());
+  file?.addEventListener("change", () => {
+    const picked = file.files[0];
+    file.value = "";
+    if (!picked) return;
+    scanned(async () => send(K.IMPORT_SCAN_IMAGE, { image: await base64(picked) }), form.querySelector("[data-action=scan-image]"));
   });
-  form.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape") closePanel("add-account");
+
+  form.addEventListener("click", (ev) => {
+    if (ev.target.closest("[data-action=cancel]")) closePanel(true);
   });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -484,50 +627,85 @@ function openAccountForm(a) {
     account.sites = autofill.formSites(form);
     if (!a && !account.secret) return showError(form, "Enter the secret key."), f.secret.focus();
     if (!account.name && !account.issuer) return showError(form, "Enter an issuer or an account name."), f.name.focus();
+    const before = ui.view.accounts;
     try {
       const v = await busy(form, () => (a ? send(K.UPDATE, { id: a.id, account }) : send(K.ADD, { account })));
-      closePanel(a ? null : "add-account");
+      closePanel(!!a);
       paint(v);
+      if (!a) highlight(added(before, v));
       announce(a ? "Account saved." : "Account added.");
     } catch (e) {
       showError(form, message(e));
     }
   });
   autofill.accountForm(form, a);
-  panel.replaceChildren(node);
+  openPanel(node, opener ?? document.getElementById("add-account"));
   syncType();
   (a ? f.issuer : f.secret).focus();
 }
 
+async function busyButton(button, text, work) {
+  const was = button.textContent;
+  button.disabled = true;
+  button.textContent = text;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.textContent = was;
+  }
+}
+
+async function base64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
 // --- settings -------------------------------------------------------------------------------
+
+/** Shows "Saved" beside the control named field for a moment (and says it). */
+function saved(form, field, text = "Saved") {
+  const mark = form.querySelector(`[data-saved="${field}"]`);
+  if (mark) {
+    mark.textContent = text;
+    clearTimeout(mark.timer);
+    mark.timer = setTimeout(() => (mark.textContent = ""), 2500);
+  }
+  announce(text === "Saved" ? "Saved." : text);
+}
 
 function openSettings() {
   const node = clone("t-settings");
   const form = node.querySelector("#settings-form");
   const pwForm = node.querySelector("#password-form");
-  const settings = view.settings ?? {};
-  form.elements.autoLockMinutes.value = String(settings.autoLockMinutes ?? 15);
+  const settings = ui.view.settings ?? {};
+  const select = form.elements.autoLockMinutes;
+  const minutes = settings.autoLockMinutes ?? 15;
+  if (![...select.options].some((o) => Number(o.value) === minutes)) {
+    // A value set elsewhere (an older version, a test): keep it selectable.
+    select.prepend(h("option", { value: String(minutes) }, `After ${minutes} minutes without use`));
+  }
+  select.value = String([...select.options].find((o) => Number(o.value) === minutes).value);
   form.elements.lockOnScreenLock.checked = !!settings.lockOnScreenLock;
+  form.addEventListener("submit", (ev) => ev.preventDefault());
   form.addEventListener("click", (ev) => {
-    if (ev.target.closest("[data-action=cancel]")) closePanel("menu-button");
+    if (ev.target.closest("[data-action=cancel]")) closePanel(true);
   });
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const minutes = Number(form.elements.autoLockMinutes.value);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-      return showError(form, "Auto-lock takes a whole number of minutes from 1 to 1440.");
-    }
+  // Each control applies at once.
+  const apply = async (field, value) => {
     try {
-      const s = await busy(form, () =>
-        send(K.SETTINGS_SET, { settings: { autoLockMinutes: minutes, lockOnScreenLock: form.elements.lockOnScreenLock.checked } }),
-      );
-      view.settings = s;
+      const s = await send(K.SETTINGS_SET, { settings: { [field]: value } });
+      ui.view.settings = { ...ui.view.settings, ...s };
       showError(form, "");
-      announce("Settings saved.");
+      saved(form, field);
     } catch (e) {
       showError(form, message(e));
     }
-  });
+  };
+  select.addEventListener("change", () => apply("autoLockMinutes", Number(select.value)));
+  form.elements.lockOnScreenLock.addEventListener("change", () => apply("lockOnScreenLock", form.elements.lockOnScreenLock.checked));
   const next = pwForm.elements.next;
   next.addEventListener("input", () => {
     pwForm.querySelector("#p-strength").textContent = strength(next.value).text;
@@ -547,67 +725,54 @@ function openSettings() {
       showError(pwForm, message(e));
     }
   });
-  autofill.settingsForm(form);
-  panel.replaceChildren(node);
-  form.elements.autoLockMinutes.focus();
+  autofill.settingsForm(form, (text) => saved(form, "autoFill", text));
+  openPanel(node, menuButton);
+  select.focus();
 }
 
-// --- start-up ----------------------------------------------------------------------------------
+// --- keeping in step with the background ------------------------------------------------------
 
-// Keep in step with other windows: the background rewrites the cached View on every change
-// and removes it when the vault locks (auto-lock included).
+let refreshing = null;
+
+function refresh() {
+  refreshing ??= send(K.VIEW, { have: ui.view?.rev })
+    .then(paint, () => {})
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+ui.hooks.stale = refresh;
+ui.hooks.painted = (v) => {
+  const notices = document.getElementById("notices");
+  if (notices) backup.notices(notices, v);
+};
+ui.hooks.screen = wire;
+ui.hooks.fillPanel = openPanel;
+ui.hooks.closePanel = closePanel;
+
+// The background rewrites the sealed View on every change, whoever made it (an import in a
+// tab, a restore, a fill), and removes it when the vault locks.
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "session" || !(VIEW_KEY in changes)) return;
   const next = changes[VIEW_KEY].newValue;
-  if (next) {
-    if (screen === "unlocked") {
-      cachedView(next).then((v) => {
-        if (v && screen === "unlocked") paint(v);
-      });
-    }
-  } else if (screen === "unlocked") {
-    refresh();
+  if (!next) {
+    if (ui.screen === "unlocked") refresh();
+    return;
   }
+  chrome.storage.session.get(SEAL_KEY).then(async (got) => {
+    const v = await openView(next, got[SEAL_KEY]);
+    if (v && v.rev !== ui.view?.rev && ui.screen === "unlocked") paint(v);
+  });
 });
 
-/** Opens the sealed View cached in storage.session; null when locked or not openable. */
-async function cachedView(sealed) {
-  const got = await chrome.storage.session.get(sealed ? SEAL_KEY : [VIEW_KEY, SEAL_KEY]);
-  const s = sealed ?? got[VIEW_KEY];
-  if (!s || !got[SEAL_KEY]) return null;
-  try {
-    return await openSealed(s, got[SEAL_KEY]);
-  } catch {
-    return null; // sealed under the key of an earlier unlock: the background sends a fresh one
-  }
-}
+wire(ui.screen);
 
-function scheduleTicks() {
-  // Align to whole seconds so the countdown changes with the clock.
-  setTimeout(() => {
-    tick();
-    scheduleTicks();
-  }, 1000 - (Date.now() % 1000) + 5);
+// The background has the last word (and this message counts as activity for auto-lock).
+try {
+  const v = await send(K.STATE, { have: ui.view?.rev });
+  paint(v);
+} catch (e) {
+  announce(message(e));
 }
-
-async function start() {
-  performance.mark("codeward:start");
-  const cached = await cachedView();
-  performance.mark("codeward:view-read");
-  if (cached) {
-    paint(cached);
-  } else {
-    // Locked or first run: storage.local says which without waking the worker.
-    const stored = await chrome.storage.local.get("vault");
-    paint({ state: stored.vault ? "locked" : "none", accounts: [], codes: {}, settings: null });
-  }
-  scheduleTicks();
-  // The background has the last word (and this message counts as activity for auto-lock).
-  try {
-    paint(await send(K.STATE));
-  } catch (e) {
-    announce(message(e));
-  }
-}
-
-start();

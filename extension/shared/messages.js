@@ -10,7 +10,8 @@
 /**
  * @typedef {"none"|"locked"|"unlocked"} VaultState
  * @typedef {{autoLockMinutes: number, lockOnScreenLock: boolean}} Settings
- *   autoLockMinutes: 0.1–1440 (the popup offers whole minutes; fractions exist for tests).
+ *   autoLockMinutes: 0.1–1440 (the popup offers 1, 5, 15, 60; fractions exist for tests), or
+ *   0: lock only when the browser closes.
  * @typedef {{type: "totp"|"hotp"|"steam", issuer: string, name: string, secret: string,
  *   algorithm: "SHA1"|"SHA256"|"SHA512", digits: number, period?: number, counter?: number}} AccountInput
  *   secret: base32 as typed (spaces, dashes, lower case are fine). Never sent back to pages
@@ -18,14 +19,21 @@
  * @typedef {{id: string, type: string, issuer: string, name: string, algorithm: string,
  *   digits: number, period?: number, counter?: number, order: number, sites: string[]}} AccountView
  *   An account as pages see it: everything but the secret.
- * @typedef {{step?: number, period?: number, codes: string[]}|{error: {code: string, message: string}}} CodeEntry
- *   TOTP/Steam: codes[i] is the code for time step step+i (step = floor(unix / period));
- *   HOTP: codes[0] is the code at the account's counter.
- * @typedef {{state: VaultState, accounts: AccountView[], codes: Object<string, CodeEntry>,
- *   settings: Settings|null, computedAt: number}} View
- *   What the popup paints. While unlocked the background also keeps the latest View,
- *   sealed with the per-unlock key of shared/session-seal.js, in storage.session under
- *   VIEW_KEY, so a popup can paint before the worker wakes up.
+ * @typedef {{step?: number, codes: string}|{error: {code: string, message: string}}} CodeEntry
+ *   codes: the account's codes back to back, `digits` characters each. TOTP/Steam: the i-th
+ *   is the code for time step step+i (step = floor(unix / period)); HOTP (no step): the one
+ *   code at the account's counter.
+ * @typedef {{state: VaultState, rev: string, accounts: AccountView[], codes: Object<string, CodeEntry>,
+ *   settings: Settings|null, computedAt: number, validUntil?: number}} View
+ *   What the popup paints. rev names this View (a new one after every change); validUntil
+ *   (unix seconds): when the first account runs out of codes. The background rebuilds the
+ *   View when the vault changes and before validUntil — never because a popup opened — and
+ *   keeps it, sealed with the per-unlock key of shared/session-seal.js, in storage.session
+ *   under VIEW_KEY while unlocked, so a popup paints before the worker wakes up and open
+ *   popups see every change. Codes per account are bounded (fewer steps for large vaults)
+ *   so that it fits storage.session at 10,000 accounts.
+ * @typedef {{same: true, state: VaultState, rev: string}} SameView
+ *   The reply to STATE/VIEW when the page already has View rev (payload `have`).
  * @typedef {{state: VaultState, accounts: number|null, changed: number, last: string|null,
  *   askWhereToSave: boolean, undo: {count: number, at: string}|null}} BackupStatus
  *   changed: accounts added, edited or deleted since the last backup (also while locked).
@@ -45,11 +53,12 @@
  */
 
 /** storage.session key of the cached, sealed View (present only while unlocked). */
-export const VIEW_KEY = "view";
+export { VIEW_KEY } from "./session-seal.js";
 
 export const Kinds = Object.freeze({
   page: Object.freeze({
-    /** {} → View (state "none" or "locked": no accounts, no codes) */
+    /** {have?: string} → View|SameView (state "none" or "locked": no accounts, no codes).
+     *  have: the rev of the View the page shows already. */
     STATE: "vault.state",
     /** {password: string} → View. Error codes: invalid (weak password), exists. */
     CREATE: "vault.create",
@@ -59,7 +68,7 @@ export const Kinds = Object.freeze({
     LOCK: "vault.lock",
     /** {current: string, next: string} → {} . Error codes: wrong_password, invalid. */
     CHANGE_PASSWORD: "vault.changePassword",
-    /** {} → View with fresh codes */
+    /** {have?: string} → View|SameView with codes that last a while yet */
     VIEW: "accounts.view",
     /** {account: AccountInput} → View. Error codes: invalid. */
     ADD: "accounts.add",
@@ -102,7 +111,9 @@ export const Kinds = Object.freeze({
     RESTORE_UNDO: "backup.undoReplace",
     // Autofill (extension/background/autofill.js). tabId: the tab to act on (the popup's
     // target tab); the background reads its URL itself.
-    /** {tabId: number, issuer: string} → string[] suggested sites (canonical) */
+    /** {tabId: number, issuer: string} → {sites: string[], offer: string|null}: sites the issuer
+     *  names for sure (its known domain, or the issuer itself when it is a domain), and the
+     *  tab's site when it is related to the issuer — to offer, never to add by itself. */
     AUTOFILL_SUGGEST: "autofill.suggest",
     /** {id: string, tabId: number, confirmed?: boolean, confirmedPage?: string} → FillResult.
      *  confirmed: the user accepted filling on confirmedPage (the site the warning named),
@@ -126,7 +137,9 @@ export const Kinds = Object.freeze({
     IMPORT_SCAN_IMAGE: "import.scanImage",
     /** {} → ImportPreview|null: the latest preview not yet imported (e.g. a scan from the popup) */
     IMPORT_PENDING: "import.pending",
-    /** {token: string} → {added: number, skipped: number, updated: number, total: number} */
+    /** {token: string, indices?: number[], suggestSites?: boolean} → {added: number, skipped: number,
+     *  updated: number, total: number}. indices: only those accounts of the preview;
+     *  suggestSites: give accounts without Sites the ones their issuer names (the popup's scans). */
     IMPORT_APPLY: "import.apply",
     /** {masterPassword: string, format: "aegis"|"otpauth"|"google"|"qr", password?: string, id?: string}
      *  → ExportResult. Error codes: wrong_password (master), nothing_to_export, not_found. */

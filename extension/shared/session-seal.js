@@ -7,6 +7,9 @@
 /** storage.session key under which the background keeps the seal key while unlocked. */
 export const SEAL_KEY = "sealKey";
 
+/** storage.session key of the sealed View (messages.js re-exports it with the protocol). */
+export const VIEW_KEY = "view";
+
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
 const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 

@@ -1,0 +1,480 @@
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// Tests of the popup's list and first paint (issues 11 and 12): search that has focus when
+// the popup opens, compact rows, an open popup that follows changes made elsewhere, the View
+// kept fresh by the background on every change, one-click QR adds and 5,000 accounts.
+
+// seedAccount is one account the tests bring in through an import.
+type seedAccount struct {
+	Issuer, Name, Secret string
+}
+
+func (a seedAccount) uri() string {
+	return "otpauth://totp/" + strings.ReplaceAll(a.Issuer, " ", "%20") + ":" + a.Name + "?secret=" + a.Secret + "&issuer=" + strings.ReplaceAll(a.Issuer, " ", "%20")
+}
+
+// seedSecret makes a distinct base32 secret for account i.
+func seedSecret(i int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	b := []byte("JBSWY3DPEHPK3PXP")
+	for n := i + 1; n > 0; n /= 32 {
+		b = append(b, alphabet[n%32])
+	}
+	for len(b) < 32 {
+		b = append(b, 'Q')
+	}
+	return string(b)
+}
+
+func seedAccounts(n int, issuer func(i int) string) []seedAccount {
+	out := make([]seedAccount, n)
+	for i := range out {
+		out[i] = seedAccount{Issuer: issuer(i), Name: fmt.Sprintf("user%04d@example.com", i), Secret: seedSecret(i)}
+	}
+	return out
+}
+
+// importAccounts brings accounts into the open vault the way the import page does (an
+// otpauth:// list, read then applied), from page p of the extension.
+func importAccounts(t *testing.T, p *Page, accounts []seedAccount) {
+	t.Helper()
+	var text strings.Builder
+	for _, a := range accounts {
+		text.WriteString(a.uri() + "\n")
+	}
+	data := base64.StdEncoding.EncodeToString([]byte(text.String()))
+	res := Eval[map[string]any](p, `(async () => {
+		const read = await chrome.runtime.sendMessage({kind: "import.read", payload: {data: `+mustJSON(data)+`, format: "auto"}});
+		if (!read.ok) return {error: read.error};
+		const apply = await chrome.runtime.sendMessage({kind: "import.apply", payload: {token: read.value.token}});
+		return apply.ok ? apply.value : {error: apply.error};
+	})()`)
+	if res["error"] != nil || int(res["added"].(float64)) != len(accounts) {
+		t.Fatalf("import of %d accounts: %v", len(accounts), res)
+	}
+}
+
+// sealedView opens the View the background keeps in storage.session, from an extension page,
+// and returns "issuer/name" of its accounts in order.
+func sealedView(t *testing.T, p *Page) []string {
+	t.Helper()
+	return Eval[[]string](p, `(async () => {
+		const seal = await import("/extension/shared/session-seal.js");
+		const got = await chrome.storage.session.get([seal.VIEW_KEY, seal.SEAL_KEY]);
+		const v = await seal.open(got[seal.VIEW_KEY], got[seal.SEAL_KEY]);
+		return v.accounts.map((a) => a.issuer + "/" + a.name);
+	})()`)
+}
+
+// typeText types text into whatever has the keyboard focus, as a person typing does.
+func typeText(p *Page, text string) {
+	p.t.Helper()
+	p.call("type "+text, func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: text})
+		return err
+	})
+}
+
+// waitItems waits until the popup's list items satisfy ok, and returns their texts.
+func waitItems(t *testing.T, p *Popup, what string, ok func(items []string) bool) []string {
+	t.Helper()
+	for deadline := time.Now().Add(Timeout); ; time.Sleep(50 * time.Millisecond) {
+		items := p.ListItems()
+		if ok(items) {
+			return items
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("list never showed %s; it shows %q", what, items)
+		}
+	}
+}
+
+func containsAll(items []string, subs ...string) bool {
+	for _, s := range subs {
+		if !slices.ContainsFunc(items, func(it string) bool { return strings.Contains(it, s) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPopupSearch: the search has focus as soon as the popup opens, typing filters at once,
+// it matches issuers, names and Sites, Enter copies the first match and says so, Escape
+// clears it.
+func TestPopupSearch(t *testing.T) {
+	b, p := newVault(t)
+	for _, a := range []map[string]any{
+		{"issuer": "Amazon", "name": "alice@example.com", "secret": handSecret, "sites": "amazon.com"},
+		{"issuer": "Bitbucket", "name": "bob@example.com", "secret": uriSecret, "sites": "bitbucket.org"},
+		{"issuer": "Corpmail", "name": "carol@example.com", "secret": "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ", "sites": "mail.example.net"},
+	} {
+		a["type"], a["algorithm"], a["digits"], a["period"] = "totp", "SHA1", 6, 30
+		if res := Eval[map[string]any](p, `chrome.runtime.sendMessage({kind: "accounts.add", payload: {account: `+mustJSON(a)+`}})`); res["ok"] != true {
+			t.Fatalf("add %v: %v", a["issuer"], res)
+		}
+	}
+	p.Close()
+
+	p = b.OpenPopup()
+	// No click, no focus from the test: the keys go where the popup put the focus.
+	typeText(p.Page, "bitb")
+	items := waitItems(t, p, "only Bitbucket", func(items []string) bool {
+		return len(items) == 1 && strings.Contains(items[0], "Bitbucket")
+	})
+	if focused := Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`); focused != "Search" {
+		t.Errorf("focus is on %q after typing, want the search field", focused)
+	}
+	_ = items
+	// Enter copies the first match's code and says whose it was.
+	p.Press(kb.Enter)
+	for deadline := time.Now().Add(Timeout); !strings.Contains(Eval[string](p, `document.getElementById("announce").textContent`), "Copied the code for Bitbucket"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Enter did not say it copied Bitbucket's code; status: %q", Eval[string](p, `document.getElementById("announce").textContent`))
+		}
+	}
+	AssertTOTP(t, Eval[string](p, `navigator.clipboard.readText()`), uriSecret, TOTPOpts{})
+
+	// Sites match too.
+	p.Find("searchbox", "Search").Fill("mail.example")
+	waitItems(t, p, "only Corpmail (matched by its site)", func(items []string) bool {
+		return len(items) == 1 && strings.Contains(items[0], "Corpmail")
+	})
+
+	// Escape clears the search: every account again.
+	p.Press(kb.Escape)
+	waitItems(t, p, "all three accounts", func(items []string) bool {
+		return len(items) == 3 && containsAll(items, "Amazon", "Bitbucket", "Corpmail")
+	})
+	if v := p.Find("searchbox", "Search").Value(); v != "" {
+		t.Errorf("Escape left %q in the search field", v)
+	}
+}
+
+// TestPopupFollowsChanges: an import done in a tab shows in a popup that is already open
+// (within a second), and the View the background keeps is fresh after an import and after a
+// restore, so the next popup paints them at once.
+func TestPopupFollowsChanges(t *testing.T) {
+	b, p := newVault(t)
+	p.AddAccountByHand(handSecretTyped, handIssuer, handName)
+	other := b.OpenExtensionPage(ImportPage)
+
+	// An import in another page while the popup is open.
+	importAccounts(t, other, []seedAccount{{Issuer: "Lateco", Name: "late@example.com", Secret: uriSecret}})
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if containsAll(p.ListItems(), "Lateco") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the open popup does not show the imported account a second after the import; it shows %q", p.ListItems())
+		}
+	}
+	requireCode(t, p, uriSecret, TOTPOpts{}, "Lateco", "late@example.com")
+	if got := sealedView(t, other); !slices.Contains(got, "Lateco/late@example.com") || len(got) != 2 {
+		t.Errorf("the sealed View after the import holds %q", got)
+	}
+
+	// A backup, then a restore (merge) that brings back a deleted account.
+	backup := Eval[map[string]any](other, `chrome.runtime.sendMessage({kind: "backup.create", payload: {masterPassword: `+mustJSON(password)+`, backupPassword: "tangerine cobalt 42 ferry"}})`)
+	if backup["ok"] != true {
+		t.Fatalf("backup: %v", backup)
+	}
+	file := backup["value"].(map[string]any)["file"].(string)
+	var lateID string
+	for deadline := time.Now().Add(Timeout); lateID == ""; time.Sleep(50 * time.Millisecond) {
+		lateID = Eval[string](other, `chrome.runtime.sendMessage({kind: "accounts.view", payload: {}}).then((r) => r.value.accounts.find((a) => a.issuer === "Lateco")?.id ?? "")`)
+		if time.Now().After(deadline) {
+			t.Fatal("no Lateco account in the View")
+		}
+	}
+	if res := Eval[map[string]any](other, `chrome.runtime.sendMessage({kind: "accounts.delete", payload: {id: `+mustJSON(lateID)+`}})`); res["ok"] != true {
+		t.Fatalf("delete: %v", res)
+	}
+	waitItems(t, p, "Lateco gone", func(items []string) bool { return len(items) == 1 })
+	res := Eval[map[string]any](other, `chrome.runtime.sendMessage({kind: "backup.restore", payload: {file: `+mustJSON(file)+`, password: "tangerine cobalt 42 ferry", mode: "merge"}})`)
+	if res["ok"] != true {
+		t.Fatalf("restore: %v", res)
+	}
+	waitItems(t, p, "Lateco back after the restore", func(items []string) bool { return len(items) == 2 && containsAll(items, "Lateco") })
+	if got := sealedView(t, other); !slices.Contains(got, "Lateco/late@example.com") || len(got) != 2 {
+		t.Errorf("the sealed View after the restore holds %q", got)
+	}
+	// A new popup with the worker stopped paints the restored account from that View.
+	p.Close()
+	b.StopServiceWorker()
+	p = b.OpenPopup()
+	requireCode(t, p, uriSecret, TOTPOpts{}, "Lateco", "late@example.com")
+}
+
+// TestPopupCompactRows: with 60 accounts a 360×600 popup shows at least 8 whole rows, each
+// with issuer, account name, code and countdown, and per-row controls named after their
+// account.
+func TestPopupCompactRows(t *testing.T) {
+	b, p := newVault(t)
+	accounts := seedAccounts(60, func(i int) string { return fmt.Sprintf("Issuer %02d", i) })
+	importAccounts(t, p.Page, accounts)
+	p.Close()
+	p = b.OpenPopup()
+	p.call("size 360×600", func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 360, Height: 600, DeviceScaleFactor: 1})
+		return err
+	})
+	p.WaitAccount("Issuer 00", "user0000@example.com")
+	visible := Eval[int](p, `(() => {
+		const list = document.querySelector('[role=list], ul').closest("#scroller")?.getBoundingClientRect() ?? document.body.getBoundingClientRect();
+		const bottom = Math.min(list.bottom, window.innerHeight);
+		return [...document.querySelectorAll("li")].filter((li) => {
+			const r = li.getBoundingClientRect();
+			return r.height > 0 && r.top >= list.top - 0.5 && r.bottom <= bottom + 0.5;
+		}).length;
+	})()`)
+	if visible < 8 {
+		t.Errorf("%d rows fully visible at 360×600, want at least 8", visible)
+	}
+	// Each row: issuer, name, code, countdown; Fill, copy and more actions named after it.
+	a := p.WaitAccount("Issuer 03", "user0003@example.com")
+	AssertTOTP(t, a.Code, accounts[3].Secret, TOTPOpts{})
+	if timer := a.Node.Find("timer", ""); !strings.HasSuffix(timer.Name, "seconds left") || !strings.Contains(a.Text, strings.Fields(timer.Name)[0]+"s") {
+		t.Errorf("row %q, countdown %q: want the seconds left shown and named", a.Text, timer.Name)
+	}
+	a.Node.Find("button", "Fill Issuer 03 user0003@example.com")
+	a.Node.Find("button", "Copy code for Issuer 03 user0003@example.com")
+	more := a.Node.Find("button", "More actions for Issuer 03 user0003@example.com")
+	more.Click()
+	p.Find("menuitem", "Edit")
+	p.Press(kb.Escape)
+	p.WaitGone("menuitem", "Edit")
+	if focused := Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`); focused != "More actions for Issuer 03 user0003@example.com" {
+		t.Errorf("after Escape focus is on %q, want the row's More actions button", focused)
+	}
+}
+
+// TestPopupReorderByKeyboard: Alt+↓ moves the focused account down, Alt+Home to the top;
+// arrow keys move between rows.
+func TestPopupReorderByKeyboard(t *testing.T) {
+	b, p := newVault(t)
+	importAccounts(t, p.Page, seedAccounts(4, func(i int) string { return fmt.Sprintf("Order %d", i) }))
+	p.Close()
+	p = b.OpenPopup()
+	order := func() []string {
+		var out []string
+		for _, it := range p.ListItems() {
+			out = append(out, strings.Fields(it)[2]) // after the monogram and "Order"
+		}
+		return out
+	}
+	waitItems(t, p, "four accounts", func(items []string) bool { return len(items) == 4 })
+	p.Press(kb.ArrowDown) // from the search to the first row
+	p.Press(kb.ArrowDown) // to the second row
+	if got := Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`); got != "Copy code for Order 1 user0001@example.com" {
+		t.Fatalf("arrow keys put focus on %q", got)
+	}
+	altKey := func(key string, code int64) {
+		p.call("alt+"+key, func(ctx context.Context) error {
+			for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+				if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+					Type: typ, Modifiers: 1, // Alt Key: key, Code: key, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code,
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	altKey("ArrowDown", 40)
+	for deadline := time.Now().Add(Timeout); !slices.Equal(order(), []string{"0", "2", "1", "3"}); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after Alt+↓ the order is %q", order())
+		}
+	}
+	altKey("Home", 36)
+	for deadline := time.Now().Add(Timeout); !slices.Equal(order(), []string{"1", "0", "2", "3"}); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after Alt+Home the order is %q", order())
+		}
+	}
+	// Kept: a new popup shows the same order.
+	p.Close()
+	p = b.OpenPopup()
+	waitItems(t, p, "the saved order", func([]string) bool { return slices.Equal(order(), []string{"1", "0", "2", "3"}) })
+}
+
+// lockListProbe runs before the popup's own scripts and watches every DOM change: if the
+// lock form's Unlock button and an account list item are ever in the page together, it
+// records that. It also records that it saw each of them, so the test knows it watched.
+const lockListProbe = `(() => {
+  if (!location.href.startsWith("chrome-extension://")) return;
+  const state = globalThis.__lockList = { both: 0, lock: 0, list: 0 };
+  const check = () => {
+    const lock = [...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Unlock");
+    const list = document.querySelector("li") !== null;
+    if (lock) state.lock++;
+    if (list) state.list++;
+    if (lock && list) state.both++;
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+})();`
+
+// TestPopupNeverShowsLockAndList: from locked to unlocked (and back) the popup never has the
+// lock form and the list on the page together — not for one DOM change, so not for one frame.
+func TestPopupNeverShowsLockAndList(t *testing.T) {
+	b, p := newVault(t)
+	p.AddAccountByHand(handSecretTyped, handIssuer, handName)
+	p.Lock()
+	p.Close()
+
+	tab := b.Open("about:blank")
+	tab.call("install the probe", func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: lockListProbe})
+		return err
+	})
+	tab.Navigate(b.URL(PopupPath))
+	p = &Popup{Page: tab}
+	p.WaitState(StateLocked)
+	p.Unlock(password)
+	p.WaitAccount(handIssuer, handName)
+	// Focus lands on the search after an unlock.
+	if focused := Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`); focused != "Search" {
+		t.Errorf("after unlocking focus is on %q, want the search field", focused)
+	}
+	p.Lock()
+	p.Unlock(password)
+	p.WaitAccount(handIssuer, handName)
+	got := Eval[map[string]int](p, `globalThis.__lockList`)
+	if got["lock"] == 0 || got["list"] == 0 {
+		t.Fatalf("the probe did not see both screens (%v)", got)
+	}
+	if got["both"] != 0 {
+		t.Errorf("the lock form and the account list were on the page together %d times", got["both"])
+	}
+}
+
+// TestPopupScanQRAdd: "Scan QR code" in the add form turns a page with one setup code into a
+// saved account in one click (highlighted, Sites from its issuer); a page with two codes
+// gives a short chooser in the popup.
+func TestPopupScanQRAdd(t *testing.T) {
+	const (
+		oneSecret = "KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF"
+		twoSecret = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
+	)
+	one := "otpauth://totp/GitHub:octo@example.com?secret=" + oneSecret + "&issuer=GitHub"
+	two := "otpauth://totp/Pairco:pat@example.com?secret=" + twoSecret + "&issuer=Pairco"
+	images := map[string][]byte{"/one.png": qrPNG(t, one, 240), "/two.png": qrPNG(t, two, 240)}
+	srv := Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if img, ok := images[r.URL.Path]; ok {
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(img)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/both" {
+			w.Write([]byte(`<!doctype html><title>Two</title><body style="margin:20px"><img src="/one.png" width="240" height="240" alt="a"> <img src="/two.png" width="240" height="240" alt="b"></body>`))
+			return
+		}
+		w.Write([]byte(`<!doctype html><title>Set up 2FA</title><body style="margin:20px"><h1>Scan this</h1><img src="/one.png" width="240" height="240" alt="setup code"></body>`))
+	}))
+	// As in TestScanQRCodeOnPage: all-URL access stands in for the activeTab a toolbar click grants.
+	b := StartBrowser(t, BrowserOptions{ExtDir: CopyExtension(t, WithHostPermissions("<all_urls>"))})
+	web := b.Open(srv.URL + "/one")
+	p := b.OpenPopup()
+	p.CreateVault(imMaster)
+
+	p.Click("button", NameAddAccount)
+	p.Click("button", "Scan QR code")
+	a := p.WaitAccount("GitHub", "octo@example.com")
+	AssertTOTP(t, a.Code, oneSecret, TOTPOpts{})
+	p.WaitGone("button", "Scan QR code") // the form closed: one click was all it took
+	// Sites come from the issuer, like a typed account's.
+	a.Node.Find("button", "More actions for GitHub octo@example.com").Click()
+	p.Click("menuitem", "Edit")
+	if sites := p.Find("textbox", "Sites").Value(); sites != "github.com" {
+		t.Errorf("the scanned account's Sites are %q, want github.com", sites)
+	}
+	p.Click("button", "Cancel")
+
+	// Two codes: a chooser in the popup; pick one.
+	web.Navigate(srv.URL + "/both")
+	p.Click("button", NameAddAccount)
+	p.Click("button", "Scan QR code")
+	group := p.Find("group", "Accounts found")
+	boxes := group.Query("checkbox", "")
+	if len(boxes) != 2 {
+		t.Fatalf("the chooser offers %d accounts, want 2\n%s", len(boxes), p.AXTree())
+	}
+	group.Find("checkbox", "GitHub — octo@example.com").Click() // already there: leave it out
+	p.Click("button", "Add selected")
+	a = p.WaitAccount("Pairco", "pat@example.com")
+	AssertTOTP(t, a.Code, twoSecret, TOTPOpts{})
+	if n := len(p.Accounts()); n != 2 {
+		t.Errorf("%d accounts listed after the chooser, want 2: %q", n, p.ListItems())
+	}
+}
+
+// TestPopupAtScale: 5,000 accounts — the popup lists exactly the vault's accounts (the
+// sealed View holds every one, the list says 5,000), search finds any one of them with its
+// code, and the end of the list is reachable.
+func TestPopupAtScale(t *testing.T) {
+	const n = 5000
+	b, p := newVault(t)
+	accounts := seedAccounts(n, func(i int) string { return fmt.Sprintf("Scale %04d", i) })
+	importAccounts(t, p.Page, accounts)
+	p.Close()
+	p = b.OpenPopup()
+	p.WaitAccount("Scale 0000", "user0000@example.com")
+
+	var want []string
+	for _, a := range accounts {
+		want = append(want, a.Issuer+"/"+a.Name)
+	}
+	if got := sealedView(t, p.Page); !slices.Equal(got, want) {
+		t.Fatalf("the View holds %d accounts (first %q), want the vault's %d in order", len(got), got[:min(3, len(got))], n)
+	}
+	// The list says how many there are, and windows them: only some rows are in the page.
+	items := p.Query("listitem", "")
+	if len(items) == 0 || len(items) > 100 {
+		t.Fatalf("%d list items in the page for %d accounts", len(items), n)
+	}
+	if size := Eval[string](p, `document.querySelector("li").getAttribute("aria-setsize")`); size != fmt.Sprint(n) {
+		t.Errorf("rows say the list has %s items, want %d", size, n)
+	}
+	// The last account is at the end of the list.
+	Eval[bool](p, `(() => { const s = document.getElementById("scroller"); s.scrollTop = s.scrollHeight; return true; })()`)
+	requireCode(t, p, accounts[n-1].Secret, TOTPOpts{}, accounts[n-1].Issuer, accounts[n-1].Name)
+	// Any account can be found with its code.
+	search := p.Find("searchbox", "Search")
+	for _, i := range []int{rand.IntN(n), rand.IntN(n), 4321} {
+		search.Fill(accounts[i].Name)
+		waitItems(t, p, accounts[i].Name+" alone", func(items []string) bool {
+			return len(items) == 1 && strings.Contains(items[0], accounts[i].Name)
+		})
+		requireCode(t, p, accounts[i].Secret, TOTPOpts{}, accounts[i].Issuer, accounts[i].Name)
+	}
+	// Adding one more works at this size and shows it.
+	search.Fill("")
+	p.Click("button", NameAddAccount)
+	p.Fill("textbox", NameSecretKey, handSecretTyped)
+	p.Fill("textbox", NameIssuer, handIssuer)
+	p.Fill("textbox", NameAccountName, handName)
+	p.Click("button", NameSave)
+	requireCode(t, p, handSecret, handOpts, handIssuer, handName)
+	if size := Eval[string](p, `document.querySelector("li").getAttribute("aria-setsize")`); size != fmt.Sprint(n+1) {
+		t.Errorf("after adding one, rows say the list has %s items, want %d", size, n+1)
+	}
+}

@@ -1,0 +1,499 @@
+// The popup's first paint, and its account list. This module is the only script popup.html
+// loads up front: it reads the sealed View from storage.session (no message, so a sleeping
+// worker costs nothing), paints the current screen — and only that one — and then, after
+// the first frame, loads popup.js with everything else (forms, menus, settings, messages).
+//
+// The list is windowed: rows have one fixed height and only those in (or near) the visible
+// part of the list exist in the page, so opening, searching, scrolling and the per-second
+// tick cost the same at 50 and at 5,000 accounts, and nothing needs a layout pass per row.
+// Account data is only ever put into the page as text (textContent, attributes), never as
+// markup.
+import { SEAL_KEY, VIEW_KEY, open as openSealed } from "../shared/session-seal.js";
+
+/** Height of an account row in px; popup.css sets the same (--row). */
+export const ROW = 48;
+const OVERSCAN = 6;
+const LOCK_REASON_KEY = "lockReason"; // written by background/vault.js on auto-lock
+
+export const app = document.getElementById("app");
+const announcer = document.getElementById("announce");
+
+/**
+ * Shared state of the popup. view: the View painted; screen: "first-run" | "locked" |
+ * "unlocked"; hooks: filled in by popup.js (behaviour wired per screen, stale codes).
+ */
+export const ui = {
+  view: null,
+  screen: null,
+  lockReason: null,
+  /** @type {{screen?: (name: string) => void, painted?: (v: object) => void, stale?: () => void,
+   *   copied?: (a: object) => void, fillPanel?: (node: Node, opener?: Element) => void, closePanel?: (focus?: boolean) => boolean}} */
+  hooks: {},
+  pendingSubmit: null,
+};
+
+// --- small helpers ---------------------------------------------------------------------
+
+/**
+ * Makes an element. Keys of props that are properties of the element are set as such
+ * (className, textContent, type, hidden, …); others become attributes. Children: nodes or text.
+ */
+export function h(tag, props = {}, ...children) {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null) continue;
+    if (k === "dataset") Object.assign(n.dataset, v);
+    else if (k in n && k !== "list" && k !== "form") n[k] = v;
+    else if (v !== false) n.setAttribute(k, v === true ? "" : v);
+  }
+  n.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return n;
+}
+
+export function announce(text) {
+  announcer.textContent = "";
+  // A fresh text node after a clear makes screen readers speak repeated messages too.
+  setTimeout(() => {
+    announcer.textContent = text;
+  }, 30);
+}
+
+/** "Issuer" or "Issuer name": how a row's controls name their account. */
+export function label(a) {
+  return [a.issuer, a.name].filter(Boolean).join(" ");
+}
+
+function groupCode(code) {
+  if (!/^[0-9]+$/.test(code) || code.length < 6) return code;
+  const half = Math.floor(code.length / 2);
+  return `${code.slice(0, half)} ${code.slice(half)}`;
+}
+
+/** The code to show for account a at unix time t, or null when the View has none for it. */
+export function codeAt(a, t = Date.now() / 1000) {
+  const entry = ui.view?.codes?.[a.id];
+  if (!entry || entry.error || typeof entry.codes !== "string") return null;
+  const d = entry.codes.length && a.type === "hotp" ? entry.codes.length : a.digits;
+  if (entry.step === undefined) return entry.codes.slice(0, d) || null;
+  const i = Math.floor(t / a.period) - entry.step;
+  const n = Math.floor(entry.codes.length / d);
+  return i >= 0 && i < n ? entry.codes.slice(i * d, i * d + d) : null;
+}
+
+// --- screens ---------------------------------------------------------------------------
+
+// Submitting before popup.js has wired a form (Enter pressed in the first milliseconds) must
+// not reload the page: the submit waits for popup.js, which replays it.
+function holdSubmit(form) {
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!form.dataset.wired) ui.pendingSubmit = form;
+  });
+  return form;
+}
+
+function firstRunScreen() {
+  return h("section", { className: "screen", "aria-labelledby": "first-run-title" },
+    h("h1", { id: "first-run-title", className: "brand" }, "Codeward"),
+    h("p", {}, "Your two-factor codes are kept in a vault sealed with a master password. Choose one you will remember."),
+    holdSubmit(h("form", { id: "create-form", className: "stack", noValidate: true },
+      h("label", { htmlFor: "new-password" }, "New master password"),
+      h("input", { id: "new-password", name: "password", type: "password", autocomplete: "new-password", "aria-describedby": "strength", required: true }),
+      h("p", { id: "strength", className: "hint", "aria-live": "polite" }, "At least 8 characters; a few unrelated words are best."),
+      h("label", { htmlFor: "confirm-password" }, "Confirm master password"),
+      h("input", { id: "confirm-password", name: "confirm", type: "password", autocomplete: "new-password", required: true }),
+      h("p", { className: "warning" },
+        h("strong", {}, "A forgotten master password cannot be recovered"),
+        " — not by you, not by us. Keep encrypted backups (Menu → Back up): they are your safety net."),
+      h("div", { className: "errors" }),
+      h("button", { type: "submit", className: "primary" }, "Create vault"),
+      h("div", { className: "busy", hidden: true }, h("progress", { "aria-label": "Creating the vault" }), " ", h("span", {}, "Sealing your vault…")),
+    )),
+    // Other features add their first-run offers here (restore from a backup, import).
+    h("div", { id: "first-run-extra", className: "stack" }),
+  );
+}
+
+/** Why the vault locked itself, in words; "" after a manual lock or a browser start. */
+function lockReasonText(r) {
+  if (!r) return "";
+  if (r.why === "screen") return "Locked because the screen locked.";
+  if (r.why === "idle") {
+    const m = r.minutes;
+    if (m >= 1) return `Locked after ${m} minute${m === 1 ? "" : "s"} without use.`;
+    return "Locked after a while without use.";
+  }
+  return "";
+}
+
+function lockedScreen() {
+  const why = lockReasonText(ui.lockReason);
+  return h("section", { className: "screen", "aria-labelledby": "locked-title" },
+    h("h1", { id: "locked-title", className: "brand" }, "Codeward is locked"),
+    why ? h("p", { id: "lock-reason", className: "hint" }, why) : null,
+    holdSubmit(h("form", { id: "unlock-form", className: "stack", noValidate: true },
+      h("label", { htmlFor: "master-password" }, "Master password"),
+      h("input", { id: "master-password", name: "password", type: "password", autocomplete: "current-password", required: true }),
+      h("div", { className: "errors" }),
+      h("button", { type: "submit", className: "primary" }, "Unlock"),
+      h("div", { className: "busy", hidden: true }, h("progress", { "aria-label": "Unlocking" }), " ", h("span", {}, "Unlocking…")),
+    )),
+    // Other features add to the lock screen here (e.g. a way out of a forgotten password).
+    h("div", { id: "locked-extra", className: "stack" }),
+  );
+}
+
+function unlockedScreen() {
+  return h("div", { className: "unlocked" },
+    h("header", { className: "bar" },
+      h("h1", { className: "brand" }, "Codeward"),
+      h("button", { type: "button", id: "add-account" }, "Add account"),
+      h("button", { type: "button", id: "menu-button", "aria-expanded": "false", "aria-controls": "menu" }, "Menu"),
+      h("button", { type: "button", id: "lock" }, "Lock"),
+    ),
+    // popup.js puts the menu here when it is first opened (template t-menu).
+    h("div", { id: "menu-slot" }),
+    // Reminders from other features (e.g. backups) appear here.
+    h("div", { id: "notices" }),
+    h("div", { id: "panel" }),
+    h("div", { className: "search" },
+      h("input", { id: "search", type: "search", "aria-label": "Search", placeholder: "Search", autocomplete: "off", spellcheck: false,
+        "aria-describedby": "search-hint", "aria-controls": "accounts" }),
+      h("span", { id: "search-hint", className: "visually-hidden" }, "Type to filter by issuer, account name or site; Enter copies the first code."),
+    ),
+    h("div", { id: "scroller" },
+      h("ul", { id: "accounts", "aria-label": "Accounts" }),
+    ),
+    h("p", { id: "empty", className: "hint", hidden: true }),
+  );
+}
+
+/** Replaces the whole screen in one step: two screens are never on the page together. */
+function show(name, content) {
+  ui.screen = name;
+  app.replaceChildren(content);
+  app.dataset.screen = name;
+  app.removeAttribute("aria-busy");
+  if (name === "unlocked") list.attach();
+  ui.hooks.screen?.(name);
+}
+
+/** Paints a View (or a {same: true} reply, which changes nothing). */
+export function paint(v) {
+  if (!v || v.same) return;
+  ui.view = v;
+  if (v.state === "none") {
+    if (ui.screen !== "first-run") show("first-run", firstRunScreen()), document.getElementById("new-password").focus();
+    return;
+  }
+  if (v.state === "locked") {
+    if (ui.screen !== "locked") show("locked", lockedScreen()), document.getElementById("master-password").focus();
+    return;
+  }
+  ui.lockReason = null;
+  const fresh = ui.screen !== "unlocked";
+  if (fresh) show("unlocked", unlockedScreen());
+  list.update(v);
+  ui.hooks.painted?.(v);
+  if (fresh) document.getElementById("search").focus();
+}
+
+// --- the account list ------------------------------------------------------------------
+
+function hue(s) {
+  let x = 0;
+  for (const c of s) x = (x * 31 + c.codePointAt(0)) >>> 0;
+  return x % 360;
+}
+
+/** The issuer's monogram: its first letter or digit (no icons fetched: no requests at all). */
+function monogram(a) {
+  const m = /[\p{L}\p{N}]/u.exec(a.issuer || a.name || "?");
+  return (m ? m[0] : "?").toLocaleUpperCase();
+}
+
+function buildRow(a) {
+  const name = label(a) || "account";
+  const hotp = a.type === "hotp";
+  const li = h("li", { className: "account", tabIndex: -1, draggable: true, dataset: { id: a.id } },
+    h("span", { className: "mark", "aria-hidden": "true", style: `--hue:${hue(a.issuer || a.name)}` }, monogram(a)),
+    h("span", { className: "who" },
+      h("span", { className: "issuer", title: a.issuer || a.name }, a.issuer || a.name),
+      h("span", { className: "name", title: a.issuer ? a.name : "" }, a.issuer ? a.name : ""),
+    ),
+    h("button", { type: "button", className: "code", dataset: { action: "copy" }, "aria-label": `Copy code for ${name}` }, "······"),
+    hotp
+      ? h("button", { type: "button", className: "next", dataset: { action: "next" }, "aria-label": `Next code for ${name}`, title: "Next code" }, "Next")
+      : h("span", { className: "countdown", role: "timer", "aria-label": "" }, h("span", { className: "ring", "aria-hidden": "true" }), h("span", { className: "secs", "aria-hidden": "true" })),
+    h("button", { type: "button", className: "fill", dataset: { action: "fill" }, "aria-label": `Fill ${name}`, title: "Fill the code into the current page" }, "Fill"),
+    h("button", { type: "button", className: "more", dataset: { action: "more" }, "aria-label": `More actions for ${name}`, "aria-haspopup": "menu", "aria-expanded": "false", title: "Edit, move or delete" }, "⋯"),
+  );
+  li.account = a;
+  li.shown = "";
+  return li;
+}
+
+/** Puts the current code and countdown of account a into row li (only what changed). */
+function tickRow(li, a, t) {
+  const entry = ui.view.codes[a.id];
+  const code = codeAt(a, t);
+  const button = li.children[2];
+  const text = code ? groupCode(code) : entry && entry.error ? "—" : "······";
+  if (li.shown !== text) {
+    button.textContent = text;
+    li.shown = text;
+  }
+  button.disabled = !code;
+  if (entry && entry.error) button.title = "This account cannot make codes: " + entry.error.message;
+  if (a.type === "hotp") return !code && !(entry && entry.error);
+  const left = Math.ceil(a.period - (t % a.period));
+  const countdown = li.children[3];
+  countdown.lastChild.textContent = `${left}s`;
+  countdown.setAttribute("aria-label", `${left} seconds left`);
+  countdown.firstChild.style.setProperty("--left", String(left / a.period));
+  li.classList.toggle("expiring", left <= 5);
+  // Stale: no code now, or the View runs out within two steps.
+  if (!code) return !(entry && entry.error);
+  const n = Math.floor(entry.codes.length / a.digits);
+  return Math.floor(t / a.period) - entry.step >= n - 2;
+}
+
+/** The windowed account list of the unlocked screen. */
+export const list = {
+  ul: null,
+  scroller: null,
+  empty: null,
+  search: null,
+  accounts: [],
+  hay: [],
+  matches: [],
+  rows: new Map(), // id → li, for the rows in the page
+  query: "",
+  codesPainted: false,
+
+  attach() {
+    this.ul = document.getElementById("accounts");
+    this.scroller = document.getElementById("scroller");
+    this.empty = document.getElementById("empty");
+    this.search = document.getElementById("search");
+    this.rows = new Map();
+    this.query = "";
+    this.search.addEventListener("input", () => this.filter());
+    this.search.addEventListener("keydown", (ev) => this.onSearchKey(ev));
+    let pending = false;
+    this.scroller.addEventListener("scroll", () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        this.render();
+      });
+    });
+    this.ul.addEventListener("click", (ev) => {
+      const b = ev.target.closest("button[data-action=copy]");
+      if (b) this.copy(b.closest("li").account);
+    });
+  },
+
+  /** Takes a new View: same query, same scroll position, only visible rows touched. */
+  update(v) {
+    this.accounts = v.accounts;
+    // Search matches issuer, account name and sites, case-insensitively.
+    this.hay = v.accounts.map((a) => `${a.issuer}\n${a.name}\n${(a.sites ?? []).join("\n")}`.toLowerCase());
+    const byId = new Map(v.accounts.map((a) => [a.id, a]));
+    for (const [id, li] of this.rows) {
+      const a = byId.get(id);
+      if (!a) {
+        li.remove();
+        this.rows.delete(id);
+      } else if (rowKey(li.account) !== rowKey(a)) {
+        const fresh = buildRow(a);
+        const hadFocus = li.contains(document.activeElement) ? document.activeElement.dataset.action ?? "" : null;
+        li.replaceWith(fresh);
+        this.rows.set(id, fresh);
+        if (hadFocus !== null) (fresh.querySelector(`[data-action="${hadFocus}"]`) ?? fresh).focus();
+      } else {
+        li.account = a;
+      }
+    }
+    this.filter(true);
+  },
+
+  filter(keepScroll = false) {
+    const q = this.search.value.trim().toLowerCase();
+    const changed = q !== this.query;
+    this.query = q;
+    this.matches = q ? this.accounts.filter((_, i) => this.hay[i].includes(q)) : this.accounts;
+    this.ul.style.height = `${this.matches.length * ROW}px`;
+    this.ul.setAttribute("aria-label", q ? `Accounts matching “${this.search.value.trim()}”` : "Accounts");
+    const none = this.matches.length === 0;
+    this.empty.hidden = !none;
+    this.empty.textContent = this.accounts.length === 0 ? "No accounts yet. Use Add account to add your first one." : "No account matches your search.";
+    if (changed && !keepScroll) this.scroller.scrollTop = 0;
+    this.render();
+  },
+
+  /** Makes the page hold exactly the rows of the visible part of the list (plus a margin). */
+  render() {
+    // clientHeight before the first layout is 0: assume the popup's full height then, so
+    // the first paint needs no layout pass.
+    const height = this.scroller.clientHeight || 600;
+    const top = this.scroller.scrollTop;
+    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+    const last = Math.min(this.matches.length, Math.ceil((top + height) / ROW) + OVERSCAN);
+    const wanted = [];
+    for (let i = first; i < last; i++) {
+      const a = this.matches[i];
+      let li = this.rows.get(a.id);
+      if (!li) {
+        li = buildRow(a);
+        this.rows.set(a.id, li);
+      }
+      li.index = i;
+      li.style.transform = `translateY(${i * ROW}px)`;
+      li.setAttribute("aria-posinset", String(i + 1));
+      li.setAttribute("aria-setsize", String(this.matches.length));
+      wanted.push(li);
+    }
+    const keep = new Set(wanted);
+    for (const [id, li] of this.rows) {
+      if (!keep.has(li)) {
+        li.remove();
+        this.rows.delete(id);
+      }
+    }
+    // Insert new rows in list order without moving rows already there (a moved node loses
+    // keyboard focus); rows are moved only when the order itself changed.
+    let ref = this.ul.firstElementChild;
+    for (const li of wanted) {
+      if (li === ref) ref = ref.nextElementSibling;
+      else this.ul.insertBefore(li, ref);
+    }
+    this.tick();
+  },
+
+  /** Updates codes and countdowns of the rows in the page; O(visible), once a second. */
+  tick() {
+    if (ui.screen !== "unlocked" || !this.ul) return;
+    const t = Date.now() / 1000;
+    let stale = false;
+    for (const li of this.ul.children) if (tickRow(li, li.account, t)) stale = true;
+    if (!this.codesPainted && this.ul.firstElementChild && codeAt(this.ul.firstElementChild.account, t)) {
+      this.codesPainted = true;
+      performance.mark("codeward:codes-painted");
+      document.documentElement.dataset.codesPaintedMs = performance.now().toFixed(1);
+    }
+    if (stale || (ui.view.validUntil && ui.view.validUntil - t < 60)) ui.hooks.stale?.();
+  },
+
+  /** The row of account id, scrolled into view and rendered (null if it does not match). */
+  reveal(id) {
+    const i = this.matches.findIndex((a) => a.id === id);
+    if (i < 0) return null;
+    const s = this.scroller;
+    const h = s.clientHeight;
+    if (i * ROW < s.scrollTop) s.scrollTop = i * ROW;
+    else if ((i + 1) * ROW > s.scrollTop + h) s.scrollTop = (i + 1) * ROW - h;
+    this.render();
+    return this.rows.get(id) ?? null;
+  },
+
+  onSearchKey(ev) {
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      this.filter();
+      const a = this.matches[0];
+      if (a) this.copy(a, true);
+      else announce("No account matches your search.");
+    } else if (ev.key === "Escape" && this.search.value) {
+      ev.preventDefault();
+      ev.stopPropagation(); // a cleared search is all this Escape does
+      this.search.value = "";
+      this.filter();
+      announce("Search cleared.");
+    } else if (ev.key === "ArrowDown" && this.matches.length) {
+      ev.preventDefault();
+      this.reveal(this.matches[0].id)?.querySelector("[data-action=copy]")?.focus();
+    }
+  },
+
+  async copy(a, named = false) {
+    const code = codeAt(a);
+    if (!code) return announce("No code to copy yet.");
+    let ok = true;
+    try {
+      await navigator.clipboard.writeText(code);
+    } catch {
+      ok = legacyCopy(code);
+    }
+    const li = this.reveal(a.id);
+    if (li) {
+      li.querySelector(".flash")?.remove();
+      const flash = h("span", { className: "flash" }, ok ? "Copied" : "Copy failed");
+      li.append(flash);
+      setTimeout(() => flash.remove(), 1500);
+    }
+    const who = label(a);
+    announce(ok ? (named ? `Copied the code for ${who}.` : "Copied") : "Copy failed: select the code and copy it yourself.");
+    if (ok) ui.hooks.copied?.(a);
+  },
+};
+
+function rowKey(a) {
+  return [a.issuer, a.name, a.type, a.digits, a.period].join("\n");
+}
+
+// The async Clipboard API needs document focus; a popup sometimes lacks it for a moment.
+function legacyCopy(text) {
+  const area = h("textarea", { value: text, readOnly: true, className: "visually-hidden" });
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  return ok;
+}
+
+function scheduleTicks() {
+  // Align to whole seconds so the countdown changes with the clock.
+  setTimeout(() => {
+    list.tick();
+    scheduleTicks();
+  }, 1000 - (Date.now() % 1000) + 5);
+}
+
+// --- start-up ----------------------------------------------------------------------------
+
+/** Opens a sealed View; null when it was sealed under another key (an earlier unlock). */
+export async function openView(sealed, key) {
+  if (!sealed || !key) return null;
+  try {
+    return await openSealed(sealed, key);
+  } catch {
+    return null;
+  }
+}
+
+async function start() {
+  performance.mark("codeward:start");
+  const got = await chrome.storage.session.get([VIEW_KEY, SEAL_KEY, LOCK_REASON_KEY]);
+  ui.lockReason = got[LOCK_REASON_KEY] ?? null;
+  const v = await openView(got[VIEW_KEY], got[SEAL_KEY]);
+  performance.mark("codeward:view-read");
+  if (v) {
+    paint(v);
+  } else if (!got[SEAL_KEY]) {
+    // Locked or first run: storage.local says which without waking the worker.
+    const keys = chrome.storage.local.getKeys ? await chrome.storage.local.getKeys() : Object.keys(await chrome.storage.local.get("vault"));
+    paint({ state: keys.includes("vault") ? "locked" : "none", rev: "", accounts: [], codes: {}, settings: null });
+  }
+  // (Unlocked but no View yet: popup.js asks the background, which builds one.)
+  scheduleTicks();
+  // Everything else after the first frame. (A page that is not visible gets no frames: the
+  // timer loads it then.)
+  let loading = null;
+  const load = () => (loading ??= import("./popup.js"));
+  requestAnimationFrame(() => setTimeout(load, 0));
+  setTimeout(load, 200);
+}
+
+start();
