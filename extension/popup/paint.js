@@ -80,6 +80,28 @@ export function codeAt(a, t = Date.now() / 1000) {
   return i >= 0 && i < n ? entry.codes.slice(i * d, i * d + d) : null;
 }
 
+// Keys typed before the first paint (a quick typist, a slow machine) are kept and go to the
+// field that has focus once the screen is up: the search, or the master password.
+let early = "";
+function onEarlyKey(ev) {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+    early += ev.key;
+    ev.preventDefault();
+  }
+}
+document.addEventListener("keydown", onEarlyKey, true);
+
+/** Focuses field (the screen's first one) and hands it what was typed before it existed. */
+function focusFirst(field) {
+  field.focus();
+  document.removeEventListener("keydown", onEarlyKey, true);
+  if (!early) return;
+  field.value += early;
+  early = "";
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
 // --- screens ---------------------------------------------------------------------------
 
 // Submitting before popup.js has wired a form (Enter pressed in the first milliseconds) must
@@ -183,11 +205,11 @@ export function paint(v) {
   if (!v || v.same) return;
   ui.view = v;
   if (v.state === "none") {
-    if (ui.screen !== "first-run") show("first-run", firstRunScreen()), document.getElementById("new-password").focus();
+    if (ui.screen !== "first-run") show("first-run", firstRunScreen()), focusFirst(document.getElementById("new-password"));
     return;
   }
   if (v.state === "locked") {
-    if (ui.screen !== "locked") show("locked", lockedScreen()), document.getElementById("master-password").focus();
+    if (ui.screen !== "locked") show("locked", lockedScreen()), focusFirst(document.getElementById("master-password"));
     return;
   }
   ui.lockReason = null;
@@ -195,7 +217,7 @@ export function paint(v) {
   if (fresh) show("unlocked", unlockedScreen());
   list.update(v);
   ui.hooks.painted?.(v);
-  if (fresh) document.getElementById("search").focus();
+  if (fresh) focusFirst(document.getElementById("search"));
 }
 
 // --- the account list ------------------------------------------------------------------
@@ -293,6 +315,24 @@ export const list = {
       const b = ev.target.closest("button[data-action=copy]");
       if (b) this.copy(b.closest("li").account);
     });
+    this.ul.addEventListener("keydown", (ev) => this.onRowKey(ev));
+  },
+
+  // Arrow keys (and Home/End) move between rows, keeping the same kind of control focused;
+  // from the first row, up goes back to the search. (With Alt they move the account: popup.js.)
+  onRowKey(ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || !["ArrowUp", "ArrowDown", "Home", "End"].includes(ev.key)) return;
+    const li = ev.target.closest("li.account");
+    if (!li) return;
+    ev.preventDefault();
+    const action = ev.target.dataset.action ?? "copy";
+    const i = this.matches.findIndex((x) => x.id === li.account.id);
+    const to = { ArrowUp: i - 1, ArrowDown: i + 1, Home: 0, End: this.matches.length - 1 }[ev.key];
+    if (to < 0) return this.search.focus();
+    if (to >= this.matches.length) return;
+    const next = this.reveal(this.matches[to].id);
+    const target = next?.querySelector(`[data-action="${action}"]`);
+    (target && !target.disabled ? target : next?.querySelector("[data-action=copy]:not(:disabled)") ?? next)?.focus();
   },
 
   /** Takes a new View: same query, same scroll position, only visible rows touched. */

@@ -380,28 +380,16 @@ async function reorder(ids, id, focusAction) {
   (li?.querySelector(`[data-action="${focusAction}"]`) ?? li)?.focus();
 }
 
-const ROW_KEYS = new Set(["ArrowUp", "ArrowDown", "Home", "End"]);
-
-// Arrow keys move between rows (keeping the same kind of control), Alt+arrows move the
-// account itself, Alt+Home/End to the top/bottom.
+// Alt+arrows move the focused account, Alt+Home/End to the top/bottom (plain arrows move
+// between rows: paint.js).
 function onListKey(ev) {
-  if (!ROW_KEYS.has(ev.key)) return;
+  if (!ev.altKey || !["ArrowUp", "ArrowDown", "Home", "End"].includes(ev.key)) return;
   const li = ev.target.closest("li.account");
   if (!li) return;
   ev.preventDefault();
   const action = ev.target.dataset.action ?? "copy";
-  const a = li.account;
-  if (ev.altKey) {
-    const where = { ArrowUp: "up", ArrowDown: "down", Home: "top", End: "bottom" }[ev.key];
-    move(a.id, where, action).catch((e) => announce(message(e)));
-    return;
-  }
-  const i = list.matches.findIndex((x) => x.id === a.id);
-  const to = { ArrowUp: i - 1, ArrowDown: i + 1, Home: 0, End: list.matches.length - 1 }[ev.key];
-  if (to < 0) return document.getElementById("search").focus();
-  if (to >= list.matches.length) return;
-  const next = list.reveal(list.matches[to].id);
-  (next?.querySelector(`[data-action="${action}"]`) ?? next)?.focus();
+  const where = { ArrowUp: "up", ArrowDown: "down", Home: "top", End: "bottom" }[ev.key];
+  move(li.account.id, where, action).catch((e) => announce(message(e)));
 }
 
 function wireDrag() {
@@ -768,6 +756,8 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 
 wire(ui.screen);
+// Everything is wired (tests wait for this before using keys that need this module).
+document.documentElement.dataset.ready = "1";
 
 // The background has the last word (and this message counts as activity for auto-lock).
 try {
