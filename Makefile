@@ -93,9 +93,11 @@ lint: dist
 	npx --no-install web-ext lint --source-dir dist/firefox-src
 
 # Figures, never pass/fail on time: Go core benchmarks, then the extension in headless
-# Chromium (popup → first code, unlock, both WASM sizes, background memory).
+# Chromium (popup → first code, unlock, both WASM sizes, background memory); the backup
+# server Worker under workerd (size, cold start, CPU per request).
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200ms ./internal/...
+	CODEWARD_BENCH=1 $(GO) test -count=1 -run '^TestBenchWorkerd$$' -v ./internal/backupserver/
 	CODEWARD_E2E=1 CODEWARD_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./e2e
 
 dist: build
