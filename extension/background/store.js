@@ -168,10 +168,14 @@ async function openStored(fn, secret, records = null) {
  * again, keeps the one that failed under DAMAGED until the next successful write, and leaves
  * the RECOVERED marker that makes the popup tell the person (never a silent fallback).
  */
-async function repair({ current, previous }) {
+async function repair({ current, previous }, vault) {
   const gen = Math.max(genOf(current), genOf(previous)) + 1;
   const rec = { format: FORMAT, gen, blob: previous.blob };
-  const set = { [CURRENT]: rec, [RECOVERED]: { at: new Date().toISOString(), missing: current == null } };
+  const set = {
+    [CURRENT]: rec,
+    [COUNT]: vault.accounts.length,
+    [RECOVERED]: { at: new Date().toISOString(), missing: current == null },
+  };
   if (current != null) set[DAMAGED] = current;
   try {
     await chrome.storage.local.set(set);
@@ -216,7 +220,7 @@ async function ensureOpen() {
   if (!key) throw new CodedError(Errors.LOCKED, "the vault is locked");
   const opened = await openStored("vaultOpen", key);
   const vault = parseVault(opened.value);
-  const gen = opened.fellBack ? await repair(opened) : genOf(opened.used);
+  const gen = opened.fellBack ? await repair(opened, vault) : genOf(opened.used);
   mem = { key, blob: opened.used.blob, gen, vault };
   return mem;
 }
@@ -274,7 +278,7 @@ export function unlock(password) {
     const opened = await openStored("vaultUnlock", password);
     const result = opened.value;
     const vault = parseVault(result.vault);
-    const gen = opened.fellBack ? await repair(opened) : genOf(opened.used);
+    const gen = opened.fellBack ? await repair(opened, vault) : genOf(opened.used);
     await remember(result.key, vault.settings);
     mem = { key: result.key, blob: opened.used.blob, gen, vault };
     await chrome.storage.local.set({ [COUNT]: vault.accounts.length }).catch(() => {});

@@ -37,9 +37,9 @@ export function notices(container, v, onDismissed) {
   box.dataset.recovered = "";
   box.setAttribute("role", "alert");
   const p = document.createElement("p");
-  p.textContent = v.recovered.missing
-    ? "Codeward opened the previous copy of your vault: the latest copy was missing. Your last change may be missing — check it."
-    : "Codeward opened the previous copy of your vault: the latest copy was damaged. Your last change may be missing — check it.";
+  p.textContent =
+    "Codeward opened the previous copy of your vault; your last change may be missing — check it. " +
+    (v.recovered.missing ? "(The latest copy was not found.)" : "(The latest copy was damaged; it is kept until the next change.)");
   const ok = button("I have checked", async () => {
     try {
       onDismissed(await send(Kinds.page.DISMISS_NOTICE));
