@@ -8,7 +8,8 @@
 // what setting it aside hides) and "vault.recovered" (when a fallback to the previous copy
 // happened, until the user has seen it). storage.session (memory only, trusted contexts only) holds the data key while
 // unlocked — never the password — so a restarted service worker resumes without asking
-// again; and the key that seals the popup's cached View (shared/session-seal.js), so that
+// again. The data key is fixed between password changes; a password change draws a new
+// one (see changePassword), so old copies under the old password open nothing current; and the key that seals the popup's cached View (shared/session-seal.js), so that
 // no storage area holds account data in the clear. Every write seals a new blob, proves it
 // opens to what was meant, and then replaces
 // the current generation while keeping the previous one, in a single storage call. All
@@ -363,9 +364,11 @@ async function commit(m, next) {
 }
 
 /**
- * Changes the master password after checking the current one. The new blob must unlock with
- * the new password before it is stored; both stored generations then hold it, so the old
- * password opens nothing that is kept.
+ * Changes the master password after checking the current one. The core seals the vault under
+ * a new data key for the new password; the new blob must unlock with the new password to
+ * that key before it is stored. Both stored generations then hold it, so neither the old
+ * password nor the old key opens anything that is kept (old copies the browser's storage
+ * files may still hold open only what they held then).
  */
 export function changePassword(currentPassword, newPassword) {
   return serialized(async () => {
@@ -376,15 +379,20 @@ export function changePassword(currentPassword, newPassword) {
     }
     const check = await call("vaultUnlock", m.blob, currentPassword);
     if (check.key !== m.key) throw new CodedError(Errors.WRONG_PASSWORD, "wrong master password");
-    const blob = await call("vaultChangePassword", m.blob, m.key, newPassword);
+    const { blob, key } = await call("vaultChangePassword", m.blob, m.key, newPassword);
     const proof = await call("vaultUnlock", blob, newPassword);
-    if (proof.key !== m.key || !sameVault(parseVault(proof.vault), m.vault)) {
+    if (proof.key !== key || key === m.key || !sameVault(parseVault(proof.vault), m.vault)) {
       throw new CodedError(Errors.INTERNAL, "the re-sealed vault did not verify; the password is unchanged");
     }
     const gen = m.gen + 1;
     const rec = { format: FORMAT, gen, blob };
+    // storage.local and storage.session cannot change in one step: drop the old key first, so
+    // that a worker killed in between comes back locked (either password then unlocks what
+    // was stored) rather than holding a key that opens nothing.
+    await chrome.storage.session.remove(SESSION_KEY);
     await chrome.storage.local.set({ [PREVIOUS]: rec, [CURRENT]: rec });
-    mem = { ...m, blob, gen };
+    await chrome.storage.session.set({ [SESSION_KEY]: key });
+    mem = { ...m, key, blob, gen };
     emit("password");
   });
 }
