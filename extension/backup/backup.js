@@ -2,7 +2,8 @@
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, send } from "../shared/messages.js";
-import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
+import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
+import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
 const K = Kinds.page;
 
@@ -245,6 +246,7 @@ const restoreSection = $("restore");
 let pending = null;
 
 function restoreError(e) {
+  if (e.code === "destination") return `${sentence(e.message)} Nothing was changed.`; // from your own server
   if (e.code === "wrong_password") {
     return "Wrong backup password: it does not open this file. Nothing was changed.";
   }
@@ -259,6 +261,7 @@ function resetPreview() {
 
 $("backup-file").addEventListener("change", () => {
   resetPreview();
+  clearServerChoice();
   say(restoreSection, "");
 });
 
@@ -268,12 +271,13 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
+  const fromServer = file ? null : serverChoice();
   const password = $("restore-password").value;
-  if (!file) return say(restoreSection, "Choose the backup file first.");
+  if (!file && !fromServer) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = await file.text();
+    const text = file ? await file.text() : await fetchChosen();
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -316,6 +320,7 @@ function renderPreview(p) {
 
 function restored(message, undo = false) {
   pending = null;
+  clearServerChoice();
   $("restore-password").value = "";
   $("backup-file").value = "";
   show($("preview"), false);
@@ -390,6 +395,8 @@ $("undo").addEventListener("click", async () => {
     say(restoreSection, explain(e));
   }
 });
+
+wireServerRestore({ formatDate, explain: (e) => restoreError(e) });
 
 // --- start ----------------------------------------------------------------------------------
 
