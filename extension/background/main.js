@@ -6,6 +6,7 @@ import "./vault.js";
 import "./backup.js";
 import "./autofill.js";
 import "./imports.js";
+import "./recovery.js";
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const tier = tierOf(sender);
