@@ -7,6 +7,7 @@ import "./backup.js";
 import "./autobackup.js";
 import "./autofill.js";
 import "./imports.js";
+import "./recovery.js";
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const tier = tierOf(sender);

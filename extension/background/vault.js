@@ -20,7 +20,8 @@ const ALGORITHMS = new Set(["SHA1", "SHA256", "SHA512"]);
 
 // --- auto-lock --------------------------------------------------------------------------
 
-async function armAutoLock() {
+/** (Re)starts the auto-lock timer from the unlocked settings (also for recovery.js). */
+export async function armAutoLock() {
   const settings = await store.sessionSettings();
   if (!settings) return;
   await chrome.alarms.create(AUTOLOCK_ALARM, { delayInMinutes: settings.autoLockMinutes });
@@ -77,7 +78,14 @@ function sortAccounts(accounts) {
 
 /** Computes the View from the open vault and caches it, sealed, in storage.session. */
 async function freshView() {
-  const vault = await store.snapshot();
+  let vault;
+  try {
+    vault = await store.snapshot();
+  } catch (e) {
+    // A change that committed just before a lock: it is saved, and the vault is locked now.
+    if (e.code === Errors.LOCKED) return lockedView("locked");
+    throw e;
+  }
   const accounts = sortAccounts(vault.accounts);
   const now = Math.floor(Date.now() / 1000);
   const shortest = Math.min(30, ...accounts.filter((a) => a.period > 0).map((a) => a.period));
@@ -89,6 +97,8 @@ async function freshView() {
     codes[r.id] = r.error ? { error: r.error } : { step: r.step, period: r.period, codes: r.codes };
   }
   const view = { state: "unlocked", accounts: accounts.map(accountView), codes, settings: publicSettings(vault.settings), computedAt: now };
+  const recovered = await store.recoveryNotice();
+  if (recovered) view.recovered = recovered;
   // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
   const key = await store.sealKey();
   if (key) {
@@ -98,7 +108,8 @@ async function freshView() {
   return view;
 }
 
-async function currentView() {
+/** The View for the vault's state now (also for recovery.js). */
+export async function currentView() {
   const state = await store.state();
   return state === "unlocked" ? freshView() : lockedView(state);
 }

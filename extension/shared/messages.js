@@ -22,10 +22,17 @@
  *   TOTP/Steam: codes[i] is the code for time step step+i (step = floor(unix / period));
  *   HOTP: codes[0] is the code at the account's counter.
  * @typedef {{state: VaultState, accounts: AccountView[], codes: Object<string, CodeEntry>,
- *   settings: Settings|null, computedAt: number}} View
- *   What the popup paints. While unlocked the background also keeps the latest View,
+ *   settings: Settings|null, computedAt: number, recovered?: RecoveryNotice}} View
+ *   What the popup paints. recovered: present when the vault was opened from its previous
+ *   copy; the popup must say so until the person dismisses it (VAULT_DISMISS_NOTICE). While unlocked the background also keeps the latest View,
  *   sealed with the per-unlock key of shared/session-seal.js, in storage.session under
  *   VIEW_KEY, so a popup can paint before the worker wakes up.
+ * @typedef {{at: string, missing: boolean}} RecoveryNotice
+ *   The current stored copy of the vault did not open (or was missing: missing true), so the
+ *   previous copy was opened and made current: the last change may be missing.
+ * @typedef {{state: VaultState, accounts: number|null, aside: {at: string, accounts: number|null}|null}} RecoveryStatus
+ *   accounts: how many accounts this browser's vault holds, known while locked (counted at
+ *   its last open or write; null if unknown). aside: the vault set aside, if any.
  * @typedef {{state: VaultState, accounts: number|null, changed: number, last: string|null,
  *   askWhereToSave: boolean, undo: {count: number, at: string}|null}} BackupStatus
  *   changed: accounts added, edited or deleted since the last backup (also while locked).
@@ -68,6 +75,20 @@ export const Kinds = Object.freeze({
     LOCK: "vault.lock",
     /** {current: string, next: string} → {} . Error codes: wrong_password, invalid. */
     CHANGE_PASSWORD: "vault.changePassword",
+    // Recovery (extension/background/recovery.js): a forgotten master password, or a vault
+    // whose stored copies are all damaged. Setting the vault aside keeps it sealed in
+    // storage.local; the browser then has no vault, so a backup restores into a new one.
+    /** {} → RecoveryStatus (works locked) */
+    RECOVERY_STATUS: "vault.recoveryStatus",
+    /** {confirm: true} → RecoveryStatus. Locks, then sets the vault aside. Error codes: no_vault, aside_exists. */
+    SET_ASIDE: "vault.setAside",
+    /** {password: string} → View: the vault set aside becomes this browser's vault again,
+     *  unlocked; a vault made meanwhile is set aside in its place. Error codes: no_aside, wrong_password, corrupt. */
+    OPEN_ASIDE: "vault.openAside",
+    /** {confirm: true} → RecoveryStatus: deletes the vault set aside for good. Error code: no_aside. */
+    DELETE_ASIDE: "vault.deleteAside",
+    /** {} → View (fresh, without the notice): the person has read the View's recovered notice. */
+    DISMISS_NOTICE: "vault.dismissNotice",
     /** {} → View with fresh codes */
     VIEW: "accounts.view",
     /** {account: AccountInput} → View. Error codes: invalid. */

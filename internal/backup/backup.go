@@ -149,7 +149,8 @@ func DeriveKey(password []byte, opt Options) (*Key, error) {
 	if p == (vault.KDFParams{}) {
 		p = vault.DefaultKDF
 	}
-	if err := p.Check(); err != nil {
+	// The reader's bounds: never write a file that Read would refuse.
+	if err := p.CheckFile(); err != nil {
 		return nil, err
 	}
 	salt, err := seal.Random(opt.Rand, seal.SaltSize)
@@ -250,7 +251,8 @@ func Detect(data []byte) bool {
 // Read decrypts a backup. Errors wrap vault.ErrWrongPassword (the password does not
 // match), vault.ErrCorrupt (damaged, truncated, too large or not a backup),
 // vault.ErrUnsupportedVersion (a newer envelope or payload) or vault.ErrKDFParams (cost
-// parameters out of bounds, refused before anything is allocated for them).
+// parameters beyond seal.KDFParams.CheckFile's bounds — at most 256 MiB and 1 GiB of
+// memory passes — refused before anything is allocated for them).
 func Read(data, password []byte) (*Backup, error) {
 	plaintext, err := openPayload(data, password)
 	if err != nil {
@@ -317,6 +319,10 @@ func parse(data []byte) (h *header, nonce, ct []byte, err error) {
 	}
 	p, salt, err := e.KDF.Params()
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	// A backup comes from elsewhere: its maker chooses what opening it costs.
+	if err := p.CheckFile(); err != nil {
 		return nil, nil, nil, err
 	}
 	if e.Note == nil {

@@ -131,6 +131,9 @@ func TestWriteRejects(t *testing.T) {
 		{"memory 4 GiB", nil, pw, vault.KDFParams{Memory: 4 << 20, Time: 1, Threads: 1}, vault.ErrKDFParams},
 		{"time 11", nil, pw, vault.KDFParams{Memory: 64, Time: 11, Threads: 1}, vault.ErrKDFParams},
 		{"partly zero", nil, pw, vault.KDFParams{Memory: 64}, vault.ErrKDFParams},
+		// Within the vault's bounds, beyond what a reader accepts from a file.
+		{"memory 1 GiB", nil, pw, vault.KDFParams{Memory: 1 << 20, Time: 1, Threads: 1}, vault.ErrKDFParams},
+		{"128 MiB × 9 passes", nil, pw, vault.KDFParams{Memory: 128 << 10, Time: 9, Threads: 1}, vault.ErrKDFParams},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Write(tc.accounts, tc.pw, Options{KDF: tc.kdf})
@@ -204,6 +207,13 @@ func TestReadRejects(t *testing.T) {
 		{"salt changed", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["salt"] = "AAAAAAAAAAAAAAAAAAAAAA==" }), vault.ErrWrongPassword},
 		{"memory 4 GiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 4 << 20 }), vault.ErrKDFParams},
 		{"memory 1 GiB + 1 KiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 1<<20 + 1 }), vault.ErrKDFParams},
+		// The largest cost the vault accepts is too much for a file from elsewhere.
+		{"memory 1 GiB, t=10, p=16", vaulttest.Edit(t, data, func(m map[string]any) {
+			kdf(m)["memory"], kdf(m)["time"], kdf(m)["threads"] = 1<<20, 10, 16
+		}), vault.ErrKDFParams},
+		{"memory 256 MiB + 1 KiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 256<<10 + 1 }), vault.ErrKDFParams},
+		{"256 MiB × 5 passes", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"], kdf(m)["time"] = 256<<10, 5 }), vault.ErrKDFParams},
+		{"128 MiB × 9 passes", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"], kdf(m)["time"] = 128<<10, 9 }), vault.ErrKDFParams},
 		{"memory 2^64-1", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = uint64(1<<64 - 1) }), vault.ErrKDFParams},
 		{"memory 7", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 7 }), vault.ErrKDFParams},
 		{"time 0", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["time"] = 0 }), vault.ErrKDFParams},
