@@ -104,10 +104,15 @@ func TestOwnServerBackups(t *testing.T) {
 	ap.Fill("textbox", NameConnection, connection)
 	ap.Click("button", NameConnectServer)
 	ap.WaitText("Connected.")
-	if got := ap.Find("textbox", NameConnection).Value(); got != "" {
-		t.Errorf("the connection string stays in the field: %q", got)
+	// Connected: the field is gone and the token shown nowhere.
+	ap.WaitGone("textbox", NameConnection)
+	if strings.Contains(ap.Text(), serverToken) || strings.Contains(Eval[string](ap, `document.documentElement.outerHTML`), serverToken) {
+		t.Error("the page still shows the token")
 	}
-	ap.Click("checkbox", NameOwnServer)
+	// Connecting ticks the destination, as connecting Google Drive does.
+	if !checked(ap.Find("checkbox", NameOwnServer)) {
+		t.Error("the server is not ticked after connecting")
+	}
 	setUpAuto(t, ap)
 
 	waitFor(t, "the first backup on the server", func() bool { return len(serverBackups(t, w)) == 1 })
