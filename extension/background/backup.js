@@ -24,7 +24,7 @@ const MAX_FILE_CHARS = 16 << 20;
 
 const BADGE_COLOR = "#b45309";
 
-const changedCount = (b) => Object.keys(b.changes).length;
+export const changedCount = (b) => Object.keys(b.changes).length;
 
 // --- the badge ----------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ chrome.storage.local
   .catch(() => {});
 
 /** Applies fn to the backup state inside a vault write (the badge follows from onChange). */
-async function writeState(fn, reason) {
+export async function writeState(fn, reason) {
   return store.update(async (v) => {
     const b = backupState(v.settings);
     const r = await fn(b, v);
