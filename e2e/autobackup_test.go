@@ -283,3 +283,116 @@ func (b *Browser) attachTarget(t *testing.T, match func(*target.Info) bool) *Pag
 	return p
 }
 
+
+// connectDrive clicks "Connect Google Drive" on the automatic backups page and "Allow" in
+// the auth window the browser opens on the double's consent page.
+func connectDrive(t *testing.T, b *Browser, ap *Page, g *GoogleDouble) {
+	t.Helper()
+	ap.Click("button", NameConnectDrive)
+	auth := b.attachTarget(t, func(in *target.Info) bool { return in.Type == "page" && strings.HasPrefix(in.URL, g.URL+"/auth") })
+	auth.Click("button", "Allow")
+	ap.WaitText("Connected.")
+}
+
+// driveStatus is the Google Drive entry of AUTO_STATUS.
+func driveStatus(t *testing.T, p *Page) (problem string, fix string) {
+	t.Helper()
+	st := send[struct {
+		Destinations []struct {
+			ID      string
+			Problem *struct{ Fix, Message string }
+		}
+	}](t, p, "auto.status", map[string]any{})
+	for _, d := range st.Destinations {
+		if d.ID == "drive" && d.Problem != nil {
+			return d.Problem.Message, d.Problem.Fix
+		}
+	}
+	return "", ""
+}
+
+func TestAutoBackupGoogleDrive(t *testing.T) {
+	g := StartGoogleDouble(t)
+	b := StartBrowser(t, BrowserOptions{ExtDir: g.ExtensionCopy(t)})
+	p := seedVault(t, b, autoAccounts[0])
+	ap := b.OpenExtensionPage(AutoPage)
+	ap.WaitText("Set up automatic backups")
+	send[json.RawMessage](t, ap, "auto.config", map[string]any{"delaySeconds": 2})
+
+	connectDrive(t, b, ap, g)
+	if !checked(ap.Find("checkbox", NameGoogleDrive)) {
+		t.Error("Google Drive is not ticked after connecting")
+	}
+	setUpAuto(t, ap)
+	waitFor(t, "the first backup in Drive", func() bool { return len(g.Backups()) == 1 })
+	if got := importWithCLI(t, g.Backups()[0].Body, autoPassword); !slices.Equal(got, want(autoAccounts[0])) {
+		t.Errorf("first Drive backup lists %v", got)
+	}
+	if f := g.Backups()[0]; !autoName.MatchString(f.Name) || len(f.Parents) != 1 {
+		t.Errorf("Drive file %q in %v: not a dated file in Codeward's folder", f.Name, f.Parents)
+	}
+
+	// 503, then success: the change waits (badge and count stay, the problem is shown), and
+	// lands after the retry.
+	g.FailNext(503)
+	p.AddAccountByHand(autoAccounts[1].Secret, autoAccounts[1].Issuer, autoAccounts[1].Name)
+	waitFor(t, "the injected 503 to be answered", func() bool { msg, _ := driveStatus(t, ap); return msg != "" })
+	if msg, fix := driveStatus(t, ap); !strings.Contains(msg, "503") || fix != "retry" {
+		t.Errorf("problem after a 503: %q (fix %q)", msg, fix)
+	}
+	if got := badge(p.Page); got != "1" {
+		t.Errorf("badge %q while the backup has failed, want 1", got)
+	}
+	waitFor(t, "the retried backup in Drive", func() bool { return len(g.Backups()) == 2 })
+	if got := importWithCLI(t, g.Backups()[1].Body, autoPassword); !slices.Equal(got, want(autoAccounts[:2]...)) {
+		t.Errorf("retried Drive backup lists %v", got)
+	}
+	waitFor(t, "the badge to clear after Drive confirmed", func() bool { return badge(p.Page) == "" })
+
+	// An expired access token: one refresh, and the backup still lands.
+	g.ExpireAccessTokens()
+	p.AddAccountByHand(autoAccounts[2].Secret, autoAccounts[2].Issuer, autoAccounts[2].Name)
+	waitFor(t, "the backup after the token expired", func() bool { return len(g.Backups()) == 3 })
+	if got := importWithCLI(t, g.Backups()[2].Body, autoPassword); !slices.Equal(got, want(autoAccounts[:3]...)) {
+		t.Errorf("Drive backup after a refresh lists %v", got)
+	}
+	waitFor(t, "the badge to clear", func() bool { return badge(p.Page) == "" })
+
+	needles := keyNeedles(t, g.Backups()[2].Body)
+	for i, tok := range g.RefreshTokens() {
+		needles["refresh token "+string(rune('1'+i))] = tok
+	}
+	for k, v := range accountNeedles(autoAccounts[:3]...) {
+		needles[k] = v
+	}
+	scanStorage(t, b, "unlocked, Drive connected", needles)
+
+	// The grant revoked: the popup says "Reconnect Google Drive", the count stays, no file.
+	g.RevokeAll()
+	p.AddAccountByHand(autoAccounts[3].Secret, autoAccounts[3].Issuer, autoAccounts[3].Name)
+	waitFor(t, "the revoked grant to be noticed", func() bool { _, fix := driveStatus(t, ap); return fix == "reconnect" })
+	if got := badge(p.Page); got != "1" {
+		t.Errorf("badge %q after a failed backup, want 1", got)
+	}
+	if n := len(g.Backups()); n != 3 {
+		t.Errorf("%d backups in Drive after the revoke, want 3", n)
+	}
+	ap.Reload()
+	ap.Find("button", "Reconnect Google Drive")
+
+	// Reconnect: the waiting change lands.
+	ap.Click("button", "Reconnect Google Drive")
+	auth := b.attachTarget(t, func(in *target.Info) bool { return in.Type == "page" && strings.HasPrefix(in.URL, g.URL+"/auth") })
+	auth.Click("button", "Allow")
+	waitFor(t, "the backup after reconnecting", func() bool { return len(g.Backups()) == 4 })
+	if got := importWithCLI(t, g.Backups()[3].Body, autoPassword); !slices.Equal(got, want(autoAccounts...)) {
+		t.Errorf("Drive backup after reconnecting lists %v", got)
+	}
+	waitFor(t, "the badge to clear after reconnecting", func() bool { return badge(p.Page) == "" })
+
+	// Disconnect revokes the grant at Google and forgets it.
+	ap.Reload()
+	ap.Click("button", "Disconnect Google Drive")
+	ap.WaitText("Not connected.")
+	waitFor(t, "the grant to be revoked", func() bool { return g.Grants() == 0 })
+}

@@ -232,7 +232,7 @@ export const drive = {
   },
 
   /** Finishes a connect with the URL the auth flow redirected to; returns the secret. */
-  async connectFinish(redirect) {
+  async connectFinish({ redirect }) {
     const got = (await chrome.storage.session.get(PKCE_KEY))[PKCE_KEY];
     await chrome.storage.session.remove(PKCE_KEY);
     if (!got) throw new DestinationError("reconnect", "the Google sign-in took too long; connect again");

@@ -42,6 +42,11 @@ export { DestinationError } from "./error.js";
  *   (the restore page); absent when the browser cannot list them
  * @property {(id: string, ctx: Context) => Promise<string>} [fetch]  a file's text
  * @property {(secret: any) => Promise<void>} [disconnect]  revokes what connect granted
+ * @property {() => Promise<string>} [connectStart]  for a sign-in in a browser window: the URL
+ *   the page opens with identity.launchWebAuthFlow
+ * @property {(payload: object) => Promise<any>} [connectFinish]  takes the DEST_CONNECT_FINISH
+ *   payload ({redirect} after a sign-in, {connection} for a pasted connection string),
+ *   checks that the destination answers, and returns the secret to keep in the vault
  */
 
 /** @type {Destination[]} in the order the form lists them */
