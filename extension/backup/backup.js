@@ -2,6 +2,7 @@
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, send } from "../shared/messages.js";
+import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
 
 const K = Kinds.page;
@@ -268,12 +269,13 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
+  const remote = remoteChoice();
   const password = $("restore-password").value;
-  if (!file) return say(restoreSection, "Choose the backup file first.");
+  if (!file && !remote) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = await file.text();
+    const text = file ? await file.text() : await fetchRemote(remote);
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -400,3 +402,4 @@ refresh().catch((e) => {
   el.textContent = explain(e);
   show(el, true);
 });
+initRemote().catch(() => {});
