@@ -230,6 +230,7 @@ func TestAutoBackupDownloads(t *testing.T) {
 	if badge(p.Page) == "" {
 		t.Error("no badge right after a change")
 	}
+	p.Close() // an open popup asks the worker for codes, which would wake it at once
 	b.StopServiceWorker()
 	waitFor(t, "the backup after a worker stop", func() bool {
 		got := autoFiles(t, b)
@@ -245,7 +246,18 @@ func TestAutoBackupDownloads(t *testing.T) {
 	if got := importWithCLI(t, newest, autoPassword); !slices.Equal(got, want(autoAccounts[:3]...)) {
 		t.Errorf("backup after the worker stop lists %v", got)
 	}
-	waitFor(t, "the badge to clear after the worker stop", func() bool { return badge(p.Page) == "" })
+	waitFor(t, "the badge to clear after the worker stop", func() bool { return badge(ap) == "" })
+
+	// "Back up now" in the popup makes one at once, without the page or a password.
+	pp := b.OpenPopup()
+	pp.WaitState(StateUnlocked)
+	pp.WaitText("Backed up just now to Downloads folder")
+	before := autoFiles(t, b)
+	pp.Click("button", "Back up now")
+	waitFor(t, "the backup made by Back up now", func() bool {
+		got := autoFiles(t, b)
+		return len(got) == 2 && !slices.Equal(got, before)
+	})
 
 	needles := keyNeedles(t, newest)
 	for k, v := range accountNeedles(autoAccounts[:3]...) {
@@ -261,7 +273,7 @@ func TestAutoBackupDownloads(t *testing.T) {
 			}
 		}
 	}
-	p.Lock()
+	pp.Lock()
 	scanStorage(t, b, "locked", needles)
 }
 
@@ -358,6 +370,10 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	}
 	waitFor(t, "the badge to clear", func() bool { return badge(p.Page) == "" })
 
+	pp := b.OpenPopup()
+	pp.WaitState(StateUnlocked)
+	pp.WaitText("Backed up just now to Google Drive")
+
 	needles := keyNeedles(t, g.Backups()[2].Body)
 	for i, tok := range g.RefreshTokens() {
 		needles["refresh token "+string(rune('1'+i))] = tok
@@ -377,6 +393,11 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	if n := len(g.Backups()); n != 3 {
 		t.Errorf("%d backups in Drive after the revoke, want 3", n)
 	}
+	pp = b.OpenPopup()
+	pp.WaitState(StateUnlocked)
+	pp.WaitText("Automatic backup to Google Drive failed")
+	pp.Find("button", "Reconnect Google Drive")
+	pp.WaitText("1 account changed since your last backup")
 	ap.Reload()
 	ap.Find("button", "Reconnect Google Drive")
 
