@@ -34,6 +34,8 @@ function explain(e) {
       return "This backup file is damaged (incomplete or altered), so it cannot be opened. Nothing was changed.";
     case "not_backup":
       return "This is not a Codeward backup file. Nothing was changed. (Files from other authenticator apps can be brought in with Import.)";
+    case "too_large":
+      return `This file is too large to be a Codeward backup (${e.message.replace(/^.*\(|\)$/g, "")}). Nothing was changed.`;
     case "unsupported_version":
       return "This backup was made by a newer version of Codeward. Update Codeward and try again. Nothing was changed.";
     case "kdf_params": {
