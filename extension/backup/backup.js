@@ -2,6 +2,7 @@
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, send } from "../shared/messages.js";
+import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
 import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
@@ -273,13 +274,15 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
-  const fromServer = file ? null : serverChoice();
+  // A file, or one backup chosen from Google Drive's or your own server's list.
+  const remote = file ? null : remoteChoice();
+  const fromServer = file || remote ? null : serverChoice();
   const password = $("restore-password").value;
-  if (!file && !fromServer) return say(restoreSection, "Choose the backup file first.");
+  if (!file && !remote && !fromServer) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = file ? await file.text() : await fetchChosen();
+    const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -409,3 +412,4 @@ refresh().catch((e) => {
   el.textContent = explain(e);
   show(el, true);
 });
+initRemote().catch(() => {});

@@ -64,7 +64,9 @@ function renderList(backups, formatDate) {
       button.setAttribute("aria-pressed", "false");
       button.addEventListener("click", () => {
         clearServerChoice();
+        // One source at a time: no file, no Google Drive backup.
         $("backup-file").value = "";
+        for (const r of document.querySelectorAll('input[name="remote-backup"]')) r.checked = false;
         chosen = { id: b.id, label };
         button.setAttribute("aria-pressed", "true");
         progress("server-progress", `Chosen: the backup of ${label} from your server. Enter its backup password below and press Restore.`);
@@ -91,6 +93,11 @@ export function wireServerRestore({ formatDate, explain }) {
       show($("server-connection-row"), !connected);
     })
     .catch(() => {});
+
+  // Choosing a Google Drive backup (remote.js) drops the server's choice.
+  document.addEventListener("change", (ev) => {
+    if (ev.target instanceof HTMLInputElement && ev.target.name === "remote-backup") clearServerChoice();
+  });
 
   $("server-connect").addEventListener("submit", async (ev) => {
     ev.preventDefault();
