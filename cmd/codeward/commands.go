@@ -10,6 +10,7 @@ import (
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/formats/otpauth"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/passgen"
 	"codeward.dev/internal/vault"
 )
 
@@ -185,7 +186,7 @@ type kdfSetter interface {
 }
 
 func (c *cli) exportCmd(args []string) error {
-	flags, pos, err := parseFlags(args, "to", "password-file", "out")
+	flags, pos, err := parseFlags(args, "to", "password-file", "out", "allow-weak-password!")
 	if err != nil {
 		return err
 	}
@@ -212,6 +213,9 @@ func (c *cli) exportCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if accounts, err = c.leaveOut(exp, f.Name, accounts); err != nil {
+		return err
+	}
 	for i := range accounts {
 		accounts[i].Order = i
 	}
@@ -221,12 +225,72 @@ func (c *cli) exportCmd(args []string) error {
 			return err
 		}
 		defer clear(password)
+		if err := checkNewPassword(password, flags["allow-weak-password"] != ""); err != nil {
+			return err
+		}
 	}
 	out, err := exp.Export(accounts, password)
 	if err != nil {
 		return explain("export", err)
 	}
 	return c.writeOutput(flags["out"], out)
+}
+
+// supporter is implemented by exporters that cannot hold every valid account (Google
+// Authenticator: no Steam, only 30 s periods...).
+type supporter interface {
+	Supports(vault.Account) error
+}
+
+// leaveOut drops the accounts exp cannot hold, with one warning each (the export of the
+// others is still worth having), and fails only when none is left.
+func (c *cli) leaveOut(exp formats.Exporter, format string, accounts []vault.Account) ([]vault.Account, error) {
+	s, ok := exp.(supporter)
+	if !ok {
+		return accounts, nil
+	}
+	var kept []vault.Account
+	left := 0
+	for i, a := range accounts {
+		if err := s.Supports(a); err != nil {
+			left++
+			if left <= maxHints {
+				c.warn("line %d (%s) left out: %v", i+1, formats.Label(a.Issuer, a.Name), err)
+			}
+			continue
+		}
+		kept = append(kept, a)
+	}
+	if left > maxHints {
+		c.warn("%d more accounts left out", left-maxHints)
+	}
+	if len(kept) == 0 {
+		return nil, &cliError{msg: fmt.Sprintf("none of the %d accounts can be written as %s", len(accounts), format), hints: c.warnings}
+	}
+	return kept, nil
+}
+
+// checkNewPassword applies the extension's rules for a backup password (internal/passgen):
+// a file that can be attacked offline for as long as anyone likes needs a password that
+// is not short, common or a pattern. allowWeak (--allow-weak-password) is for tests and
+// scripts that knowingly write throwaway files.
+func checkNewPassword(password []byte, allowWeak bool) error {
+	if allowWeak {
+		return nil
+	}
+	if err := passgen.Check(string(password)); err != nil {
+		return &cliError{
+			msg:   "the password is too weak for a file that can be attacked offline: " + cliHint(passgen.Judge(string(password)).Hint),
+			hints: []string{"choose a longer one (four or five unrelated words, or random letters and digits), or pass --allow-weak-password for a throwaway file"},
+			err:   err,
+		}
+	}
+	return nil
+}
+
+// cliHint drops the extension's "press Generate" advice, which has no button here.
+func cliHint(h string) string {
+	return strings.Replace(h, ", or press Generate.", ".", 1)
 }
 
 func unknownFormat(name, verb string, can func(formats.Format) bool) *cliError {

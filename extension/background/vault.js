@@ -4,6 +4,7 @@ import { Kinds, Errors, CodedError, VIEW_KEY } from "../shared/messages.js";
 import { registerHandlers, onPageMessage } from "./router.js";
 import * as store from "./store.js";
 import { seal, open as openSealed } from "../shared/session-seal.js";
+import { publicSettings } from "./secrets.js";
 
 const K = Kinds.page;
 const AUTOLOCK_ALARM = "codeward.autolock";
@@ -29,7 +30,8 @@ const ALGORITHMS = new Set(["SHA1", "SHA256", "SHA512"]);
 /** storage.session key saying why the vault locked itself (the lock screen shows it). */
 export const LOCK_REASON_KEY = "lockReason";
 
-async function armAutoLock() {
+/** (Re)starts the auto-lock timer from the unlocked settings (also for recovery.js). */
+export async function armAutoLock() {
   const settings = await store.sessionSettings();
   if (!settings) return;
   // 0: only when the browser closes (storage.session, and with it the data key, goes then).
@@ -138,7 +140,17 @@ async function buildView() {
   }
   if (validUntil === Infinity) validUntil = now + 24 * 3600; // HOTP only: codes do not expire
   const rev = `${gen}.${now}.${Math.random().toString(36).slice(2, 8)}`;
-  const view = { state: "unlocked", rev, accounts: accounts.map(accountView), codes, settings: vault.settings, computedAt: now, validUntil };
+  const view = {
+    state: "unlocked",
+    rev,
+    accounts: accounts.map(accountView),
+    codes,
+    settings: publicSettings(vault.settings),
+    computedAt: now,
+    validUntil,
+  };
+  const recovered = await store.recoveryNotice();
+  if (recovered) view.recovered = recovered;
   // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
   const key = await store.sealKey();
   if (!key) return view;
@@ -177,10 +189,22 @@ function freshView() {
         }
       }
     }
-    return buildView();
+    try {
+      return await buildView();
+    } catch (e) {
+      // A change that committed just before a lock: it is saved, and the vault is locked now.
+      if (e.code === Errors.LOCKED || e.code === Errors.NO_VAULT) return lockedView(await store.state());
+      throw e;
+    }
   });
   building = run.catch(() => {});
   return run;
+}
+
+/** Drops the View held and builds a new one (something it shows changed outside the vault). */
+export async function rebuildView() {
+  current = null;
+  return currentView();
 }
 
 /** Rebuilds the View when the vault is open (a change, or the codes running out). */
@@ -194,7 +218,7 @@ async function refreshView() {
 // popups (they watch storage.session) and the next one show it.
 store.onChange(({ reason }) => {
   current = null;
-  if (reason === "lock") {
+  if (reason === "lock" || reason === "aside") {
     chrome.alarms.clear(VIEW_ALARM).catch(() => {});
     return;
   }
@@ -202,7 +226,8 @@ store.onChange(({ reason }) => {
   freshView().catch((e) => console.error("codeward: the View could not be rebuilt:", e && e.message));
 });
 
-async function currentView() {
+/** The View for the vault's state now (also for recovery.js). */
+export async function currentView() {
   const state = await store.state();
   return state === "unlocked" ? freshView() : lockedView(state);
 }
@@ -389,7 +414,7 @@ registerHandlers("page", {
     return out;
   },
 
-  [K.SETTINGS_GET]: async () => (await store.snapshot()).settings,
+  [K.SETTINGS_GET]: async () => publicSettings((await store.snapshot()).settings),
 
   [K.SETTINGS_SET]: async ({ settings }) => {
     if (!settings || typeof settings !== "object") throw new CodedError(Errors.INVALID, "missing settings");
@@ -407,7 +432,7 @@ registerHandlers("page", {
     }
     const out = await store.update((v) => {
       Object.assign(v.settings, change);
-      return v.settings;
+      return publicSettings(v.settings);
     }, "settings");
     await armAutoLock();
     return out;

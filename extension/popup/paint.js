@@ -522,9 +522,13 @@ async function start() {
   if (v) {
     paint(v);
   } else if (!got[SEAL_KEY]) {
-    // Locked or first run: storage.local says which without waking the worker.
-    const keys = chrome.storage.local.getKeys ? await chrome.storage.local.getKeys() : Object.keys(await chrome.storage.local.get("vault"));
-    paint({ state: keys.includes("vault") ? "locked" : "none", rev: "", accounts: [], codes: {}, settings: null });
+    // Locked or first run: storage.local says which without waking the worker. Either
+    // stored copy means a vault exists (the current one may be missing or damaged).
+    const keys = chrome.storage.local.getKeys
+      ? await chrome.storage.local.getKeys()
+      : Object.keys(await chrome.storage.local.get(["vault", "vault.prev"]));
+    const exists = keys.includes("vault") || keys.includes("vault.prev");
+    paint({ state: exists ? "locked" : "none", rev: "", accounts: [], codes: {}, settings: null });
   }
   // (Unlocked but no View yet: popup.js asks the background, which builds one.)
   scheduleTicks();

@@ -16,6 +16,8 @@ const panels = await fetch("panels.html").then((r) => r.text());
 document.body.insertAdjacentHTML("beforeend", panels);
 const autofill = await import("./autofill.js");
 const backup = await import("../backup/popup-hooks.js");
+const auto = await import("../auto/popup-hooks.js");
+const recover = await import("../recover/popup-hooks.js");
 await import("../import/popup-hooks.js");
 
 // --- small helpers ----------------------------------------------------------------------
@@ -110,6 +112,7 @@ function wireFirstRun() {
   });
   const extra = document.getElementById("first-run-extra");
   backup.firstRun(extra);
+  recover.firstRun(extra);
   // Imported accounts go into a vault: the import page opens once the vault is created.
   let importAfter = false;
   const importHint = h("p", { className: "hint" }, "Codes in another authenticator app (Google Authenticator, Aegis, 2FAS, …)? Bring them along.");
@@ -133,11 +136,12 @@ function wireLocked() {
       const v = await busy(form, () => send(K.UNLOCK, { password: pw.value }));
       paint(v);
     } catch (e) {
-      showError(form, message(e));
+      showError(form, recover.unlockFailed(document.getElementById("app"), e) ?? message(e));
       pw.focus();
       pw.select();
     }
   });
+  recover.lockScreen(form.closest("section"));
   return form;
 }
 
@@ -158,7 +162,16 @@ function wireUnlocked() {
   list.ul.addEventListener("click", onListClick);
   list.ul.addEventListener("keydown", onListKey);
   wireDrag();
-  if (ui.view?.state === "unlocked") backup.notices(document.getElementById("notices"), ui.view);
+  if (ui.view?.state === "unlocked") showNotices(ui.view);
+}
+
+/** The reminders and notices of other features (backups, automatic backups, recovery). */
+function showNotices(v) {
+  const notices = document.getElementById("notices");
+  if (!notices || !v || v.state !== "unlocked") return;
+  backup.notices(notices, v, paint);
+  auto.notices(notices, v, paint);
+  recover.notices(notices, v, paint);
 }
 
 /** Wires the behaviour of the screen paint.js has just put up. */
@@ -732,10 +745,7 @@ function refresh() {
 }
 
 ui.hooks.stale = refresh;
-ui.hooks.painted = (v) => {
-  const notices = document.getElementById("notices");
-  if (notices) backup.notices(notices, v);
-};
+ui.hooks.painted = showNotices;
 ui.hooks.screen = wire;
 ui.hooks.fillPanel = openPanel;
 ui.hooks.closePanel = closePanel;

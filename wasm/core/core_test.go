@@ -33,7 +33,8 @@ func TestArgumentErrors(t *testing.T) {
 		{"too many steps", "codes", []any{"[]", 0, maxSteps + 1}, bridge.CodeBadArgument},
 		{"unknown account field", "validateAccount", []any{`{"id":"a","bogus":1}`}, bridge.CodeInvalid},
 		{"short key", "vaultOpen", []any{"AAAA", "AAAA"}, bridge.CodeBadArgument},
-		{"blob not base64", "vaultOpen", []any{"%%%", strings.Repeat("A", 44)}, bridge.CodeBadArgument},
+		// A stored blob that is not base64 is damage (the caller tries the previous copy).
+		{"blob not base64", "vaultOpen", []any{"%%%", strings.Repeat("A", 44)}, bridge.CodeCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,16 +153,44 @@ func TestVaultRoundTrip(t *testing.T) {
 	if !cp.OK {
 		t.Fatalf("vaultChangePassword: %s %s", cp.Code, cp.Msg)
 	}
-	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "correct horse"); r.OK || r.Code != bridge.CodeWrongPassword {
+	cpBlob, _ := cp.Value.Get("blob")
+	cpKey, _ := cp.Value.Get("key")
+	newBlob, newKey := str(t, cpBlob), str(t, cpKey)
+	if newKey == key || len(newKey) != 44 {
+		t.Fatalf("vaultChangePassword did not return a new 32-byte key")
+	}
+	if r := invoke(t, "vaultUnlock", newBlob, "correct horse"); r.OK || r.Code != bridge.CodeWrongPassword {
 		t.Fatalf("old password after change: %+v", r)
 	}
-	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "new horse"); !r.OK {
+	if r := invoke(t, "vaultOpen", newBlob, key); r.OK {
+		t.Fatal("the old data key opens the blob after a password change")
+	}
+	r := invoke(t, "vaultUnlock", newBlob, "new horse")
+	if !r.OK {
 		t.Fatalf("new password: %+v", r)
 	}
+	if k, _ := r.Value.Get("key"); str(t, k) != newKey {
+		t.Fatal("the new password unlocks another key than vaultChangePassword returned")
+	}
 
-	damaged := []byte(str(t, cp.Value))
+	// A stored blob that is not even base64, or not a string, is the vault's damage
+	// ("corrupt", so the caller tries the previous copy), never an argument error.
+	for name, bad := range map[string]any{"not base64": "vault!" + newBlob, "missing": nil, "a number": 7} {
+		for _, fn := range []string{"vaultUnlock", "vaultOpen", "vaultReseal", "vaultChangePassword"} {
+			second := any(newKey)
+			if fn == "vaultUnlock" {
+				second = "new horse"
+			}
+			r := invoke(t, fn, bad, second, v2, "new horse")
+			if r.OK || r.Code != bridge.CodeCorrupt || strings.Contains(r.Msg, "argument") {
+				t.Errorf("%s with a blob that is %s: %s %q, want corrupt", fn, name, r.Code, r.Msg)
+			}
+		}
+	}
+
+	damaged := []byte(str(t, cpBlob))
 	damaged[len(damaged)/2] ^= 1
-	if r := invoke(t, "vaultOpen", string(damaged), key); r.OK {
+	if r := invoke(t, "vaultOpen", string(damaged), newKey); r.OK {
 		t.Fatal("damaged blob opened")
 	}
 }
