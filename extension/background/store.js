@@ -301,23 +301,32 @@ export function snapshot() {
   return serialized(async () => structuredClone((await ensureOpen()).vault));
 }
 
-/** A deep copy of the open vault with its generation number: {vault, gen}. */
+/**
+ * A name for one stored state of the vault: its generation number and a digest of its sealed
+ * blob, so that a copy changed outside the store (damaged, replaced) gets another name too.
+ */
+async function tagOf(gen, blob) {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(String(blob))));
+  return `${gen}:${[...d.subarray(0, 8)].map((x) => x.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** A deep copy of the open vault with the tag of the stored state it is: {vault, gen}. */
 export function versioned() {
   return serialized(async () => {
     const m = await ensureOpen();
-    return { vault: structuredClone(m.vault), gen: m.gen };
+    return { vault: structuredClone(m.vault), gen: await tagOf(m.gen, m.blob) };
   });
 }
 
 /**
- * The generation number of the vault as stored now (it changes with every write), read
- * without opening the vault; null when there is none. Caches compare it with theirs.
+ * The tag (see versioned) of the vault as stored now, read without opening the vault; null
+ * when there is none. It changes with every write: caches compare it with theirs.
  */
 export function generation() {
   return serialized(async () => {
-    if (mem) return mem.gen;
+    if (mem) return tagOf(mem.gen, mem.blob);
     const { current } = await readRecords();
-    return current ? genOf(current) : null;
+    return current ? tagOf(genOf(current), current.blob) : null;
   });
 }
 

@@ -171,11 +171,12 @@ const fresh = (validUntil, gen, storedGen) => gen === storedGen && validUntil - 
  * codes last a while yet (from memory, or opened from storage.session after a worker
  * restart), otherwise a new one. Builds run one at a time.
  */
-function freshView() {
+function freshView({ force = false } = {}) {
   const run = building.then(async () => {
     const gen = await store.generation();
-    if (current && fresh(current.view.validUntil, current.gen, gen)) return current.view;
-    if (!current) {
+    if (force) current = null;
+    else if (current && fresh(current.view.validUntil, current.gen, gen)) return current.view;
+    if (!current && !force) {
       const got = await chrome.storage.session.get([VIEW_KEY, VIEW_META_KEY]);
       const meta = got[VIEW_META_KEY];
       const key = await store.sealKey();
@@ -203,15 +204,14 @@ function freshView() {
 
 /** Drops the View held and builds a new one (something it shows changed outside the vault). */
 export async function rebuildView() {
-  current = null;
-  return currentView();
+  const state = await store.state();
+  return state === "unlocked" ? freshView({ force: true }) : lockedView(state);
 }
 
 /** Rebuilds the View when the vault is open (a change, or the codes running out). */
 async function refreshView() {
   if ((await store.state()) !== "unlocked") return;
-  current = null;
-  await freshView();
+  await freshView({ force: true });
 }
 
 // Every committed change, whichever module made it, gets a new View at once, so that open

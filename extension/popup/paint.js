@@ -30,6 +30,8 @@ export const ui = {
    *   copied?: (a: object) => void, fillPanel?: (node: Node, opener?: Element) => void, closePanel?: (focus?: boolean) => boolean}} */
   hooks: {},
   pendingSubmit: null,
+  pendingClick: null,
+  ready: false, // popup.js has wired everything
 };
 
 // --- small helpers ---------------------------------------------------------------------
@@ -101,6 +103,21 @@ function focusFirst(field) {
   early = "";
   field.dispatchEvent(new Event("input", { bubbles: true }));
 }
+
+// A click on a control whose behaviour is in popup.js, before popup.js has loaded, is kept
+// and replayed once it has (copying a code works from the start: it is in this module).
+document.addEventListener(
+  "click",
+  (ev) => {
+    if (ui.ready) return;
+    const b = ev.target.closest?.("button");
+    if (!b || b.dataset.action === "copy" || b.type === "submit") return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    ui.pendingClick = b;
+  },
+  true,
+);
 
 // --- screens ---------------------------------------------------------------------------
 

@@ -766,8 +766,12 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 
 wire(ui.screen);
+ui.ready = true;
 // Everything is wired (tests wait for this before using keys that need this module).
 document.documentElement.dataset.ready = "1";
+// A click that came before this module had loaded runs now.
+if (ui.pendingClick?.isConnected) ui.pendingClick.click();
+ui.pendingClick = null;
 
 // The background has the last word (and this message counts as activity for auto-lock).
 try {
