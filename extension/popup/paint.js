@@ -99,9 +99,24 @@ function focusFirst(field) {
   field.focus();
   document.removeEventListener("keydown", onEarlyKey, true);
   if (!early) return;
+  const last = early.at(-1);
   field.value += early;
   early = "";
   field.dispatchEvent(new Event("input", { bubbles: true }));
+  // The text of a key whose keydown was kept above may still arrive once the field has
+  // focus: text without a keydown of its own is that echo, already in the field.
+  let keyed = false;
+  const down = () => (keyed = true);
+  const echo = (ev) => {
+    if (ev.inputType === "insertText" && !keyed && ev.data === last) ev.preventDefault();
+    keyed = true; // one echo at most
+  };
+  field.addEventListener("keydown", down);
+  field.addEventListener("beforeinput", echo);
+  setTimeout(() => {
+    field.removeEventListener("keydown", down);
+    field.removeEventListener("beforeinput", echo);
+  }, 500);
 }
 
 // A click on a control whose behaviour is in popup.js, before popup.js has loaded, is kept
