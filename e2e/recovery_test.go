@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -366,5 +369,51 @@ func TestEveryChangeCounted(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("badge %q, want %s", badge(p.Page), want)
 		}
+	}
+}
+
+// TestSessionFilesHoldNoPassword (issue 13 point 8): a backup password typed with "Show
+// passwords" ticked (a plain text field then) must not end up in Chromium's session-restore
+// files, which keep the form state of open and recently closed tabs on disk.
+func TestSessionFilesHoldNoPassword(t *testing.T) {
+	b := StartBrowser(t, BrowserOptions{})
+	seedVault(t, b)
+	const secret = "zq7x-session-leak-probe-4k9w"
+	bp := b.OpenExtensionPage(BackupPage)
+	bp.Find("checkbox", "Show passwords").Click()
+	bp.Fill("textbox", NameBackupPassword, secret)
+	bp.Fill("textbox", NameConfirmBackup, secret)
+	if got := bp.Eval(`document.getElementById("backup-password").type`); got != "text" {
+		t.Fatalf("with Show passwords ticked the field is of type %q, want text", got)
+	}
+	// Leave the page by navigating (the history entry keeps its form state), then close the
+	// browser gracefully so the session service writes its files.
+	bp.Navigate(b.URL(PopupPath))
+	time.Sleep(1500 * time.Millisecond) // let the renderer send the page state it keeps
+	bp.Close()
+	b.Close()
+
+	dir := filepath.Join(b.Profile, "Default", "Sessions")
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no session files in %s (%v): the test proves nothing", dir, err)
+	}
+	utf16 := make([]byte, 0, 2*len(secret))
+	for _, c := range []byte(secret) {
+		utf16 = append(utf16, c, 0)
+	}
+	sawPage := false
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sawPage = sawPage || bytes.Contains(data, []byte("backup.html"))
+		if bytes.Contains(data, []byte(secret)) || bytes.Contains(data, utf16) {
+			t.Errorf("the session file %s holds the backup password", e.Name())
+		}
+	}
+	if !sawPage {
+		t.Errorf("the session files never mention the backup page: the test proves nothing")
 	}
 }

@@ -7,6 +7,7 @@ import { SEAL_KEY, open as openSealed } from "../shared/session-seal.js";
 import * as backup from "../backup/popup-hooks.js";
 import * as autofill from "./autofill.js";
 import * as recover from "../recover/popup-hooks.js";
+import "../shared/secret-fields.js";
 import "../import/popup-hooks.js";
 import { closeIfPopup } from "../shared/popup-window.js";
 

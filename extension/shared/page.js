@@ -3,6 +3,7 @@
 // with the unlock form, files handed to the browser's downloads — so the behaviour lives here
 // once and the two pages cannot drift apart. Each page keeps its own wording.
 import { Kinds, send } from "./messages.js";
+import "./secret-fields.js"; // every page with a password field keeps it out of session files
 
 /** @param {string} id @returns {HTMLElement} */
 export const $ = (id) => document.getElementById(id);
