@@ -1,7 +1,7 @@
 // The backup & restore page. The background does every piece of cryptography (checking the
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
-import { Kinds, send } from "../shared/messages.js";
+import { Kinds, Limits, mib, send } from "../shared/messages.js";
 import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
 
 const K = Kinds.page;
@@ -271,6 +271,9 @@ $("restore-form").addEventListener("submit", async (ev) => {
   const password = $("restore-password").value;
   if (!file) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
+  if (file.size > Limits.BACKUP_FILE) {
+    return say(restoreSection, `This file is too large to be a Codeward backup (limit ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
+  }
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
     const text = await file.text();

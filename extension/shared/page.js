@@ -54,6 +54,8 @@ export function explainCommon(e) {
       return "Codeward locked itself meanwhile. Unlock it and try again.";
     case "invalid":
       return e.message ? sentence(e.message) : "Something in the form is not valid.";
+    case "too_large":
+      return `${sentence(e.message)} Nothing was changed.`;
     default:
       return "Something went wrong: " + ((e && e.message) || "unknown error") + ". Nothing was changed.";
   }
