@@ -512,6 +512,10 @@ func TestLargeVault(t *testing.T) {
 	if r := do("accounts.add", add); len(r.Value.Accounts) != n+1 {
 		t.Fatalf("after an add the View lists %d accounts, want %d", len(r.Value.Accounts), n+1)
 	}
+	// Now both kept copies hold the large vault: more than storage.local's 10 MB without
+	// unlimitedStorage.
+	used = Eval[float64](p, `chrome.storage.local.getBytesInUse(null)`)
+	t.Logf("storage.local with %d accounts in both copies: %.1f MiB", n+1, used/(1<<20))
 
 	// Files over the limits: refused at once with the limit named.
 	huge := filepath.Join(t.TempDir(), "huge.json")

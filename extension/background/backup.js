@@ -24,7 +24,7 @@ const MAX_FILE_CHARS = Limits.BACKUP_FILE;
 
 const BADGE_COLOR = "#b45309";
 
-const changedCount = (b) => Object.keys(b.changes).length;
+export const changedCount = (b) => Object.keys(b.changes).length;
 
 // --- the badge ----------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ chrome.storage.local
   .catch(() => {});
 
 /** Applies fn to the backup state inside a vault write (the badge follows from onChange). */
-async function writeState(fn, reason) {
+export async function writeState(fn, reason) {
   return store.update(async (v) => {
     const b = backupState(v.settings);
     const r = await fn(b, v);
@@ -107,7 +107,9 @@ function text(x, what) {
 
 function backupFile(x) {
   const s = text(x, "the backup file");
-  if (s.length > MAX_FILE_CHARS) throw new CodedError(Errors.TOO_LARGE, `this file is too large for a Codeward backup (limit ${mib(MAX_FILE_CHARS)})`);
+  if (s.length > MAX_FILE_CHARS) {
+    throw new CodedError("too_large", `this file is too large to be a Codeward backup (the limit is ${MAX_FILE_CHARS >> 20} MiB)`);
+  }
   return s;
 }
 

@@ -4,6 +4,7 @@
 import { dispatch, tierOf } from "./router.js";
 import "./vault.js";
 import "./backup.js";
+import "./autobackup.js";
 import "./autofill.js";
 import "./imports.js";
 import "./recovery.js";

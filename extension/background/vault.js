@@ -4,6 +4,7 @@ import { Kinds, Errors, CodedError, VIEW_KEY } from "../shared/messages.js";
 import { registerHandlers, onPageMessage } from "./router.js";
 import * as store from "./store.js";
 import { seal } from "../shared/session-seal.js";
+import { publicSettings } from "./secrets.js";
 
 const K = Kinds.page;
 const AUTOLOCK_ALARM = "codeward.autolock";
@@ -95,7 +96,7 @@ async function freshView() {
   for (const r of results) {
     codes[r.id] = r.error ? { error: r.error } : { step: r.step, period: r.period, codes: r.codes };
   }
-  const view = { state: "unlocked", accounts: accounts.map(accountView), codes, settings: vault.settings, computedAt: now };
+  const view = { state: "unlocked", accounts: accounts.map(accountView), codes, settings: publicSettings(vault.settings), computedAt: now };
   const recovered = await store.recoveryNotice();
   if (recovered) view.recovered = recovered;
   // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
@@ -295,7 +296,7 @@ registerHandlers("page", {
     return out;
   },
 
-  [K.SETTINGS_GET]: async () => (await store.snapshot()).settings,
+  [K.SETTINGS_GET]: async () => publicSettings((await store.snapshot()).settings),
 
   [K.SETTINGS_SET]: async ({ settings }) => {
     if (!settings || typeof settings !== "object") throw new CodedError(Errors.INVALID, "missing settings");
@@ -313,7 +314,7 @@ registerHandlers("page", {
     }
     const out = await store.update((v) => {
       Object.assign(v.settings, change);
-      return v.settings;
+      return publicSettings(v.settings);
     }, "settings");
     await armAutoLock();
     return out;

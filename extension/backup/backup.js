@@ -2,6 +2,7 @@
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, Limits, mib, send } from "../shared/messages.js";
+import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
 
 const K = Kinds.page;
@@ -33,6 +34,8 @@ function explain(e) {
       return "This backup file is damaged (incomplete or altered), so it cannot be opened. Nothing was changed.";
     case "not_backup":
       return "This is not a Codeward backup file. Nothing was changed. (Files from other authenticator apps can be brought in with Import.)";
+    case "too_large":
+      return `This file is too large to be a Codeward backup (${e.message.replace(/^.*\(|\)$/g, "")}). Nothing was changed.`;
     case "unsupported_version":
       return "This backup was made by a newer version of Codeward. Update Codeward and try again. Nothing was changed.";
     case "kdf_params": {
@@ -268,15 +271,16 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
+  const remote = remoteChoice();
   const password = $("restore-password").value;
-  if (!file) return say(restoreSection, "Choose the backup file first.");
+  if (!file && !remote) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
-  if (file.size > Limits.BACKUP_FILE) {
+  if (file && file.size > Limits.BACKUP_FILE) {
     return say(restoreSection, `This file is too large to be a Codeward backup (limit ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
   }
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = await file.text();
+    const text = file ? await file.text() : await fetchRemote(remote);
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -403,3 +407,4 @@ refresh().catch((e) => {
   el.textContent = explain(e);
   show(el, true);
 });
+initRemote().catch(() => {});

@@ -40,6 +40,15 @@
  *   problems: {index: number, label: string, message: string}[], state: VaultState,
  *   current?: number, fresh?: number, duplicates?: number}} RestorePreview
  *   current/fresh/duplicates only while unlocked: accounts now, that a merge would add, that it would skip.
+ * @typedef {{fix: "retry"|"reconnect", message: string, at: string}} AutoProblem
+ * @typedef {{id: string, label: string, on: boolean, connected: boolean, needsConnection: boolean,
+ *   ready: boolean, why?: string, last: string|null, files: number, problem: AutoProblem|null}} AutoDestination
+ * @typedef {{state: VaultState, on: boolean, delaySeconds: number, keep: number,
+ *   last: {at: string, to: string[]}|null, changed: number, destinations: AutoDestination[],
+ *   next: number|null}} AutoStatus
+ *   last: the latest backup a destination confirmed, and the destinations' labels;
+ *   next: when the next attempt is due (ms since epoch) or null.
+ * @typedef {{id: string, name: string, size: number, created: string}} StoredFile
  * @typedef {{token: string, format: string, description: string, encrypted: boolean, codes?: number,
  *   count: number, accounts: {issuer: string, name: string, type: string}[],
  *   problems: {index: number, label: string, message: string}[], warnings: string[],
@@ -114,7 +123,7 @@ export const Kinds = Object.freeze({
     /** {settings: Partial<Settings>} → Settings */
     SETTINGS_SET: "settings.set",
     // Backups and restores (extension/background/backup.js). Backup files cross as their
-    // JSON text. Restore error codes: wrong_password, corrupt, not_backup,
+    // JSON text. Restore error codes: wrong_password, corrupt, not_backup, too_large,
     // unsupported_version, kdf_params.
     /** {} → BackupStatus */
     BACKUP_STATUS: "backup.status",
@@ -136,6 +145,34 @@ export const Kinds = Object.freeze({
     RESTORE_APPLY: "backup.restore",
     /** {} → {total: number}: puts back the accounts the last replace removed. Error code: no_undo. */
     RESTORE_UNDO: "backup.undoReplace",
+    // Automatic backups (extension/background/autobackup.js, destinations/*). dest is a
+    // destination id: "downloads", "drive" (and "server"). Error codes: not_set_up,
+    // weak_password, wrong_password, not_available, not_connected, destination (with the
+    // destination's plain message), locked.
+    /** {} → AutoStatus */
+    AUTO_STATUS: "auto.status",
+    /** {masterPassword: string, backupPassword: string, destinations: Object<string, boolean>}
+     *  → AutoStatus. Derives the backup key once (Argon2id) and keeps it in the sealed vault;
+     *  also how the backup password is changed. */
+    AUTO_SETUP: "auto.setup",
+    /** {masterPassword: string} → AutoStatus: forgets the key and stops automatic backups */
+    AUTO_OFF: "auto.off",
+    /** {destinations?: Object<string, boolean>, keep?: number (1–100), delaySeconds?: number (1–3600)}
+     *  → AutoStatus. delaySeconds: quiet time after the last change before a backup (60). */
+    AUTO_CONFIG: "auto.config",
+    /** {} → AutoStatus after a backup to every destination that is on ("Back up now") */
+    AUTO_RUN: "auto.run",
+    /** {dest: string} → {url: string}: the page opens url with identity.launchWebAuthFlow */
+    DEST_CONNECT_START: "auto.connectStart",
+    /** {dest: string, redirect?: string, connection?: string} → AutoStatus. Without a vault
+     *  yet (a restore on a new install) the grant is held in memory until the vault exists. */
+    DEST_CONNECT_FINISH: "auto.connectFinish",
+    /** {dest: string} → AutoStatus: revokes the grant and forgets it */
+    DEST_DISCONNECT: "auto.disconnect",
+    /** {dest: string} → StoredFile[] newest first: the backups there, for the restore page */
+    DEST_LIST: "auto.list",
+    /** {dest: string, id: string} → {file: string}: one backup's text, for RESTORE_PREVIEW */
+    DEST_FETCH: "auto.fetch",
     // Autofill (extension/background/autofill.js). tabId: the tab to act on (the popup's
     // target tab); the background reads its URL itself.
     /** {tabId: number, issuer: string} → string[] suggested sites (canonical) */

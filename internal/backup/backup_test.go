@@ -333,3 +333,61 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// Files written with one derived key share salt, parameters and check, never a nonce, and
+// each opens with the password alone.
+func TestWriteWithKey(t *testing.T) {
+	k, err := DeriveKey(pw, Options{KDF: vaulttest.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nonces [][]byte
+	for i := 0; i < 3; i++ {
+		data, err := WriteWithKey(vaulttest.Accounts()[:i+1], k, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, nonce, _, err := parse(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(h.salt, k.Salt) || !bytes.Equal(h.check, k.Check[:]) || h.kdf != k.KDF {
+			t.Errorf("file %d: header does not repeat the key's salt, check and parameters", i)
+		}
+		for _, n := range nonces {
+			if bytes.Equal(n, nonce) {
+				t.Fatalf("file %d reuses a nonce", i)
+			}
+		}
+		nonces = append(nonces, nonce)
+		b, err := Read(data, pw)
+		if err != nil {
+			t.Fatalf("file %d: Read: %v", i, err)
+		}
+		if len(b.Accounts) != i+1 {
+			t.Errorf("file %d: %d accounts, want %d", i, len(b.Accounts), i+1)
+		}
+		if _, err := Read(data, []byte("not the password")); !errors.Is(err, vault.ErrWrongPassword) {
+			t.Errorf("file %d with another password: %v", i, err)
+		}
+	}
+}
+
+func TestWriteWithKeyRefusesBadKeys(t *testing.T) {
+	good, err := DeriveKey(pw, Options{KDF: vaulttest.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, k := range map[string]*Key{
+		"nil":        nil,
+		"short salt": {KDF: good.KDF, Salt: good.Salt[:8]},
+		"zero kdf":   {Salt: good.Salt},
+	} {
+		if _, err := WriteWithKey(nil, k, Options{}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := DeriveKey(nil, Options{KDF: vaulttest.FastKDF}); !errors.Is(err, vault.ErrInvalid) {
+		t.Errorf("empty password: %v", err)
+	}
+}
