@@ -26,7 +26,9 @@ import (
 //
 // Knobs (environment): CODEWARD_BENCH_ACCOUNTS (default "50,500,5000"),
 // CODEWARD_BENCH_OPENS (popup opens per series, default 15), CODEWARD_BENCH_UNLOCKS
-// (default 10).
+// (default 10), CODEWARD_BENCH_WASM_DIR (a directory holding another build's
+// codeward.wasm and codeward-tools.wasm, measured instead of build/'s: for before/after
+// comparisons of the WASM alone).
 
 func requireBench(t *testing.T) {
 	t.Helper()
@@ -112,6 +114,14 @@ func TestBenchExtension(t *testing.T) {
 	benchSizesReport(t, report)
 
 	ext := CopyExtension(t, nil)
+	if dir := os.Getenv("CODEWARD_BENCH_WASM_DIR"); dir != "" {
+		for _, name := range []string{"codeward.wasm", "codeward-tools.wasm"} {
+			if err := copyFile(filepath.Join(dir, name), filepath.Join(ext, "build", name)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fmt.Fprintf(report, "WASM from %s\n", dir)
+	}
 	if err := os.WriteFile(filepath.Join(ext, filepath.FromSlash(emptyPagePath)), []byte(emptyPage), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +139,12 @@ func TestBenchExtension(t *testing.T) {
 // (dist/, written by `make dist`, which `make bench` runs first).
 func benchSizesReport(t *testing.T, report *strings.Builder) {
 	root := RepoRoot(t)
+	wasmDir := filepath.Join(root, "build")
+	if dir := os.Getenv("CODEWARD_BENCH_WASM_DIR"); dir != "" {
+		wasmDir = dir
+	}
 	for _, name := range []string{"codeward.wasm", "codeward-tools.wasm"} {
-		wasm, err := os.ReadFile(filepath.Join(root, "build", name))
+		wasm, err := os.ReadFile(filepath.Join(wasmDir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
