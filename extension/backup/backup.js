@@ -2,7 +2,9 @@
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, send } from "../shared/messages.js";
-import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
+import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
+import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
+import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
 const K = Kinds.page;
 
@@ -33,6 +35,8 @@ function explain(e) {
       return "This backup file is damaged (incomplete or altered), so it cannot be opened. Nothing was changed.";
     case "not_backup":
       return "This is not a Codeward backup file. Nothing was changed. (Files from other authenticator apps can be brought in with Import.)";
+    case "too_large":
+      return `This file is too large to be a Codeward backup (${e.message.replace(/^.*\(|\)$/g, "")}). Nothing was changed.`;
     case "unsupported_version":
       return "This backup was made by a newer version of Codeward. Update Codeward and try again. Nothing was changed.";
     case "kdf_params": {
@@ -245,6 +249,7 @@ const restoreSection = $("restore");
 let pending = null;
 
 function restoreError(e) {
+  if (e.code === "destination") return `${sentence(e.message)} Nothing was changed.`; // from your own server
   if (e.code === "wrong_password") {
     return "Wrong backup password: it does not open this file. Nothing was changed.";
   }
@@ -259,6 +264,7 @@ function resetPreview() {
 
 $("backup-file").addEventListener("change", () => {
   resetPreview();
+  clearServerChoice();
   say(restoreSection, "");
 });
 
@@ -268,12 +274,15 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
+  // A file, or one backup chosen from Google Drive's or your own server's list.
+  const remote = file ? null : remoteChoice();
+  const fromServer = file || remote ? null : serverChoice();
   const password = $("restore-password").value;
-  if (!file) return say(restoreSection, "Choose the backup file first.");
+  if (!file && !remote && !fromServer) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = await file.text();
+    const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -316,6 +325,7 @@ function renderPreview(p) {
 
 function restored(message, undo = false) {
   pending = null;
+  clearServerChoice();
   $("restore-password").value = "";
   $("backup-file").value = "";
   show($("preview"), false);
@@ -391,6 +401,8 @@ $("undo").addEventListener("click", async () => {
   }
 });
 
+wireServerRestore({ formatDate, explain: (e) => restoreError(e) });
+
 // --- start ----------------------------------------------------------------------------------
 
 refresh().catch((e) => {
@@ -400,3 +412,4 @@ refresh().catch((e) => {
   el.textContent = explain(e);
   show(el, true);
 });
+initRemote().catch(() => {});
