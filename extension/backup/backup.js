@@ -3,7 +3,8 @@
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, Limits, mib, send } from "../shared/messages.js";
 import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
-import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
+import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
+import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
 const K = Kinds.page;
 
@@ -248,6 +249,7 @@ const restoreSection = $("restore");
 let pending = null;
 
 function restoreError(e) {
+  if (e.code === "destination") return `${sentence(e.message)} Nothing was changed.`; // from your own server
   if (e.code === "wrong_password") {
     return "Wrong backup password: it does not open this file. Nothing was changed.";
   }
@@ -262,6 +264,7 @@ function resetPreview() {
 
 $("backup-file").addEventListener("change", () => {
   resetPreview();
+  clearServerChoice();
   say(restoreSection, "");
 });
 
@@ -271,16 +274,18 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
-  const remote = remoteChoice();
+  // A file, or one backup chosen from Google Drive's or your own server's list.
+  const remote = file ? null : remoteChoice();
+  const fromServer = file || remote ? null : serverChoice();
   const password = $("restore-password").value;
-  if (!file && !remote) return say(restoreSection, "Choose the backup file first.");
+  if (!file && !remote && !fromServer) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
   if (file && file.size > Limits.BACKUP_FILE) {
     return say(restoreSection, `This file is too large to be a Codeward backup (limit ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
   }
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = file ? await file.text() : await fetchRemote(remote);
+    const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -323,6 +328,7 @@ function renderPreview(p) {
 
 function restored(message, undo = false) {
   pending = null;
+  clearServerChoice();
   $("restore-password").value = "";
   $("backup-file").value = "";
   show($("preview"), false);
@@ -397,6 +403,8 @@ $("undo").addEventListener("click", async () => {
     say(restoreSection, explain(e));
   }
 });
+
+wireServerRestore({ formatDate, explain: (e) => restoreError(e) });
 
 // --- start ----------------------------------------------------------------------------------
 
