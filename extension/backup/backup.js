@@ -281,7 +281,7 @@ $("restore-form").addEventListener("submit", async (ev) => {
   if (!file && !remote && !fromServer) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
   if (file && file.size > Limits.BACKUP_FILE) {
-    return say(restoreSection, `This file is too large to be a Codeward backup (limit ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
+    return say(restoreSection, `This file is too large to be a Codeward backup (the limit is ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
   }
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
