@@ -187,8 +187,13 @@ func TestAutoBackupDownloads(t *testing.T) {
 	// The test build's only difference: a short quiet time and a small number kept, through
 	// the same setting a person's choice would use.
 	send[json.RawMessage](t, ap, "auto.config", map[string]any{"delaySeconds": 2, "keep": 2})
-	if box := ap.Find("checkbox", NameDrive()); box == nil {
-		t.Fatal("no Google Drive choice")
+	// The product build has no OAuth client id: Google Drive is listed, and says so.
+	ap.WaitText("Google Drive is not set up in this build of Codeward")
+	if box := ap.Find("checkbox", NameDrive()); !Eval[bool](ap, `document.getElementById("dest-drive").disabled`) {
+		t.Errorf("%v can be ticked without a client id", box)
+	}
+	if len(ap.Query("button", NameConnectDrive)) != 0 {
+		t.Error("Connect Google Drive offered without a client id")
 	}
 	ap.Click("checkbox", NameDownloads)
 	setUpAuto(t, ap)
