@@ -379,13 +379,13 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 		t.Errorf("Drive file %q in %v: not a dated file in Codeward's folder", f.Name, f.Parents)
 	}
 
-	// 503, then success: the change waits (badge and count stay, the problem is shown), and
+	// 429, 503, then success: the change waits (badge and count stay, the problem is shown), and
 	// lands after the retry.
-	g.FailNext(503)
+	g.FailNext(429, 503)
 	p.AddAccountByHand(autoAccounts[1].Secret, autoAccounts[1].Issuer, autoAccounts[1].Name)
-	waitFor(t, "the injected 503 to be answered", func() bool { msg, _ := driveStatus(t, ap); return msg != "" })
-	if msg, fix := driveStatus(t, ap); !strings.Contains(msg, "503") || fix != "retry" {
-		t.Errorf("problem after a 503: %q (fix %q)", msg, fix)
+	waitFor(t, "the injected 429 to be answered", func() bool { msg, _ := driveStatus(t, ap); return msg != "" })
+	if msg, fix := driveStatus(t, ap); !strings.Contains(msg, "429") || fix != "retry" {
+		t.Errorf("problem after a 429: %q (fix %q)", msg, fix)
 	}
 	if got := badge(p.Page); got != "1" {
 		t.Errorf("badge %q while the backup has failed, want 1", got)
