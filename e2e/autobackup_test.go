@@ -182,6 +182,19 @@ func accountNeedles(accounts ...bkAccount) map[string]string {
 func TestAutoBackupDownloads(t *testing.T) {
 	b := StartBrowser(t, BrowserOptions{})
 	p := seedVault(t, b, autoAccounts[0])
+	// The backup reminder suggests them; the popup's menu leads to their page.
+	p.WaitText("Never forget a backup again")
+	p.Find("button", "Back up automatically")
+	p.Click("button", NameMenu)
+	p.Click("button", "Set up automatic backups")
+	waitFor(t, "the automatic backups page to open", func() bool {
+		for _, in := range b.Targets() {
+			if in.Type == "page" && in.URL == b.URL(AutoPage) {
+				return true
+			}
+		}
+		return false
+	})
 	ap := b.OpenExtensionPage(AutoPage)
 	ap.WaitText("Set up automatic backups")
 	// The test build's only difference: a short quiet time and a small number kept, through
