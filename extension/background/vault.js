@@ -156,8 +156,15 @@ async function buildView() {
   if (!key) return view;
   const sealed = await seal(view, key);
   if ((await store.sealKey()) !== key) return view;
-  await chrome.storage.session.set({ [VIEW_KEY]: sealed, [VIEW_META_KEY]: { rev, gen, validUntil } });
   current = { view, gen };
+  try {
+    await chrome.storage.session.set({ [VIEW_KEY]: sealed, [VIEW_META_KEY]: { rev, gen, validUntil } });
+  } catch (e) {
+    // Over storage.session's quota (a very large vault): the change itself is saved; the
+    // popup then asks the background instead of painting from the cache.
+    console.warn("codeward: the View is not cached:", e && e.message);
+    await chrome.storage.session.remove([VIEW_KEY, VIEW_META_KEY]).catch(() => {});
+  }
   // Rebuild when two thirds of the window have passed (alarms may fire late).
   const when = (now + Math.max(30, (validUntil - now) * (2 / 3))) * 1000;
   await chrome.alarms.create(VIEW_ALARM, { when });

@@ -6,6 +6,7 @@
 import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
 import { SEAL_KEY } from "../shared/session-seal.js";
 import { closeIfPopup } from "../shared/popup-window.js";
+import "../shared/secret-fields.js";
 import { ui, list, paint, announce, h, label, openView, ROW } from "./paint.js";
 
 const K = Kinds.page;
