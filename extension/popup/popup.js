@@ -486,7 +486,6 @@ const SCAN_WORDS = {
 
 /** Opens the account form; a is the account to edit, or null to add one. */
 function openAccountForm(a, opener) {
-  closeMenu(false);
   const node = clone("t-account-form");
   const form = node.querySelector("form");
   const f = form.elements;
