@@ -19,7 +19,6 @@ package argon2id
 
 import (
 	"encoding/binary"
-	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -61,10 +60,8 @@ func deriveKey(password, salt, secret, data []byte, time, memory uint32, threads
 	if memory < 2*syncPoints*lanes {
 		memory = 2 * syncPoints * lanes
 	}
-	b, release := blocks(memory)
-	defer release()
 	s := &state{
-		b:       b,
+		b:       make([]block, memory),
 		time:    time,
 		blocks:  memory,
 		lanes:   lanes,
@@ -80,37 +77,6 @@ func deriveKey(password, salt, secret, data []byte, time, memory uint32, threads
 		}
 	}
 	return s.finalize(keyLen)
-}
-
-// arena is the block memory of the previous run, reused by the next. WebAssembly memory
-// never shrinks, and Go's page allocator hands the lowest free pages out first: a fresh
-// 64 MiB per unlock let the garbage of opening a large vault settle into the pages the last
-// run freed, so the next run found no 64 MiB hole and grew the heap by another 64 MiB
-// (Chromium, 5,000 accounts: 94 → 158 MiB over 10 unlocks). Holding the one buffer costs
-// nothing WASM would have given back.
-var (
-	arenaMu sync.Mutex
-	arena   []block
-)
-
-// blocks returns n blocks for one run and the function that hands them back, wiped (they
-// held password-derived data). Argon2's first pass writes every block before reading it,
-// so what a reused buffer held before does not matter. A run that finds the arena in use
-// (only possible natively, with goroutines) gets memory of its own.
-func blocks(n uint32) ([]block, func()) {
-	if !arenaMu.TryLock() {
-		b := make([]block, n)
-		return b, func() { clear(b) }
-	}
-	if uint32(cap(arena)) < n {
-		arena = nil // let the smaller one go before the larger is allocated
-		arena = make([]block, n)
-	}
-	b := arena[:n]
-	return b, func() {
-		clear(b)
-		arenaMu.Unlock()
-	}
 }
 
 type state struct {
