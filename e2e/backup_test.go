@@ -540,7 +540,7 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 		{"a 17 MiB backup-shaped file", damaged(func(b []byte) []byte {
 			at := bytes.Index(b, []byte(`"ciphertext": "`)) + len(`"ciphertext": "`)
 			return append(append(b[:at:at], bytes.Repeat([]byte("A"), 17<<20)...), "\"\n}\n"...)
-		}), bkPassword, "too large to be a Codeward backup (the limit is 16 MiB)"},
+		}), bkPassword, "too large to be a Codeward backup (17.0 MiB; the limit is 16 MiB)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			openRestore(t, rp, tt.path, tt.pw)
