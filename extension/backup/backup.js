@@ -6,7 +6,9 @@
 // that key. Otherwise this page only collects input, hands the finished file to the
 // browser's downloads, and reports what happened.
 import { CodedError, Kinds, send } from "../shared/messages.js";
-import { $, download, explainCommon, localDay, markNav, plural, progress, say, show, wireUnlock } from "../shared/page.js";
+import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
+import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
+import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
 const K = Kinds.page;
 
@@ -251,6 +253,7 @@ const restoreSection = $("restore");
 let pending = null;
 
 function restoreError(e) {
+  if (e.code === "destination") return `${sentence(e.message)} Nothing was changed.`; // from your own server
   if (e.code === "wrong_password") {
     return "Wrong backup password: it does not open this file. Nothing was changed.";
   }
@@ -265,6 +268,7 @@ function resetPreview() {
 
 $("backup-file").addEventListener("change", () => {
   resetPreview();
+  clearServerChoice();
   say(restoreSection, "");
 });
 
@@ -294,12 +298,15 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
+  // A file, or one backup chosen from Google Drive's or your own server's list.
+  const remote = file ? null : remoteChoice();
+  const fromServer = file || remote ? null : serverChoice();
   const password = $("restore-password").value;
-  if (!file) return say(restoreSection, "Choose the backup file first.");
+  if (!file && !remote && !fromServer) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = await file.text();
+    const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
     const key = await backupKey(text, password);
     const p = await send(K.RESTORE_PREVIEW, { file: text, key });
     pending = { file: text, key, preview: p };
@@ -343,6 +350,7 @@ function renderPreview(p) {
 
 function restored(message, undo = false) {
   pending = null;
+  clearServerChoice();
   $("restore-password").value = "";
   $("backup-file").value = "";
   show($("preview"), false);
@@ -418,6 +426,8 @@ $("undo").addEventListener("click", async () => {
   }
 });
 
+wireServerRestore({ formatDate, explain: (e) => restoreError(e) });
+
 // --- start ----------------------------------------------------------------------------------
 
 refresh().catch((e) => {
@@ -427,3 +437,4 @@ refresh().catch((e) => {
   el.textContent = explain(e);
   show(el, true);
 });
+initRemote().catch(() => {});
