@@ -5,7 +5,7 @@
 // blocks no message and leaves no memory behind; the background then opens the file with
 // that key. Otherwise this page only collects input, hands the finished file to the
 // browser's downloads, and reports what happened.
-import { CodedError, Kinds, send } from "../shared/messages.js";
+import { CodedError, Kinds, Limits, mib, send } from "../shared/messages.js";
 import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
 import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
@@ -304,6 +304,9 @@ $("restore-form").addEventListener("submit", async (ev) => {
   const password = $("restore-password").value;
   if (!file && !remote && !fromServer) return say(restoreSection, "Choose the backup file first.");
   if (!password) return say(restoreSection, "Enter the backup password.");
+  if (file && file.size > Limits.BACKUP_FILE) {
+    return say(restoreSection, `This file is too large to be a Codeward backup (the limit is ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
+  }
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
     const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
