@@ -249,7 +249,8 @@ $("backup-form").addEventListener("submit", async (ev) => {
 // --- restore --------------------------------------------------------------------------------
 
 const restoreSection = $("restore");
-/** The file and password of the previewed backup, until it is applied or abandoned. */
+/** The file and its key (or, where no worker runs, its password) of the previewed backup,
+ *  until it is applied or abandoned. */
 let pending = null;
 
 function restoreError(e) {
@@ -275,19 +276,24 @@ $("backup-file").addEventListener("change", () => {
 /**
  * The key of a backup file for password (JSON text, see wasm/core backupKeyFor), derived in
  * a worker of this page that is ended afterwards. Errors are the core's (wrong_password,
- * kdf_params, not_backup...).
+ * kdf_params, not_backup...), or "worker" when the worker itself could not run.
  * @param {string} file @param {string} password @returns {Promise<string>}
  */
 function backupKey(file, password) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./key-worker.js", import.meta.url), { type: "module" });
+    let worker;
+    try {
+      worker = new Worker(new URL("./key-worker.js", import.meta.url), { type: "module" });
+    } catch {
+      return reject(new CodedError("worker", "no worker"));
+    }
     const end = (settle) => {
       worker.terminate(); // gives the Argon2id memory back
       settle();
     };
     worker.onmessage = ({ data: r }) =>
       end(() => (r && r.ok === true ? resolve(r.value) : reject(new CodedError(r?.error?.code ?? "internal", r?.error?.message ?? "no answer"))));
-    worker.onerror = () => end(() => reject(new CodedError("internal", "the backup could not be opened in this page")));
+    worker.onerror = () => end(() => reject(new CodedError("worker", "the worker did not start")));
     worker.postMessage({ file, password });
   });
 }
@@ -310,9 +316,16 @@ $("restore-form").addEventListener("submit", async (ev) => {
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
     const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
-    const key = await backupKey(text, password);
-    const p = await send(K.RESTORE_PREVIEW, { file: text, key });
-    pending = { file: text, key, preview: p };
+    // Where a worker cannot run, the background derives the key itself (same bounds).
+    const secret = await backupKey(text, password).then(
+      (key) => ({ key }),
+      (e) => {
+        if (e.code === "worker") return { password };
+        throw e;
+      },
+    );
+    const p = await send(K.RESTORE_PREVIEW, { file: text, ...secret });
+    pending = { file: text, secret, preview: p };
     renderPreview(p);
   } catch (e) {
     say(restoreSection, restoreError(e));
@@ -367,7 +380,7 @@ async function apply(mode, extra = {}) {
   say(restoreSection, "");
   try {
     progress("restore-progress", "Restoring… this takes a few seconds.");
-    const r = await send(K.RESTORE_APPLY, { file: pending.file, key: pending.key, mode, ...extra });
+    const r = await send(K.RESTORE_APPLY, { file: pending.file, ...pending.secret, mode, ...extra });
     if (mode === "merge") {
       const skipped = r.skipped > 0 ? ` ${plural(r.skipped, "account")} you already had ${r.skipped === 1 ? "was" : "were"} skipped.` : "";
       restored(`Added ${plural(r.added, "account")} from the backup.${skipped} Codeward now holds ${plural(r.total, "account")}.`);

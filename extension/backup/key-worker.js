@@ -28,12 +28,14 @@ async function loadCore() {
 }
 
 const core = loadCore();
+core.catch(() => {}); // reported to the page on its message, below
 
 self.onmessage = async ({ data }) => {
   try {
     const bridge = await core;
     self.postMessage(bridge.backupKeyFor(data.file, data.password));
   } catch (e) {
-    self.postMessage({ ok: false, error: { code: "internal", message: `the backup could not be opened here: ${(e && e.message) || e}` } });
+    // The core did not load here: the page falls back to the background.
+    self.postMessage({ ok: false, error: { code: "worker", message: `the core did not load in the worker: ${(e && e.message) || e}` } });
   }
 };
