@@ -182,13 +182,31 @@ func accountNeedles(accounts ...bkAccount) map[string]string {
 func TestAutoBackupDownloads(t *testing.T) {
 	b := StartBrowser(t, BrowserOptions{})
 	p := seedVault(t, b, autoAccounts[0])
+	// The backup reminder suggests them; the popup's menu leads to their page.
+	p.WaitText("Never forget a backup again")
+	p.Find("button", "Back up automatically")
+	p.Click("button", NameMenu)
+	p.Click("button", "Set up automatic backups")
+	waitFor(t, "the automatic backups page to open", func() bool {
+		for _, in := range b.Targets() {
+			if in.Type == "page" && in.URL == b.URL(AutoPage) {
+				return true
+			}
+		}
+		return false
+	})
 	ap := b.OpenExtensionPage(AutoPage)
 	ap.WaitText("Set up automatic backups")
 	// The test build's only difference: a short quiet time and a small number kept, through
 	// the same setting a person's choice would use.
 	send[json.RawMessage](t, ap, "auto.config", map[string]any{"delaySeconds": 2, "keep": 2})
-	if box := ap.Find("checkbox", NameDrive()); box == nil {
-		t.Fatal("no Google Drive choice")
+	// The product build has no OAuth client id: Google Drive is listed, and says so.
+	ap.WaitText("Google Drive is not set up in this build of Codeward")
+	if box := ap.Find("checkbox", NameDrive()); !Eval[bool](ap, `document.getElementById("dest-drive").disabled`) {
+		t.Errorf("%v can be ticked without a client id", box)
+	}
+	if len(ap.Query("button", NameConnectDrive)) != 0 {
+		t.Error("Connect Google Drive offered without a client id")
 	}
 	ap.Click("checkbox", NameDownloads)
 	setUpAuto(t, ap)
@@ -374,13 +392,13 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 		t.Errorf("Drive file %q in %v: not a dated file in Codeward's folder", f.Name, f.Parents)
 	}
 
-	// 503, then success: the change waits (badge and count stay, the problem is shown), and
+	// 429, 503, then success: the change waits (badge and count stay, the problem is shown), and
 	// lands after the retry.
-	g.FailNext(503)
+	g.FailNext(429, 503)
 	p.AddAccountByHand(autoAccounts[1].Secret, autoAccounts[1].Issuer, autoAccounts[1].Name)
-	waitFor(t, "the injected 503 to be answered", func() bool { msg, _ := driveStatus(t, ap); return msg != "" })
-	if msg, fix := driveStatus(t, ap); !strings.Contains(msg, "503") || fix != "retry" {
-		t.Errorf("problem after a 503: %q (fix %q)", msg, fix)
+	waitFor(t, "the injected 429 to be answered", func() bool { msg, _ := driveStatus(t, ap); return msg != "" })
+	if msg, fix := driveStatus(t, ap); !strings.Contains(msg, "429") || fix != "retry" {
+		t.Errorf("problem after a 429: %q (fix %q)", msg, fix)
 	}
 	if got := badge(p.Page); got != "1" {
 		t.Errorf("badge %q while the backup has failed, want 1", got)
@@ -441,6 +459,11 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	}
 	waitFor(t, "the badge to clear after reconnecting", func() bool { return badge(p.Page) == "" })
 
+	// Keeping the newest 2: Back up now, and only Codeward's 2 newest files are left in Drive.
+	send[json.RawMessage](t, ap, "auto.config", map[string]any{"keep": 2})
+	send[json.RawMessage](t, ap, "auto.run", map[string]any{})
+	waitFor(t, "Drive to keep the newest 2", func() bool { return len(g.Backups()) == 2 })
+
 	// Disconnect revokes the grant at Google and forgets it.
 	ap.Reload()
 	ap.Click("button", "Disconnect Google Drive")
@@ -456,9 +479,9 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	rp.Click("button", "Show backups in Google Drive")
 	auth2 := b2.attachTarget(t, func(in *target.Info) bool { return in.Type == "page" && strings.HasPrefix(in.URL, g.URL+"/auth") })
 	auth2.Click("button", "Allow")
-	rp.WaitText("4 backups in Google Drive, newest first")
+	rp.WaitText("2 backups in Google Drive, newest first")
 	radios := rp.FindAll("radio", "")
-	if len(radios) != 4 || !strings.HasSuffix(radios[0].Name, "(newest)") {
+	if len(radios) != 2 || !strings.HasSuffix(radios[0].Name, "(newest)") {
 		var names []string
 		for _, r := range radios {
 			names = append(names, r.Name)

@@ -3,6 +3,7 @@
 // with the unlock form, files handed to the browser's downloads — so the behaviour lives here
 // once and the two pages cannot drift apart. Each page keeps its own wording.
 import { Kinds, send } from "./messages.js";
+import "./secret-fields.js"; // every page with a password field keeps it out of session files
 
 /** @param {string} id @returns {HTMLElement} */
 export const $ = (id) => document.getElementById(id);
@@ -53,6 +54,8 @@ export function explainCommon(e) {
       return "Codeward locked itself meanwhile. Unlock it and try again.";
     case "invalid":
       return e.message ? sentence(e.message) : "Something in the form is not valid.";
+    case "too_large":
+      return `${sentence(e.message)} Nothing was changed.`;
     default:
       return "Something went wrong: " + ((e && e.message) || "unknown error") + ". Nothing was changed.";
   }
