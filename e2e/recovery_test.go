@@ -559,7 +559,7 @@ func TestLargeVault(t *testing.T) {
 		t.Fatalf("the import brought the vault to %d accounts, want %d", r.Value.Total, n)
 	}
 	used := Eval[float64](p, `chrome.storage.local.getBytesInUse(null)`)
-	t.Logf("storage.local with %d accounts (two sealed copies): %.1f MiB", n, used/(1<<20))
+	t.Logf("storage.local right after importing %d accounts (the previous copy is the empty vault): %.1f MiB", n, used/(1<<20))
 	add := map[string]any{"account": map[string]any{
 		"type": "totp", "issuer": "One More", "name": "more@example.net", "secret": recAccounts[0].Secret,
 		"algorithm": "SHA1", "digits": 6, "period": 30,
