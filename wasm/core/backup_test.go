@@ -90,7 +90,7 @@ func TestBackupBridgeErrors(t *testing.T) {
 		{"another kind of file", "backupRead", []any{`{"db":{"entries":[]}}`, bkPassword}, codeNotBackup},
 		{"not JSON at all", "backupRead", []any{"\x89PNG\r\n", bkPassword}, codeNotBackup},
 		{"unknown merge mode", "backupMerge", []any{"[]", "[]", "append"}, bridge.CodeBadArgument},
-		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, bridge.CodeInvalid},
+		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, bridge.CodeInvalidSecret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,7 +133,7 @@ func TestPasswordSuggestAndJudge(t *testing.T) {
 	}
 	for pw, want := range map[string]string{str(t, r.Value): "strong", "password123": "weak"} {
 		j := invoke(t, "passwordJudge", pw)
-		if !j.OK || str(t, field(t, j.Value, "verdict")) != want || str(t, field(t, j.Value, "hint")) == "" {
+		if !j.OK || str(t, field(t, j.Value, "verdict")) != want || str(t, field(t, j.Value, "hint")) == "" || str(t, field(t, j.Value, "reason")) == "" {
 			t.Fatalf("passwordJudge: %+v, want %s", j, want)
 		}
 	}
