@@ -67,7 +67,11 @@ export async function dispatch(tier, message, sender) {
     const value = await handler(payload, sender);
     return { ok: true, value: value ?? null };
   } catch (e) {
-    if (e instanceof CodedError) return { ok: false, error: { code: e.code, message: e.message } };
+    if (e instanceof CodedError) {
+      const error = { code: e.code, message: e.message };
+      if (e.reason) error.reason = e.reason;
+      return { ok: false, error };
+    }
     console.error("codeward: handler failed:", e && e.name, e && e.message);
     return { ok: false, error: { code: Errors.INTERNAL, message: "internal error" } };
   }

@@ -129,9 +129,10 @@ async function fill(li, confirmedPage) {
   if (!tab) return say("There is no page to fill.");
   const r = await send(K.AUTOFILL_FILL, { id, tabId: tab.id, confirmed: !!confirmedPage, confirmedPage });
   if (r.status === "confirm") {
-    const bound = r.sites.length ? r.sites.join(", ") : "no site";
-    confirmBox.querySelector("p").textContent =
-      `This page is ${r.page}, not ${bound}. Fill the code here only if you are sure this is the right site.`;
+    // An account without sites has no "right" site to name: say so instead.
+    confirmBox.querySelector("p").textContent = r.sites.length
+      ? `This page is ${r.page}, not ${r.sites.join(", ")}. Fill the code here only if you are sure this is the right site.`
+      : `This account has no sites yet, so Codeward cannot tell whether ${r.page} is the right one. Fill the code here only if you are sure; add the site in Edit to skip this question.`;
     confirmBox.dataset.page = r.page;
     confirmBox.hidden = false;
     confirmBox.querySelector("[data-action=fill-cancel]").focus();
