@@ -533,6 +533,13 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 		{"damaged file", damaged(flip), bkPassword, "damaged"},
 		{"truncated file", damaged(func(b []byte) []byte { return b[:len(b)*2/3] }), bkPassword, "Nothing was changed"},
 		{"a file of another kind", other, bkPassword, "not a Codeward backup"},
+		// The largest Argon2id cost the vault format allows: refused before it runs, saying
+		// what the file asks for.
+		{"a file asking for 1 GiB of Argon2id memory", damaged(func(b []byte) []byte {
+			b = regexp.MustCompile(`"memory": \d+`).ReplaceAll(b, []byte(`"memory": 1048576`))
+			b = regexp.MustCompile(`"time": \d+`).ReplaceAll(b, []byte(`"time": 10`))
+			return regexp.MustCompile(`"threads": \d+`).ReplaceAll(b, []byte(`"threads": 16`))
+		}), bkPassword, "1 GiB of memory, 10 passes and 16 lanes"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			openRestore(t, rp, tt.path, tt.pw)

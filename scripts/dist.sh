@@ -26,6 +26,16 @@ stage() {
     --exclude='.*' --exclude='*.md' --exclude='*.test.js' --exclude='*_test.*' \
     extension | tar -C "$dir" -xf -
   cp build/codeward.wasm build/codeward-tools.wasm build/wasm_exec.js "$dir/build/"
+  # The Google OAuth client is a build setting (README, "Automatic backups"): without one the
+  # Drive option says it is not set up in this build.
+  CLIENT_ID="${CODEWARD_GOOGLE_CLIENT_ID:-}" CLIENT_SECRET="${CODEWARD_GOOGLE_CLIENT_SECRET:-}" node -e '
+    const fs = require("fs");
+    const f = process.argv[1];
+    const g = JSON.parse(fs.readFileSync(f, "utf8"));
+    if (process.env.CLIENT_ID) g.clientId = process.env.CLIENT_ID;
+    if (process.env.CLIENT_SECRET) g.clientSecret = process.env.CLIENT_SECRET;
+    fs.writeFileSync(f, JSON.stringify(g, null, 2) + "\n");
+  ' "$dir/extension/google.json"
 }
 
 # manifest for <browser>: written from the repository's manifest.json.

@@ -3,11 +3,18 @@ package main
 import "strings"
 
 // parseFlags reads --name value, --name=value (one dash works too) anywhere among the
-// arguments; "--" ends the flags. Every flag takes a value. The standard flag package
-// stops at the first positional argument, which would make "import FILE --from x" fail.
+// arguments; "--" ends the flags. Every flag takes a value, except those named with a
+// trailing "!" in names (switches such as "allow-weak-password!"), which take none and
+// read as "true". The standard flag package stops at the first positional argument, which
+// would make "import FILE --from x" fail.
 func parseFlags(args []string, names ...string) (flags map[string]string, positional []string, err error) {
 	known := make(map[string]bool, len(names))
+	switches := map[string]bool{}
 	for _, n := range names {
+		if s, ok := strings.CutSuffix(n, "!"); ok {
+			switches[s] = true
+			n = s
+		}
 		known[n] = true
 	}
 	flags = map[string]string{}
@@ -27,6 +34,13 @@ func parseFlags(args []string, names ...string) (flags map[string]string, positi
 		}
 		if _, dup := flags[name]; dup {
 			return nil, nil, usageError("--%s given twice", name)
+		}
+		if switches[name] {
+			if hasValue {
+				return nil, nil, usageError("--%s takes no value", name)
+			}
+			flags[name] = "true"
+			continue
 		}
 		if !hasValue {
 			if i+1 >= len(args) {

@@ -10,6 +10,7 @@ import (
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/formats/otpauth"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/passgen"
 	"codeward.dev/internal/vault"
 )
 
@@ -185,7 +186,7 @@ type kdfSetter interface {
 }
 
 func (c *cli) exportCmd(args []string) error {
-	flags, pos, err := parseFlags(args, "to", "password-file", "out")
+	flags, pos, err := parseFlags(args, "to", "password-file", "out", "allow-weak-password!")
 	if err != nil {
 		return err
 	}
@@ -221,12 +222,38 @@ func (c *cli) exportCmd(args []string) error {
 			return err
 		}
 		defer clear(password)
+		if err := checkNewPassword(password, flags["allow-weak-password"] != ""); err != nil {
+			return err
+		}
 	}
 	out, err := exp.Export(accounts, password)
 	if err != nil {
 		return explain("export", err)
 	}
 	return c.writeOutput(flags["out"], out)
+}
+
+// checkNewPassword applies the extension's rules for a backup password (internal/passgen):
+// a file that can be attacked offline for as long as anyone likes needs a password that
+// is not short, common or a pattern. allowWeak (--allow-weak-password) is for tests and
+// scripts that knowingly write throwaway files.
+func checkNewPassword(password []byte, allowWeak bool) error {
+	if allowWeak {
+		return nil
+	}
+	if err := passgen.Check(string(password)); err != nil {
+		return &cliError{
+			msg:   "the password is too weak for a file that can be attacked offline: " + cliHint(passgen.Judge(string(password)).Hint),
+			hints: []string{"choose a longer one (four or five unrelated words, or random letters and digits), or pass --allow-weak-password for a throwaway file"},
+			err:   err,
+		}
+	}
+	return nil
+}
+
+// cliHint drops the extension's "press Generate" advice, which has no button here.
+func cliHint(h string) string {
+	return strings.Replace(h, ", or press Generate.", ".", 1)
 }
 
 func unknownFormat(name, verb string, can func(formats.Format) bool) *cliError {

@@ -115,15 +115,28 @@ func (c *cli) password(file, what string, confirm bool) ([]byte, error) {
 }
 
 // writeOutput writes data to stdout, or to file through a temporary file in the same
-// directory renamed into place, so that a failure never leaves half a backup. The file is
-// readable by its owner only: every export holds secrets.
+// directory renamed into place, so that a failure never leaves half a backup. Only a
+// regular file is ever replaced: renaming over a symbolic link, a device such as /dev/full,
+// a FIFO or a socket would swap that special file for a file of secrets. A replaced file
+// keeps its permission bits; a new one is readable by its owner only, since every export
+// holds secrets.
 func (c *cli) writeOutput(file string, data []byte) error {
 	if file == "" {
 		_, err := c.stdout.Write(data)
 		return err
 	}
-	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
-		return &cliError{msg: file + ": is a directory"}
+	perm := os.FileMode(0o600)
+	fi, err := os.Lstat(file)
+	switch {
+	case err == nil && !fi.Mode().IsRegular():
+		return &cliError{
+			msg:   file + ": is " + fileKind(fi.Mode()) + ", not a regular file; nothing was written",
+			hints: []string{"--out writes a new file or replaces a regular one; give another path, or leave out --out to write to standard output"},
+		}
+	case err == nil:
+		perm = fi.Mode().Perm()
+	case !errors.Is(err, os.ErrNotExist):
+		return explainOpen(file, err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".codeward-*.tmp")
 	if err != nil {
@@ -133,6 +146,10 @@ func (c *cli) writeOutput(file string, data []byte) error {
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return &cliError{msg: file + ": write error", err: err}
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return &cliError{msg: file + ": cannot set the file's permissions", err: err}
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
@@ -145,4 +162,21 @@ func (c *cli) writeOutput(file string, data []byte) error {
 		return &cliError{msg: file + ": cannot create the file", err: err}
 	}
 	return nil
+}
+
+// fileKind names a special file's kind for an error message.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }

@@ -3,7 +3,7 @@
 //
 //	codeward code [--at UNIX_SECONDS] URI...        one code per URI ("-": URIs from stdin)
 //	codeward import [--from FORMAT] [--password-file F] FILE
-//	codeward export --to FORMAT [--password-file F] [--out FILE] < uris.txt
+//	codeward export --to FORMAT [--password-file F] [--out FILE] [--allow-weak-password] < uris.txt
 //	codeward formats
 //
 // Output rules (after age's cmd/age): results go to stdout; an error is exactly one
@@ -181,8 +181,12 @@ usage:
   codeward import [--from FORMAT] [--password-file FILE] FILE
       print the accounts of FILE ("-" for standard input) as otpauth:// URIs, one a line;
       FORMAT is a name from "codeward formats" or auto (the default)
-  codeward export --to FORMAT [--password-file FILE] [--out FILE]
-      read otpauth:// URIs from standard input and write them in FORMAT to stdout or FILE
+  codeward export --to FORMAT [--password-file FILE] [--out FILE] [--allow-weak-password]
+      read otpauth:// URIs from standard input and write them in FORMAT to stdout or FILE;
+      --out writes a new file or replaces a regular one (never a link, device or
+      directory). An encrypted format's password must pass the same strength check as in
+      the extension (not short, common or a pattern); --allow-weak-password skips that
+      check, for tests and scripts writing throwaway files
   codeward formats
       list the formats import and export know
 

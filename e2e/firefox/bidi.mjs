@@ -134,6 +134,7 @@ export async function launchFirefox({ extDir, prefs: extraPrefs = {} }) {
     send,
     addonId,
     origin,
+    pid: fx.pid, // the parent process (benchmarks read its children's memory from /proc)
     output: () => output,
     /** Opens a web-accessible page of the test build in a new tab; returns a Page. */
     async openExtensionPage(p) {

@@ -24,7 +24,7 @@ const MAX_FILE_CHARS = 16 << 20;
 
 const BADGE_COLOR = "#b45309";
 
-const changedCount = (b) => Object.keys(b.changes).length;
+export const changedCount = (b) => Object.keys(b.changes).length;
 
 // --- the badge ----------------------------------------------------------------------------
 
@@ -44,24 +44,21 @@ chrome.storage.local
   .then((got) => showPending(Number(got[PENDING_KEY]) || 0))
   .catch(() => {});
 
-/** Applies fn to the backup state inside a vault write, then updates the badge. */
-async function writeState(fn, reason) {
-  let count = 0;
-  const out = await store.update(async (v) => {
+/** Applies fn to the backup state inside a vault write (the badge follows from onChange). */
+export async function writeState(fn, reason) {
+  return store.update(async (v) => {
     const b = backupState(v.settings);
     const r = await fn(b, v);
     v.settings.backup = b;
-    count = changedCount(b);
     return r;
   }, reason);
-  await showPending(count);
-  return out;
 }
 
 // --- change tracking ------------------------------------------------------------------------
 
 // Reasons of store writes that change no account as a backup holds it: a reorder or an HOTP
-// step (codes already shown are not worth a new backup), settings, and this module's own.
+// step (codes already shown are not worth a new backup), settings, and this module's own
+// (which record what they change themselves).
 const IGNORED = new Set(["create", "unlock", "lock", "reorder", "hotp", "settings", "password", "backup", "restore"]);
 const KIND_OF = { add: "added", import: "added", delete: "deleted" };
 
@@ -81,16 +78,24 @@ function record(b, ids, kind) {
   delete b.undo; // the previous generation no longer holds the vault before a replace
 }
 
-store.onChange(({ reason, ids }) => {
-  if (reason === "create") {
+// The change and its record are sealed in one write: an add racing a lock, or a browser
+// killed right after the change, cannot leave the change uncounted.
+store.beforeWrite((v, { reason, ids }) => {
+  if (IGNORED.has(reason) || !ids || ids.length === 0) return;
+  const b = backupState(v.settings);
+  record(b, ids, KIND_OF[reason] ?? "edited");
+  v.settings.backup = b;
+});
+
+// The plain count outside the vault is derived from the sealed state after every commit,
+// create and unlock (so a count lost to a crash comes back at the next unlock).
+store.onChange(({ reason, settings }) => {
+  if (reason === "aside") {
     showPending(0).catch(() => {});
     return;
   }
-  if (IGNORED.has(reason) || !ids || ids.length === 0) return;
-  const kind = KIND_OF[reason] ?? "edited";
-  writeState((b) => record(b, ids, kind), "backup").catch((e) => {
-    console.error("codeward: could not record a change for the backup reminder:", e && e.code);
-  });
+  if (!settings) return;
+  showPending(changedCount(backupState(settings))).catch(() => {});
 });
 
 // --- handlers -------------------------------------------------------------------------------

@@ -4,8 +4,10 @@
 import { dispatch, tierOf } from "./router.js";
 import "./vault.js";
 import "./backup.js";
+import "./autobackup.js";
 import "./autofill.js";
 import "./imports.js";
+import "./recovery.js";
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const tier = tierOf(sender);

@@ -1,9 +1,15 @@
 // The one owner and writer of the vault.
 //
-// storage.local holds only sealed blobs: "vault" (current generation) and "vault.prev" (the
-// one before). storage.session (memory only, trusted contexts only) holds the data key while
+// storage.local holds sealed blobs: "vault" (current generation) and "vault.prev" (the
+// one before); after a recovery "vault.damaged" (the copy that did not open, kept until the
+// next successful write); after "set this vault aside" (recovery.js) "vault.aside" (the
+// sealed copies of the vault set aside, until it is opened again or deleted for good). Plain
+// beside them: "vault.count" (how many accounts the vault holds, so a locked browser can say
+// what setting it aside hides) and "vault.recovered" (when a fallback to the previous copy
+// happened, until the user has seen it). storage.session (memory only, trusted contexts only) holds the data key while
 // unlocked — never the password — so a restarted service worker resumes without asking
-// again; and the key that seals the popup's cached View (shared/session-seal.js), so that
+// again. The data key is fixed between password changes; a password change draws a new
+// one (see changePassword), so old copies under the old password open nothing current; and the key that seals the popup's cached View (shared/session-seal.js), so that
 // no storage area holds account data in the clear. Every write seals a new blob, proves it
 // opens to what was meant, and then replaces
 // the current generation while keeping the previous one, in a single storage call. All
@@ -14,6 +20,10 @@ import { SEAL_KEY, newSealKey } from "../shared/session-seal.js";
 
 const CURRENT = "vault";
 const PREVIOUS = "vault.prev";
+const DAMAGED = "vault.damaged";
+const ASIDE = "vault.aside";
+const COUNT = "vault.count";
+const RECOVERED = "vault.recovered";
 const SESSION_KEY = "key";
 const SESSION_SETTINGS = "settings";
 const FORMAT = 1; // shape of the storage record around the blob
@@ -24,6 +34,7 @@ export const DEFAULT_SETTINGS = Object.freeze({ autoLockMinutes: 15, lockOnScree
 let mem = null;
 let queue = Promise.resolve();
 const changeListeners = [];
+const writeHooks = [];
 
 // Only the background (trusted) may read the data key; content scripts never see session storage.
 if (chrome.storage.session.setAccessLevel) {
@@ -38,18 +49,32 @@ function serialized(fn) {
 }
 
 /**
- * Subscribes to vault changes: fn({reason, ids}) after each committed write.
- * reason is one of create, unlock, lock, add, update, delete, reorder, hotp, settings,
- * password, replace (or whatever a feature module passes to update()).
+ * Subscribes to vault changes: fn({reason, ids, settings}) after each committed write, and
+ * after create, unlock, lock and set-aside. reason is one of create, unlock, lock, aside, add,
+ * update, delete, reorder, hotp, settings, password, replace (or whatever a feature module
+ * passes to update()). settings: a copy of the open vault's settings as committed (absent
+ * after lock and aside), so listeners can derive what they show without another read.
  */
 export function onChange(fn) {
   changeListeners.push(fn);
 }
 
+/**
+ * Registers fn(vault, {reason, ids}) to run inside every update(), on the new vault after
+ * the feature's own change and before it is sealed: what fn records is part of the same
+ * single write as the change, so the two can never disagree (a lock racing the change or a
+ * killed browser cannot separate them). fn may be async and may throw to abort the write.
+ * @param {(vault: {accounts: object[], settings: object}, change: {reason: string, ids: string[]}) => any} fn
+ */
+export function beforeWrite(fn) {
+  writeHooks.push(fn);
+}
+
 function emit(reason, ids = []) {
+  const settings = mem ? structuredClone(mem.vault.settings) : undefined;
   for (const fn of changeListeners) {
     try {
-      fn({ reason, ids });
+      fn({ reason, ids, settings });
     } catch (e) {
       console.error("codeward: change listener failed:", e && e.message);
     }
@@ -61,6 +86,106 @@ async function readRecords() {
   return { current: got[CURRENT] ?? null, previous: got[PREVIOUS] ?? null };
 }
 
+const genOf = (rec) => (rec && Number.isSafeInteger(rec.gen) && rec.gen > 0 ? rec.gen : 0);
+
+/**
+ * Runs the core function fn ("vaultUnlock" or "vaultOpen") on a stored record. Every way a
+ * record can fail to open — not an object, no blob, bad base64, a header or payload that
+ * does not authenticate — comes out as a CodedError with a plain message: "wrong_password"
+ * (the check value did not match), "unsupported_version", or "corrupt". The core's own
+ * messages ("argument 1 must be base64") stay in the console.
+ */
+async function openRecord(fn, rec, secret) {
+  if (!rec || typeof rec !== "object" || typeof rec.blob !== "string" || rec.blob === "") {
+    throw new CodedError("corrupt", "the stored vault is damaged");
+  }
+  try {
+    return await call(fn, rec.blob, secret);
+  } catch (e) {
+    if (e.code === Errors.WRONG_PASSWORD) throw new CodedError(Errors.WRONG_PASSWORD, "wrong master password");
+    if (e.code === "unsupported_version") throw new CodedError("unsupported_version", "the stored vault was made by a newer version of Codeward");
+    console.warn("codeward: a stored vault copy does not open:", e.code, e.message);
+    throw new CodedError("corrupt", "the stored vault is damaged");
+  }
+}
+
+/** The password slot of a record's blob as text, or null when it cannot be read. */
+function slotOf(rec) {
+  try {
+    const slots = JSON.parse(atob(rec.blob)).slots;
+    return Array.isArray(slots) ? JSON.stringify(slots) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The error to report when no stored copy opened: a wrong password if any copy said so (the
+ * person can try again, and the right password may open it), else a newer version, else
+ * damage — both copies are then beyond what a password can fix.
+ */
+function worstOf(errors) {
+  for (const code of [Errors.WRONG_PASSWORD, "unsupported_version"]) {
+    const e = errors.find((x) => x.code === code);
+    if (e) return e;
+  }
+  return new CodedError("corrupt", "the stored vault is damaged: neither its copy nor the one before it opens");
+}
+
+/**
+ * Opens the first stored copy that opens, current before previous: fn is "vaultUnlock" with
+ * the password or "vaultOpen" with the data key. Any failure of the current copy tries the
+ * previous one with the same secret, except a wrong password against a previous copy with
+ * the very same password slot (the same Argon2id run would answer the same; a damaged check
+ * value or salt makes the slots differ, so the previous copy is then tried).
+ * @returns {Promise<{value: any, used: object, fellBack: boolean, current: object|null, previous: object|null}>}
+ */
+async function openStored(fn, secret, records = null) {
+  const { current, previous } = records ?? (await readRecords());
+  if (current == null && previous == null) throw new CodedError(Errors.NO_VAULT, "there is no vault");
+  const errors = [];
+  if (current != null) {
+    try {
+      return { value: await openRecord(fn, current, secret), used: current, fellBack: false, current, previous };
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  const sameSlot = errors[0]?.code === Errors.WRONG_PASSWORD && slotOf(current) !== null && slotOf(current) === slotOf(previous);
+  if (previous != null && !sameSlot) {
+    try {
+      return { value: await openRecord(fn, previous, secret), used: previous, fellBack: true, current, previous };
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  throw worstOf(errors);
+}
+
+/**
+ * After the previous copy opened in place of the current one: makes it the current copy
+ * again, keeps the one that failed under DAMAGED until the next successful write, and leaves
+ * the RECOVERED marker that makes the popup tell the person (never a silent fallback).
+ */
+async function repair({ current, previous }, vault) {
+  const gen = Math.max(genOf(current), genOf(previous)) + 1;
+  const rec = { format: FORMAT, gen, blob: previous.blob };
+  const set = {
+    [CURRENT]: rec,
+    [COUNT]: vault.accounts.length,
+    [RECOVERED]: { at: new Date().toISOString(), missing: current == null },
+  };
+  if (current != null) set[DAMAGED] = current;
+  try {
+    await chrome.storage.local.set(set);
+  } catch (e) {
+    // The vault is open all the same; the next write stores it.
+    console.error("codeward: could not write the repaired vault:", e && e.message);
+  }
+  console.warn("codeward: the current vault copy did not open; the previous copy was used");
+  return gen;
+}
+
 function parseVault(json) {
   const v = JSON.parse(json);
   v.accounts ??= [];
@@ -68,14 +193,18 @@ function parseVault(json) {
   return v;
 }
 
-/** "none" (no vault yet), "locked" or "unlocked". */
+/**
+ * "none" (no vault yet), "locked" or "unlocked". Any stored copy, current or previous, even
+ * one that does not open, makes it "locked": a first run would overwrite it. (A vault set
+ * aside does not count: its owner chose to start over.)
+ */
 export function state() {
   return serialized(async () => {
     if (mem) return "unlocked";
     const s = await chrome.storage.session.get(SESSION_KEY);
     if (s[SESSION_KEY]) return "unlocked";
-    const { current } = await readRecords();
-    return current ? "locked" : "none";
+    const { current, previous } = await readRecords();
+    return current != null || previous != null ? "locked" : "none";
   });
 }
 
@@ -88,20 +217,11 @@ async function ensureOpen() {
   const s = await chrome.storage.session.get(SESSION_KEY);
   const key = s[SESSION_KEY];
   if (!key) throw new CodedError(Errors.LOCKED, "the vault is locked");
-  const { current, previous } = await readRecords();
-  if (!current) throw new CodedError(Errors.NO_VAULT, "there is no vault");
-  for (const rec of [current, previous]) {
-    if (!rec) continue;
-    try {
-      const vault = parseVault(await call("vaultOpen", rec.blob, key));
-      mem = { key, blob: rec.blob, gen: rec.gen, vault };
-      return mem;
-    } catch (e) {
-      if (e.code !== "corrupt") throw e;
-      console.error("codeward: a stored vault generation does not open; trying the previous one");
-    }
-  }
-  throw new CodedError("corrupt", "the stored vault does not open");
+  const opened = await openStored("vaultOpen", key);
+  const vault = parseVault(opened.value);
+  const gen = opened.fellBack ? await repair(opened, vault) : genOf(opened.used);
+  mem = { key, blob: opened.used.blob, gen, vault };
+  return mem;
 }
 
 // Only what the background needs while the vault is not open yet (after a restart): the
@@ -138,13 +258,14 @@ async function checkNewPassword(password) {
 export function create(password, accounts = []) {
   return serialized(async () => {
     await checkNewPassword(password);
-    const { current } = await readRecords();
-    if (current) throw new CodedError(Errors.EXISTS, "a vault already exists");
+    const { current, previous } = await readRecords();
+    if (current != null || previous != null) throw new CodedError(Errors.EXISTS, "a vault already exists");
     const vault = { accounts, settings: { ...DEFAULT_SETTINGS } };
     const { blob, key } = await call("vaultCreate", JSON.stringify(vault), password);
     const opened = parseVault(await call("vaultOpen", blob, key));
     if (!sameVault(opened, vault)) throw new CodedError(Errors.INTERNAL, "the new vault did not verify");
-    await chrome.storage.local.set({ [CURRENT]: { format: FORMAT, gen: 1, blob } });
+    await chrome.storage.local.set({ [CURRENT]: { format: FORMAT, gen: 1, blob }, [COUNT]: opened.accounts.length });
+    await chrome.storage.local.remove([DAMAGED, RECOVERED]);
     await remember(key, opened.settings);
     mem = { key, blob, gen: 1, vault: opened };
     emit("create", accounts.map((a) => a.id));
@@ -157,21 +278,13 @@ export function unlock(password) {
     if (typeof password !== "string" || password === "") {
       throw new CodedError(Errors.WRONG_PASSWORD, "wrong master password");
     }
-    const { current, previous } = await readRecords();
-    if (!current) throw new CodedError(Errors.NO_VAULT, "there is no vault");
-    let result, rec;
-    try {
-      result = await call("vaultUnlock", current.blob, password);
-      rec = current;
-    } catch (e) {
-      // A damaged current generation falls back to the previous one; a wrong password does not.
-      if (e.code !== "corrupt" || !previous) throw e;
-      result = await call("vaultUnlock", previous.blob, password);
-      rec = previous;
-    }
+    const opened = await openStored("vaultUnlock", password);
+    const result = opened.value;
     const vault = parseVault(result.vault);
+    const gen = opened.fellBack ? await repair(opened, vault) : genOf(opened.used);
     await remember(result.key, vault.settings);
-    mem = { key: result.key, blob: rec.blob, gen: rec.gen, vault };
+    mem = { key: result.key, blob: opened.used.blob, gen, vault };
+    await chrome.storage.local.set({ [COUNT]: vault.accounts.length }).catch(() => {});
     emit("unlock");
   });
 }
@@ -229,6 +342,7 @@ export function update(fn, reason, ids = []) {
     const m = await ensureOpen();
     const next = structuredClone(m.vault);
     const out = await fn(next);
+    for (const hook of writeHooks) await hook(next, { reason, ids });
     await commit(m, next);
     emit(reason, ids);
     return out;
@@ -243,15 +357,20 @@ async function commit(m, next) {
   await chrome.storage.local.set({
     [PREVIOUS]: { format: FORMAT, gen: m.gen, blob: m.blob },
     [CURRENT]: { format: FORMAT, gen, blob },
+    [COUNT]: opened.accounts.length,
   });
   mem = { key: m.key, blob, gen, vault: opened };
+  // Both kept copies now open: a copy that failed before has served its purpose.
+  await chrome.storage.local.remove(DAMAGED);
   await chrome.storage.session.set({ [SESSION_SETTINGS]: lockSettings(opened.settings) });
 }
 
 /**
- * Changes the master password after checking the current one. The new blob must unlock with
- * the new password before it is stored; both stored generations then hold it, so the old
- * password opens nothing that is kept.
+ * Changes the master password after checking the current one. The core seals the vault under
+ * a new data key for the new password; the new blob must unlock with the new password to
+ * that key before it is stored. Both stored generations then hold it, so neither the old
+ * password nor the old key opens anything that is kept (old copies the browser's storage
+ * files may still hold open only what they held then).
  */
 export function changePassword(currentPassword, newPassword) {
   return serialized(async () => {
@@ -262,16 +381,136 @@ export function changePassword(currentPassword, newPassword) {
     }
     const check = await call("vaultUnlock", m.blob, currentPassword);
     if (check.key !== m.key) throw new CodedError(Errors.WRONG_PASSWORD, "wrong master password");
-    const blob = await call("vaultChangePassword", m.blob, m.key, newPassword);
+    const { blob, key } = await call("vaultChangePassword", m.blob, m.key, newPassword);
     const proof = await call("vaultUnlock", blob, newPassword);
-    if (proof.key !== m.key || !sameVault(parseVault(proof.vault), m.vault)) {
+    if (proof.key !== key || key === m.key || !sameVault(parseVault(proof.vault), m.vault)) {
       throw new CodedError(Errors.INTERNAL, "the re-sealed vault did not verify; the password is unchanged");
     }
     const gen = m.gen + 1;
     const rec = { format: FORMAT, gen, blob };
+    // storage.local and storage.session cannot change in one step: drop the old key first, so
+    // that a worker killed in between comes back locked (either password then unlocks what
+    // was stored) rather than holding a key that opens nothing.
+    await chrome.storage.session.remove(SESSION_KEY);
     await chrome.storage.local.set({ [PREVIOUS]: rec, [CURRENT]: rec });
-    mem = { ...m, blob, gen };
+    await chrome.storage.session.set({ [SESSION_KEY]: key });
+    mem = { ...m, key, blob, gen };
     emit("password");
+  });
+}
+
+// --- recovery: the notice, and setting a vault aside ----------------------------------------
+
+/**
+ * {at, missing} when the last open used the previous copy because the current one did not
+ * open (missing: it was not there at all), until the person dismisses the notice; else null.
+ */
+export async function recoveryNotice() {
+  const got = await chrome.storage.local.get(RECOVERED);
+  return got[RECOVERED] ?? null;
+}
+
+/** The person has seen the recovery notice. */
+export function dismissRecoveryNotice() {
+  return serialized(() => chrome.storage.local.remove(RECOVERED));
+}
+
+/**
+ * What a locked browser can say about its vaults: how many accounts the vault holds (as
+ * counted at its last open or write; null if never counted) and the vault set aside, if any.
+ * @returns {Promise<{accounts: number|null, aside: {at: string, accounts: number|null}|null}>}
+ */
+export function recoveryInfo() {
+  return serialized(async () => {
+    const got = await chrome.storage.local.get([COUNT, ASIDE]);
+    const count = (n) => (Number.isSafeInteger(n) && n >= 0 ? n : null);
+    const a = got[ASIDE];
+    return { accounts: count(got[COUNT]), aside: a ? { at: String(a.at ?? ""), accounts: count(a.accounts) } : null };
+  });
+}
+
+/**
+ * Sets this browser's vault aside: its sealed copies (current, previous, and a damaged one
+ * kept after a recovery) move, still sealed, to the ASIDE slot, and the browser has no vault
+ * any more — a backup can then be restored into a new one, or a fresh vault created. The
+ * old vault still opens with its password (openAside) until deleteAside. For a forgotten
+ * master password and for a vault whose copies are all damaged. Locks first.
+ */
+export function setAside() {
+  return serialized(async () => {
+    const got = await chrome.storage.local.get([CURRENT, PREVIOUS, DAMAGED, COUNT, ASIDE]);
+    const current = got[CURRENT] ?? null;
+    const previous = got[PREVIOUS] ?? null;
+    if (current == null && previous == null) throw new CodedError(Errors.NO_VAULT, "there is no vault to set aside");
+    const old = got[ASIDE];
+    // A set-aside interrupted after its first step has already copied this vault: finish it.
+    const done = old && old.copies && JSON.stringify(old.copies.current ?? null) === JSON.stringify(current);
+    if (old && !done) {
+      throw new CodedError("aside_exists", "an older vault is already set aside: open it or delete it for good first");
+    }
+    mem = null;
+    await chrome.storage.session.clear();
+    if (!done) {
+      const copies = { current, previous };
+      if (got[DAMAGED] != null) copies.damaged = got[DAMAGED];
+      await chrome.storage.local.set({ [ASIDE]: { format: FORMAT, at: new Date().toISOString(), accounts: got[COUNT] ?? null, copies } });
+    }
+    await chrome.storage.local.remove([CURRENT, PREVIOUS, DAMAGED, COUNT, RECOVERED]);
+    emit("aside");
+  });
+}
+
+/**
+ * Opens the vault set aside with its master password and makes it this browser's vault
+ * again, unlocked. A vault created or restored meanwhile takes its place in the ASIDE slot
+ * (still sealed; it opens the same way), so nothing is lost in either direction — the swap
+ * is one storage write. Error codes: no_aside, wrong_password, corrupt.
+ */
+export function openAside(password) {
+  return serialized(async () => {
+    if (typeof password !== "string" || password === "") {
+      throw new CodedError(Errors.WRONG_PASSWORD, "wrong master password");
+    }
+    const got = await chrome.storage.local.get([CURRENT, PREVIOUS, DAMAGED, COUNT, ASIDE]);
+    const aside = got[ASIDE];
+    if (!aside || !aside.copies) throw new CodedError("no_aside", "no vault is set aside");
+    const opened = await openStored("vaultUnlock", password, {
+      current: aside.copies.current ?? null,
+      previous: aside.copies.previous ?? null,
+    });
+    const vault = parseVault(opened.value.vault);
+    const gen = genOf(opened.used) + 1;
+    const rec = { format: FORMAT, gen, blob: opened.used.blob };
+    const set = {
+      [CURRENT]: rec,
+      [PREVIOUS]: opened.fellBack ? rec : aside.copies.previous ?? rec,
+      [COUNT]: vault.accounts.length,
+    };
+    const current = got[CURRENT] ?? null;
+    const previous = got[PREVIOUS] ?? null;
+    if (current != null || previous != null) {
+      const copies = { current, previous };
+      if (got[DAMAGED] != null) copies.damaged = got[DAMAGED];
+      set[ASIDE] = { format: FORMAT, at: new Date().toISOString(), accounts: got[COUNT] ?? null, copies };
+    }
+    mem = null;
+    await chrome.storage.session.clear();
+    await chrome.storage.local.set(set);
+    const stale = [DAMAGED, RECOVERED];
+    if (!set[ASIDE]) stale.push(ASIDE);
+    await chrome.storage.local.remove(stale);
+    await remember(opened.value.key, vault.settings);
+    mem = { key: opened.value.key, blob: rec.blob, gen, vault };
+    emit("unlock");
+  });
+}
+
+/** Deletes the vault set aside, for good. */
+export function deleteAside() {
+  return serialized(async () => {
+    const got = await chrome.storage.local.get(ASIDE);
+    if (!got[ASIDE]) throw new CodedError("no_aside", "no vault is set aside");
+    await chrome.storage.local.remove(ASIDE);
   });
 }
 

@@ -4,6 +4,7 @@ import { Kinds, Errors, CodedError, VIEW_KEY } from "../shared/messages.js";
 import { registerHandlers, onPageMessage } from "./router.js";
 import * as store from "./store.js";
 import { seal } from "../shared/session-seal.js";
+import { publicSettings } from "./secrets.js";
 
 const K = Kinds.page;
 const AUTOLOCK_ALARM = "codeward.autolock";
@@ -19,7 +20,8 @@ const ALGORITHMS = new Set(["SHA1", "SHA256", "SHA512"]);
 
 // --- auto-lock --------------------------------------------------------------------------
 
-async function armAutoLock() {
+/** (Re)starts the auto-lock timer from the unlocked settings (also for recovery.js). */
+export async function armAutoLock() {
   const settings = await store.sessionSettings();
   if (!settings) return;
   await chrome.alarms.create(AUTOLOCK_ALARM, { delayInMinutes: settings.autoLockMinutes });
@@ -76,7 +78,14 @@ function sortAccounts(accounts) {
 
 /** Computes the View from the open vault and caches it, sealed, in storage.session. */
 async function freshView() {
-  const vault = await store.snapshot();
+  let vault;
+  try {
+    vault = await store.snapshot();
+  } catch (e) {
+    // A change that committed just before a lock: it is saved, and the vault is locked now.
+    if (e.code === Errors.LOCKED) return lockedView("locked");
+    throw e;
+  }
   const accounts = sortAccounts(vault.accounts);
   const now = Math.floor(Date.now() / 1000);
   const shortest = Math.min(30, ...accounts.filter((a) => a.period > 0).map((a) => a.period));
@@ -87,7 +96,9 @@ async function freshView() {
   for (const r of results) {
     codes[r.id] = r.error ? { error: r.error } : { step: r.step, period: r.period, codes: r.codes };
   }
-  const view = { state: "unlocked", accounts: accounts.map(accountView), codes, settings: vault.settings, computedAt: now };
+  const view = { state: "unlocked", accounts: accounts.map(accountView), codes, settings: publicSettings(vault.settings), computedAt: now };
+  const recovered = await store.recoveryNotice();
+  if (recovered) view.recovered = recovered;
   // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
   const key = await store.sealKey();
   if (key) {
@@ -97,7 +108,8 @@ async function freshView() {
   return view;
 }
 
-async function currentView() {
+/** The View for the vault's state now (also for recovery.js). */
+export async function currentView() {
   const state = await store.state();
   return state === "unlocked" ? freshView() : lockedView(state);
 }
@@ -277,7 +289,7 @@ registerHandlers("page", {
     return out;
   },
 
-  [K.SETTINGS_GET]: async () => (await store.snapshot()).settings,
+  [K.SETTINGS_GET]: async () => publicSettings((await store.snapshot()).settings),
 
   [K.SETTINGS_SET]: async ({ settings }) => {
     if (!settings || typeof settings !== "object") throw new CodedError(Errors.INVALID, "missing settings");
@@ -295,7 +307,7 @@ registerHandlers("page", {
     }
     const out = await store.update((v) => {
       Object.assign(v.settings, change);
-      return v.settings;
+      return publicSettings(v.settings);
     }, "settings");
     await armAutoLock();
     return out;

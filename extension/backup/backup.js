@@ -51,8 +51,11 @@ function explain(e) {
       return "This is not a Codeward backup file. Nothing was changed. (Files from other authenticator apps can be brought in with Import.)";
     case "unsupported_version":
       return "This backup was made by a newer version of Codeward. Update Codeward and try again. Nothing was changed.";
-    case "kdf_params":
-      return "This backup asks for decryption settings outside the safe range, so it was not opened. Nothing was changed.";
+    case "kdf_params": {
+      // The core names what the file asks for (never anything secret).
+      const asked = /the file asks for ([^;]*);/.exec(e.message ?? "");
+      return `This backup asks for decryption settings outside the safe range${asked ? ` (${asked[1]})` : ""}, so it was not opened. Nothing was changed.`;
+    }
     case "no_vault":
       return "There is no vault in this browser yet.";
     case "exists":

@@ -6,6 +6,7 @@ import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
 import { SEAL_KEY, open as openSealed } from "../shared/session-seal.js";
 import * as backup from "../backup/popup-hooks.js";
 import * as autofill from "./autofill.js";
+import * as recover from "../recover/popup-hooks.js";
 import "../import/popup-hooks.js";
 import { closeIfPopup } from "../shared/popup-window.js";
 import { plain, strengthHint, weakPassword } from "../shared/words.js";
@@ -119,6 +120,7 @@ function renderFirstRun() {
     }
   });
   backup.firstRun(node.querySelector("#first-run-extra"));
+  recover.firstRun(node.querySelector("#first-run-extra"));
   show("first-run", node);
   pw.focus();
 }
@@ -134,11 +136,12 @@ function renderLocked() {
       const v = await busy(form, () => send(K.UNLOCK, { password: pw.value }));
       paint(v);
     } catch (e) {
-      showError(form, message(e));
+      showError(form, recover.unlockFailed(app, e) ?? message(e));
       pw.focus();
       pw.select();
     }
   });
+  recover.lockScreen(node);
   show("locked", node);
   pw.focus();
 }
@@ -150,6 +153,7 @@ function paint(v) {
   if (v.state === "locked") return screen === "locked" ? undefined : renderLocked();
   if (screen !== "unlocked") renderUnlocked();
   backup.notices(document.getElementById("notices"), v);
+  recover.notices(document.getElementById("notices"), v, paint);
   renderList();
   tick();
 }
@@ -580,8 +584,10 @@ async function start() {
     paint(cached);
   } else {
     // Locked or first run: storage.local says which without waking the worker.
-    const stored = await chrome.storage.local.get("vault");
-    paint({ state: stored.vault ? "locked" : "none", accounts: [], codes: {}, settings: null });
+    // Either stored copy means a vault exists (the current one may be missing or damaged).
+    const stored = await chrome.storage.local.get(["vault", "vault.prev"]);
+    const exists = stored.vault != null || stored["vault.prev"] != null;
+    paint({ state: exists ? "locked" : "none", accounts: [], codes: {}, settings: null });
   }
   scheduleTicks();
   // The background has the last word (and this message counts as activity for auto-lock).

@@ -22,10 +22,17 @@
  *   TOTP/Steam: codes[i] is the code for time step step+i (step = floor(unix / period));
  *   HOTP: codes[0] is the code at the account's counter.
  * @typedef {{state: VaultState, accounts: AccountView[], codes: Object<string, CodeEntry>,
- *   settings: Settings|null, computedAt: number}} View
- *   What the popup paints. While unlocked the background also keeps the latest View,
+ *   settings: Settings|null, computedAt: number, recovered?: RecoveryNotice}} View
+ *   What the popup paints. recovered: present when the vault was opened from its previous
+ *   copy; the popup must say so until the person dismisses it (VAULT_DISMISS_NOTICE). While unlocked the background also keeps the latest View,
  *   sealed with the per-unlock key of shared/session-seal.js, in storage.session under
  *   VIEW_KEY, so a popup can paint before the worker wakes up.
+ * @typedef {{at: string, missing: boolean}} RecoveryNotice
+ *   The current stored copy of the vault did not open (or was missing: missing true), so the
+ *   previous copy was opened and made current: the last change may be missing.
+ * @typedef {{state: VaultState, accounts: number|null, aside: {at: string, accounts: number|null}|null}} RecoveryStatus
+ *   accounts: how many accounts this browser's vault holds, known while locked (counted at
+ *   its last open or write; null if unknown). aside: the vault set aside, if any.
  * @typedef {{state: VaultState, accounts: number|null, changed: number, last: string|null,
  *   askWhereToSave: boolean, undo: {count: number, at: string}|null}} BackupStatus
  *   changed: accounts added, edited or deleted since the last backup (also while locked).
@@ -33,6 +40,15 @@
  *   problems: {index: number, label: string, message: string}[], state: VaultState,
  *   current?: number, fresh?: number, duplicates?: number}} RestorePreview
  *   current/fresh/duplicates only while unlocked: accounts now, that a merge would add, that it would skip.
+ * @typedef {{fix: "retry"|"reconnect", message: string, at: string}} AutoProblem
+ * @typedef {{id: string, label: string, on: boolean, connected: boolean, needsConnection: boolean,
+ *   ready: boolean, why?: string, last: string|null, files: number, problem: AutoProblem|null}} AutoDestination
+ * @typedef {{state: VaultState, on: boolean, delaySeconds: number, keep: number,
+ *   last: {at: string, to: string[]}|null, changed: number, destinations: AutoDestination[],
+ *   next: number|null}} AutoStatus
+ *   last: the latest backup a destination confirmed, and the destinations' labels;
+ *   next: when the next attempt is due (ms since epoch) or null.
+ * @typedef {{id: string, name: string, size: number, created: string}} StoredFile
  * @typedef {{token: string, format: string, description: string, encrypted: boolean, codes?: number,
  *   count: number, accounts: {issuer: string, name: string, type: string}[],
  *   problems: {index: number, label: string, message: string}[], warnings: string[],
@@ -59,6 +75,20 @@ export const Kinds = Object.freeze({
     LOCK: "vault.lock",
     /** {current: string, next: string} → {} . Error codes: wrong_password, weak_password (with reason). */
     CHANGE_PASSWORD: "vault.changePassword",
+    // Recovery (extension/background/recovery.js): a forgotten master password, or a vault
+    // whose stored copies are all damaged. Setting the vault aside keeps it sealed in
+    // storage.local; the browser then has no vault, so a backup restores into a new one.
+    /** {} → RecoveryStatus (works locked) */
+    RECOVERY_STATUS: "vault.recoveryStatus",
+    /** {confirm: true} → RecoveryStatus. Locks, then sets the vault aside. Error codes: no_vault, aside_exists. */
+    SET_ASIDE: "vault.setAside",
+    /** {password: string} → View: the vault set aside becomes this browser's vault again,
+     *  unlocked; a vault made meanwhile is set aside in its place. Error codes: no_aside, wrong_password, corrupt. */
+    OPEN_ASIDE: "vault.openAside",
+    /** {confirm: true} → RecoveryStatus: deletes the vault set aside for good. Error code: no_aside. */
+    DELETE_ASIDE: "vault.deleteAside",
+    /** {} → View (fresh, without the notice): the person has read the View's recovered notice. */
+    DISMISS_NOTICE: "vault.dismissNotice",
     /** {} → View with fresh codes */
     VIEW: "accounts.view",
     /** {account: AccountInput} → View. Error codes: invalid. */
@@ -102,6 +132,34 @@ export const Kinds = Object.freeze({
     RESTORE_APPLY: "backup.restore",
     /** {} → {total: number}: puts back the accounts the last replace removed. Error code: no_undo. */
     RESTORE_UNDO: "backup.undoReplace",
+    // Automatic backups (extension/background/autobackup.js, destinations/*). dest is a
+    // destination id: "downloads", "drive" (and "server"). Error codes: not_set_up,
+    // weak_password, wrong_password, not_available, not_connected, destination (with the
+    // destination's plain message), locked.
+    /** {} → AutoStatus */
+    AUTO_STATUS: "auto.status",
+    /** {masterPassword: string, backupPassword: string, destinations: Object<string, boolean>}
+     *  → AutoStatus. Derives the backup key once (Argon2id) and keeps it in the sealed vault;
+     *  also how the backup password is changed. */
+    AUTO_SETUP: "auto.setup",
+    /** {masterPassword: string} → AutoStatus: forgets the key and stops automatic backups */
+    AUTO_OFF: "auto.off",
+    /** {destinations?: Object<string, boolean>, keep?: number (1–100), delaySeconds?: number (1–3600)}
+     *  → AutoStatus. delaySeconds: quiet time after the last change before a backup (60). */
+    AUTO_CONFIG: "auto.config",
+    /** {} → AutoStatus after a backup to every destination that is on ("Back up now") */
+    AUTO_RUN: "auto.run",
+    /** {dest: string} → {url: string}: the page opens url with identity.launchWebAuthFlow */
+    DEST_CONNECT_START: "auto.connectStart",
+    /** {dest: string, redirect?: string, connection?: string} → AutoStatus. Without a vault
+     *  yet (a restore on a new install) the grant is held in memory until the vault exists. */
+    DEST_CONNECT_FINISH: "auto.connectFinish",
+    /** {dest: string} → AutoStatus: revokes the grant and forgets it */
+    DEST_DISCONNECT: "auto.disconnect",
+    /** {dest: string} → StoredFile[] newest first: the backups there, for the restore page */
+    DEST_LIST: "auto.list",
+    /** {dest: string, id: string} → {file: string}: one backup's text, for RESTORE_PREVIEW */
+    DEST_FETCH: "auto.fetch",
     // Autofill (extension/background/autofill.js). tabId: the tab to act on (the popup's
     // target tab); the background reads its URL itself.
     /** {tabId: number, issuer: string} → string[] suggested sites (canonical) */

@@ -109,24 +109,84 @@ func (h *header) ad() []byte {
 // Write encrypts accounts with password. Every account must validate and ids must be
 // unique (assign missing ids with vault.NewID); names that are not valid UTF-8 are refused.
 func Write(accounts []vault.Account, password []byte, opt Options) ([]byte, error) {
+	if err := checkAccounts(accounts); err != nil {
+		return nil, err
+	}
+	k, err := DeriveKey(password, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Clear()
+	return WriteWithKey(accounts, k, opt)
+}
+
+// Key is a backup password after Argon2id: its parameters, its salt, the key that
+// encrypts the payload and the check value stored in the header. A writer that keeps a
+// Key (automatic backups keep it inside the sealed vault) can write any number of backup
+// files for that password without asking for it again: each file repeats the salt,
+// parameters and check, and gets a fresh random nonce. See docs/backup-format.md, "Writing
+// many files with one derived key".
+type Key struct {
+	KDF   vault.KDFParams
+	Salt  []byte
+	Key   [seal.KeySize]byte
+	Check [seal.CheckSize]byte
+}
+
+// Clear overwrites the key material.
+func (k *Key) Clear() {
+	clear(k.Key[:])
+	clear(k.Check[:])
+}
+
+// DeriveKey runs Argon2id once for password with a fresh salt (from opt.Rand) and the
+// parameters of opt.KDF (zero: vault.DefaultKDF).
+func DeriveKey(password []byte, opt Options) (*Key, error) {
 	if len(password) == 0 {
 		return nil, fmt.Errorf("%w: the password is empty", vault.ErrInvalid)
-	}
-	seen := make(map[string]int, len(accounts))
-	for i, a := range accounts {
-		if err := a.Validate(); err != nil {
-			return nil, fmt.Errorf("account %d: %w", i+1, err)
-		}
-		if j, dup := seen[a.ID]; dup {
-			return nil, fmt.Errorf("%w: accounts %d and %d have the same id", vault.ErrInvalid, j, i+1)
-		}
-		seen[a.ID] = i + 1
 	}
 	p := opt.KDF
 	if p == (vault.KDFParams{}) {
 		p = vault.DefaultKDF
 	}
-	if err := p.Check(); err != nil {
+	// The reader's bounds: never write a file that Read would refuse.
+	if err := p.CheckFile(); err != nil {
+		return nil, err
+	}
+	salt, err := seal.Random(opt.Rand, seal.SaltSize)
+	if err != nil {
+		return nil, err
+	}
+	key, check, err := seal.Derive(password, salt, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Key{KDF: p, Salt: salt, Key: key, Check: check}, nil
+}
+
+// Valid reports whether k could have come from DeriveKey: parameters within bounds and a
+// salt of an accepted length. (Whether it matches a password only that password can tell.)
+func (k *Key) Valid() error {
+	if k == nil {
+		return fmt.Errorf("%w: no key", vault.ErrInvalid)
+	}
+	if err := k.KDF.Check(); err != nil {
+		return err
+	}
+	if len(k.Salt) < seal.MinSaltSize || len(k.Salt) > seal.MaxSaltSize {
+		return fmt.Errorf("%w: salt of %d bytes", vault.ErrInvalid, len(k.Salt))
+	}
+	return nil
+}
+
+// WriteWithKey encrypts accounts under k with a fresh random nonce (from opt.Rand); opt.KDF
+// is ignored (k carries its parameters). The file is an ordinary version 1 backup that Read
+// opens with the password k was derived from.
+func WriteWithKey(accounts []vault.Account, k *Key, opt Options) ([]byte, error) {
+	if err := k.Valid(); err != nil {
+		return nil, err
+	}
+	if err := checkAccounts(accounts); err != nil {
 		return nil, err
 	}
 	now := time.Now
@@ -141,23 +201,28 @@ func Write(accounts []vault.Account, password []byte, opt Options) ([]byte, erro
 	if err != nil {
 		return nil, fmt.Errorf("encoding backup: %w", err)
 	}
-	salt, err := seal.Random(opt.Rand, seal.SaltSize)
-	if err != nil {
-		return nil, err
-	}
+	defer clear(plaintext)
 	nonce, err := seal.Random(opt.Rand, seal.NonceSize)
 	if err != nil {
 		return nil, err
 	}
-	key, check, err := seal.Derive(password, salt, p)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(key[:])
-	h := header{note: Note, kdf: p, salt: salt, check: check[:]}
-	ct := seal.Seal(&key, nonce, plaintext, h.ad())
-	clear(plaintext)
+	h := header{note: Note, kdf: k.KDF, salt: k.Salt, check: k.Check[:]}
+	ct := seal.Seal(&k.Key, nonce, plaintext, h.ad())
 	return marshal(&h, nonce, ct), nil
+}
+
+func checkAccounts(accounts []vault.Account) error {
+	seen := make(map[string]int, len(accounts))
+	for i, a := range accounts {
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("account %d: %w", i+1, err)
+		}
+		if j, dup := seen[a.ID]; dup {
+			return fmt.Errorf("%w: accounts %d and %d have the same id", vault.ErrInvalid, j, i+1)
+		}
+		seen[a.ID] = i + 1
+	}
+	return nil
 }
 
 // marshal writes the envelope by hand, members in the order of envelopeJSON: apart from the
@@ -186,7 +251,8 @@ func Detect(data []byte) bool {
 // Read decrypts a backup. Errors wrap vault.ErrWrongPassword (the password does not
 // match), vault.ErrCorrupt (damaged, truncated, too large or not a backup),
 // vault.ErrUnsupportedVersion (a newer envelope or payload) or vault.ErrKDFParams (cost
-// parameters out of bounds, refused before anything is allocated for them).
+// parameters beyond seal.KDFParams.CheckFile's bounds — at most 256 MiB and 1 GiB of
+// memory passes — refused before anything is allocated for them).
 func Read(data, password []byte) (*Backup, error) {
 	plaintext, err := openPayload(data, password)
 	if err != nil {
@@ -253,6 +319,10 @@ func parse(data []byte) (h *header, nonce, ct []byte, err error) {
 	}
 	p, salt, err := e.KDF.Params()
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	// A backup comes from elsewhere: its maker chooses what opening it costs.
+	if err := p.CheckFile(); err != nil {
 		return nil, nil, nil, err
 	}
 	if e.Note == nil {

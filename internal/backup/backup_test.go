@@ -131,6 +131,9 @@ func TestWriteRejects(t *testing.T) {
 		{"memory 4 GiB", nil, pw, vault.KDFParams{Memory: 4 << 20, Time: 1, Threads: 1}, vault.ErrKDFParams},
 		{"time 11", nil, pw, vault.KDFParams{Memory: 64, Time: 11, Threads: 1}, vault.ErrKDFParams},
 		{"partly zero", nil, pw, vault.KDFParams{Memory: 64}, vault.ErrKDFParams},
+		// Within the vault's bounds, beyond what a reader accepts from a file.
+		{"memory 1 GiB", nil, pw, vault.KDFParams{Memory: 1 << 20, Time: 1, Threads: 1}, vault.ErrKDFParams},
+		{"128 MiB × 9 passes", nil, pw, vault.KDFParams{Memory: 128 << 10, Time: 9, Threads: 1}, vault.ErrKDFParams},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Write(tc.accounts, tc.pw, Options{KDF: tc.kdf})
@@ -204,6 +207,13 @@ func TestReadRejects(t *testing.T) {
 		{"salt changed", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["salt"] = "AAAAAAAAAAAAAAAAAAAAAA==" }), vault.ErrWrongPassword},
 		{"memory 4 GiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 4 << 20 }), vault.ErrKDFParams},
 		{"memory 1 GiB + 1 KiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 1<<20 + 1 }), vault.ErrKDFParams},
+		// The largest cost the vault accepts is too much for a file from elsewhere.
+		{"memory 1 GiB, t=10, p=16", vaulttest.Edit(t, data, func(m map[string]any) {
+			kdf(m)["memory"], kdf(m)["time"], kdf(m)["threads"] = 1<<20, 10, 16
+		}), vault.ErrKDFParams},
+		{"memory 256 MiB + 1 KiB", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 256<<10 + 1 }), vault.ErrKDFParams},
+		{"256 MiB × 5 passes", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"], kdf(m)["time"] = 256<<10, 5 }), vault.ErrKDFParams},
+		{"128 MiB × 9 passes", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"], kdf(m)["time"] = 128<<10, 9 }), vault.ErrKDFParams},
 		{"memory 2^64-1", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = uint64(1<<64 - 1) }), vault.ErrKDFParams},
 		{"memory 7", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["memory"] = 7 }), vault.ErrKDFParams},
 		{"time 0", vaulttest.Edit(t, data, func(m map[string]any) { kdf(m)["time"] = 0 }), vault.ErrKDFParams},
@@ -321,5 +331,63 @@ func TestDetect(t *testing.T) {
 		if got := Detect(tc.in); got != tc.want {
 			t.Errorf("Detect(%s) = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// Files written with one derived key share salt, parameters and check, never a nonce, and
+// each opens with the password alone.
+func TestWriteWithKey(t *testing.T) {
+	k, err := DeriveKey(pw, Options{KDF: vaulttest.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nonces [][]byte
+	for i := 0; i < 3; i++ {
+		data, err := WriteWithKey(vaulttest.Accounts()[:i+1], k, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, nonce, _, err := parse(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(h.salt, k.Salt) || !bytes.Equal(h.check, k.Check[:]) || h.kdf != k.KDF {
+			t.Errorf("file %d: header does not repeat the key's salt, check and parameters", i)
+		}
+		for _, n := range nonces {
+			if bytes.Equal(n, nonce) {
+				t.Fatalf("file %d reuses a nonce", i)
+			}
+		}
+		nonces = append(nonces, nonce)
+		b, err := Read(data, pw)
+		if err != nil {
+			t.Fatalf("file %d: Read: %v", i, err)
+		}
+		if len(b.Accounts) != i+1 {
+			t.Errorf("file %d: %d accounts, want %d", i, len(b.Accounts), i+1)
+		}
+		if _, err := Read(data, []byte("not the password")); !errors.Is(err, vault.ErrWrongPassword) {
+			t.Errorf("file %d with another password: %v", i, err)
+		}
+	}
+}
+
+func TestWriteWithKeyRefusesBadKeys(t *testing.T) {
+	good, err := DeriveKey(pw, Options{KDF: vaulttest.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, k := range map[string]*Key{
+		"nil":        nil,
+		"short salt": {KDF: good.KDF, Salt: good.Salt[:8]},
+		"zero kdf":   {Salt: good.Salt},
+	} {
+		if _, err := WriteWithKey(nil, k, Options{}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := DeriveKey(nil, Options{KDF: vaulttest.FastKDF}); !errors.Is(err, vault.ErrInvalid) {
+		t.Errorf("empty password: %v", err)
 	}
 }

@@ -79,6 +79,28 @@ func generate(t testing.TB) map[string][]byte {
 	out["v1-default-kdf.payload.json"] = defPayload
 	add(vector{"v1-default-kdf.json", password, "ok", "v1-default-kdf.payload.json", "the default KDF parameters (64 MiB, t=3, p=4), as the extension writes"}, def)
 
+	// Automatic backups: one key derived once, two files with the same salt and check and
+	// two different nonces (see "Writing many files with one derived key" in the spec).
+	key, err := DeriveKey([]byte(password), Options{KDF: vaulttest.FastKDF, Rand: vaulttest.Rand(13)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, seed := range []byte{14, 15} {
+		accounts := vaulttest.Accounts()[:2+i]
+		data, err := WriteWithKey(accounts, key, Options{Rand: vaulttest.Rand(seed), Now: func() time.Time { return created.Add(time.Duration(i) * time.Hour) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plaintext, err := openPayload(data, []byte(password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("v1-same-key-%d", i+1)
+		out[name+".payload.json"] = plaintext
+		add(vector{name + ".json", password, "ok", name + ".payload.json",
+			fmt.Sprintf("file %d of 2 written with one derived key: same salt and check as the other, its own nonce; %d accounts", i+1, len(accounts))}, data)
+	}
+
 	h, nonce, ct, err := parse(basic)
 	if err != nil {
 		t.Fatal(err)

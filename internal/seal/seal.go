@@ -53,6 +53,16 @@ const (
 	MaxThreads = 16
 )
 
+// Tighter bounds for a file that comes from elsewhere (a backup being restored or
+// imported): whoever made it chooses what reading it costs, and a reader in a browser
+// keeps the memory Argon2id takes. 256 MiB, and at most 1 GiB of memory passes in all
+// (memory × time: about two seconds in a browser, ten times the default's cost). Codeward's
+// own writers stay within them (the default is 64 MiB × 3).
+const (
+	MaxFileMemory = 256 << 10 // KiB = 256 MiB
+	MaxFileCost   = 1 << 20   // KiB × passes = 1 GiB·pass
+)
+
 // KDFParams are Argon2id's cost parameters.
 type KDFParams struct {
 	Memory  uint32 // KiB
@@ -74,6 +84,30 @@ func (p KDFParams) Check() error {
 		return fmt.Errorf("%w: memory %d KiB not in %d…%d", ErrKDFParams, p.Memory, MinMemory*uint32(p.Threads), MaxMemory)
 	}
 	return nil
+}
+
+// CheckFile is Check with the tighter bounds for a file from elsewhere. The error names the
+// parameters the file asks for and the limits, so a person can tell what was refused.
+func (p KDFParams) CheckFile() error {
+	if err := p.Check(); err != nil {
+		return err
+	}
+	if p.Memory > MaxFileMemory || uint64(p.Memory)*uint64(p.Time) > MaxFileCost {
+		return fmt.Errorf("%w: the file asks for Argon2id with %s of memory, %d passes and %d lanes; Codeward reads files that ask for at most %s and %s in all (memory × passes)",
+			ErrKDFParams, kib(uint64(p.Memory)), p.Time, p.Threads, kib(MaxFileMemory), kib(MaxFileCost))
+	}
+	return nil
+}
+
+// kib writes a size in KiB as MiB or GiB when it is a whole number of them.
+func kib(n uint64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d GiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d MiB", n>>10)
+	}
+	return fmt.Sprintf("%d KiB", n)
 }
 
 // CheckWide is Check for values read from a file as wider integers, so that a value that

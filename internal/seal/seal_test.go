@@ -43,6 +43,36 @@ func TestKDFCheck(t *testing.T) {
 	}
 }
 
+// A file from elsewhere may ask for at most 256 MiB and 1 GiB of memory passes; the
+// refusal names what the file asked for.
+func TestKDFCheckFile(t *testing.T) {
+	for _, tc := range []struct {
+		p  KDFParams
+		ok bool
+	}{
+		{DefaultKDF, true},
+		{KDFParams{Memory: 8, Time: 1, Threads: 1}, true},
+		{KDFParams{Memory: 256 << 10, Time: 4, Threads: 16}, true},
+		{KDFParams{Memory: 100 << 10, Time: 10, Threads: 4}, true},
+		{KDFParams{Memory: 256<<10 + 1, Time: 1, Threads: 1}, false},
+		{KDFParams{Memory: 256 << 10, Time: 5, Threads: 1}, false},
+		{KDFParams{Memory: 128 << 10, Time: 9, Threads: 1}, false},
+		{KDFParams{Memory: MaxMemory, Time: MaxTime, Threads: MaxThreads}, false},
+		{KDFParams{Memory: 64, Time: 11, Threads: 1}, false}, // Check's bounds hold too
+	} {
+		err := tc.p.CheckFile()
+		if tc.ok != (err == nil) || (err != nil && !errors.Is(err, ErrKDFParams)) {
+			t.Errorf("%+v.CheckFile() = %v", tc.p, err)
+		}
+	}
+	err := KDFParams{Memory: 1 << 20, Time: 10, Threads: 16}.CheckFile()
+	for _, want := range []string{"1 GiB of memory", "10 passes", "16 lanes", "at most 256 MiB"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckFile error %q does not say %q", err, want)
+		}
+	}
+}
+
 func TestDerive(t *testing.T) {
 	p := KDFParams{Memory: 64, Time: 1, Threads: 1}
 	salt := bytes.Repeat([]byte{1}, 16)

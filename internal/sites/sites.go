@@ -31,7 +31,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
 )
 
 var (
@@ -68,7 +67,7 @@ func (h host) site() (string, error) {
 		}
 		return n, nil
 	}
-	d, err := publicsuffix.EffectiveTLDPlusOne(h.name)
+	d, err := effectiveTLDPlusOne(h.name)
 	if err != nil {
 		return "", ErrPublicSuffix
 	}

@@ -10,7 +10,7 @@
 //
 // Typical use: Create once; Unlock with the password to obtain the Vault and its DataKey;
 // keep the DataKey (never the password) while unlocked; write changes with Reseal, which
-// runs no KDF; ChangePassword rewraps the data key.
+// runs no KDF; ChangePassword seals everything under a new data key for the new password.
 //
 // Compatibility: readers refuse versions they do not know (ErrUnsupportedVersion); a new
 // version is introduced for any change to the sealed form.
@@ -167,34 +167,46 @@ func Reseal(blob []byte, key DataKey, v *Vault, opt Options) ([]byte, error) {
 	return s.marshal(), nil
 }
 
-// ChangePassword replaces the password slot with one for newPassword (new salt, opt.KDF)
-// and reseals the unchanged payload under the new header. The caller is trusted to have
-// confirmed the user's identity: holding the data key is all it checks.
-func ChangePassword(blob []byte, key DataKey, newPassword []byte, opt Options) ([]byte, error) {
+// ChangePassword seals the unchanged payload under a new random data key, with a password
+// slot for newPassword (new salt, opt.KDF), and returns the new blob and key. The key is
+// rotated, not only rewrapped: copies of earlier generations sealed under the old password
+// may survive in the browser's storage files, and with an unchanged data key the old
+// password plus such a copy would open every later generation too. Rotating costs nothing
+// beyond the one KDF run for the new password. The caller is trusted to have confirmed
+// the user's identity: holding the current data key is all it checks.
+func ChangePassword(blob []byte, key DataKey, newPassword []byte, opt Options) ([]byte, DataKey, error) {
 	if len(newPassword) == 0 {
-		return nil, fmt.Errorf("%w: the password is empty", ErrInvalid)
+		return nil, DataKey{}, fmt.Errorf("%w: the password is empty", ErrInvalid)
 	}
 	p, err := opt.kdf()
 	if err != nil {
-		return nil, err
+		return nil, DataKey{}, err
 	}
 	s, err := parse(blob)
 	if err != nil {
-		return nil, err
+		return nil, DataKey{}, err
 	}
 	plaintext, err := s.openRaw(&key)
 	if err != nil {
-		return nil, err
+		return nil, DataKey{}, err
 	}
-	sl, err := newPasswordSlot(&key, newPassword, p, opt.Rand)
+	defer clear(plaintext)
+	var newKey DataKey
+	k, err := seal.Random(opt.Rand, len(newKey))
 	if err != nil {
-		return nil, err
+		return nil, DataKey{}, err
+	}
+	copy(newKey[:], k)
+	clear(k)
+	sl, err := newPasswordSlot(&newKey, newPassword, p, opt.Rand)
+	if err != nil {
+		return nil, DataKey{}, err
 	}
 	s.slots = []slot{sl}
-	if err := s.seal(&key, plaintext, opt.Rand); err != nil {
-		return nil, err
+	if err := s.seal(&newKey, plaintext, opt.Rand); err != nil {
+		return nil, DataKey{}, err
 	}
-	return s.marshal(), nil
+	return s.marshal(), newKey, nil
 }
 
 // Validate reports whether v can be sealed: every account valid, ids unique, settings

@@ -156,7 +156,7 @@ func slots(t *testing.T, blob []byte) string {
 func TestChangePassword(t *testing.T) {
 	blob, key := mustCreate(t, sample())
 	newPW := []byte("new password ✓")
-	blob2, err := vault.ChangePassword(blob, key, newPW, opts(3))
+	blob2, key2, err := vault.ChangePassword(blob, key, newPW, opts(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,18 +166,18 @@ func TestChangePassword(t *testing.T) {
 	if _, _, err := vault.Unlock(blob2, pw); !errors.Is(err, vault.ErrWrongPassword) {
 		t.Errorf("old password after change: %v, want ErrWrongPassword", err)
 	}
-	got, key2, err := vault.Unlock(blob2, newPW)
+	got, unlocked, err := vault.Unlock(blob2, newPW)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if key2 != key {
-		t.Error("ChangePassword changed the data key")
+	if unlocked != key2 {
+		t.Error("the new password unlocks another key than ChangePassword returned")
 	}
 	if !reflect.DeepEqual(got, sample()) {
 		t.Error("ChangePassword changed the content")
 	}
-	// A later Reseal keeps the new password slot.
-	blob3, err := vault.Reseal(blob2, key, &vault.Vault{}, vault.Options{})
+	// A later Reseal with the new key keeps the new password slot.
+	blob3, err := vault.Reseal(blob2, key2, &vault.Vault{}, vault.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,12 +185,61 @@ func TestChangePassword(t *testing.T) {
 		t.Errorf("Unlock after ChangePassword and Reseal: %v", err)
 	}
 
-	if _, err := vault.ChangePassword(blob, key, nil, opts(3)); !errors.Is(err, vault.ErrInvalid) {
+	if _, _, err := vault.ChangePassword(blob, key, nil, opts(3)); !errors.Is(err, vault.ErrInvalid) {
 		t.Errorf("empty new password: %v", err)
 	}
 	var wrong vault.DataKey
-	if _, err := vault.ChangePassword(blob, wrong, newPW, opts(3)); !errors.Is(err, vault.ErrCorrupt) {
+	if _, _, err := vault.ChangePassword(blob, wrong, newPW, opts(3)); !errors.Is(err, vault.ErrCorrupt) {
 		t.Errorf("ChangePassword with a foreign key: %v", err)
+	}
+}
+
+// The data key rotates with the password: a copy of an old generation (which browser
+// storage files may keep) plus the old password yields a key that opens nothing written
+// after the change, and the old key cannot reseal the new blob.
+func TestChangePasswordRotatesKey(t *testing.T) {
+	oldBlob, oldKey := mustCreate(t, sample())
+	newPW := []byte("another password entirely")
+	blob2, newKey, err := vault.ChangePassword(oldBlob, oldKey, newPW, opts(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newKey == oldKey {
+		t.Fatal("ChangePassword kept the data key")
+	}
+	after := sample()
+	after.Accounts = after.Accounts[:1]
+	blob3, err := vault.Reseal(blob2, newKey, after, vault.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What an attacker holding the old password and an old file gets.
+	_, leaked, err := vault.Unlock(oldBlob, pw)
+	if err != nil || leaked != oldKey {
+		t.Fatalf("old file with old password: %v", err)
+	}
+	for name, b := range map[string][]byte{"changed": blob2, "changed and resealed": blob3} {
+		if _, err := vault.Open(b, leaked); !errors.Is(err, vault.ErrCorrupt) {
+			t.Errorf("%s blob opened with the old data key: %v", name, err)
+		}
+		if _, err := vault.Reseal(b, leaked, sample(), vault.Options{}); err == nil {
+			t.Errorf("%s blob resealed with the old data key", name)
+		}
+		if _, _, err := vault.Unlock(b, pw); !errors.Is(err, vault.ErrWrongPassword) {
+			t.Errorf("%s blob with the old password: %v", name, err)
+		}
+	}
+	// Two changes to the same password still give different keys.
+	_, k1, err := vault.ChangePassword(blob2, newKey, newPW, vault.Options{KDF: vaulttest.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, k2, err := vault.ChangePassword(blob2, newKey, newPW, vault.Options{KDF: vaulttest.FastKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k1 == k2 || k1 == newKey {
+		t.Error("data keys repeat across password changes")
 	}
 }
 

@@ -154,16 +154,29 @@ func TestVaultRoundTrip(t *testing.T) {
 	if !cp.OK {
 		t.Fatalf("vaultChangePassword: %s %s", cp.Code, cp.Msg)
 	}
-	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "correct horse"); r.OK || r.Code != bridge.CodeWrongPassword {
+	cpBlob, _ := cp.Value.Get("blob")
+	cpKey, _ := cp.Value.Get("key")
+	newBlob, newKey := str(t, cpBlob), str(t, cpKey)
+	if newKey == key || len(newKey) != 44 {
+		t.Fatalf("vaultChangePassword did not return a new 32-byte key")
+	}
+	if r := invoke(t, "vaultUnlock", newBlob, "correct horse"); r.OK || r.Code != bridge.CodeWrongPassword {
 		t.Fatalf("old password after change: %+v", r)
 	}
-	if r := invoke(t, "vaultUnlock", str(t, cp.Value), "new horse"); !r.OK {
+	if r := invoke(t, "vaultOpen", newBlob, key); r.OK {
+		t.Fatal("the old data key opens the blob after a password change")
+	}
+	r := invoke(t, "vaultUnlock", newBlob, "new horse")
+	if !r.OK {
 		t.Fatalf("new password: %+v", r)
 	}
+	if k, _ := r.Value.Get("key"); str(t, k) != newKey {
+		t.Fatal("the new password unlocks another key than vaultChangePassword returned")
+	}
 
-	damaged := []byte(str(t, cp.Value))
+	damaged := []byte(str(t, cpBlob))
 	damaged[len(damaged)/2] ^= 1
-	if r := invoke(t, "vaultOpen", string(damaged), key); r.OK {
+	if r := invoke(t, "vaultOpen", string(damaged), newKey); r.OK {
 		t.Fatal("damaged blob opened")
 	}
 }

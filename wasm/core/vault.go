@@ -110,7 +110,8 @@ func vaultReseal(args []safejs.Value) (any, error) {
 	return bridge.Base64(out), nil
 }
 
-// vaultChangePassword(blob, key, newPassword, optionsJSON?) → blob
+// vaultChangePassword(blob, key, newPassword, optionsJSON?) → {blob, key}: the vault sealed
+// under a new data key for the new password, and that key (the old one opens nothing new).
 func vaultChangePassword(args []safejs.Value) (any, error) {
 	blob, err := bridge.Bytes(args, 0)
 	if err != nil {
@@ -129,11 +130,11 @@ func vaultChangePassword(args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	defer runtime.GC()
-	out, err := vault.ChangePassword(blob, key, password, opt)
+	out, newKey, err := vault.ChangePassword(blob, key, password, opt)
 	if err != nil {
 		return nil, err
 	}
-	return bridge.Base64(out), nil
+	return map[string]any{"blob": bridge.Base64(out), "key": bridge.Base64(newKey[:])}, nil
 }
 
 func keyArg(args []safejs.Value, i int) (vault.DataKey, error) {

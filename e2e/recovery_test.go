@@ -1,0 +1,370 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Issue 13 points 1-6 and issue 11's forgotten password: damaged stored copies, the way out
+// when nothing opens, and the backup reminder counting every change. Storage is damaged the
+// way a bit flip or a half-finished write would leave it, through chrome.storage.local from
+// an extension page.
+
+const (
+	RecoverPage = "extension/recover/recover.html"
+
+	recoveredNotice = "Codeward opened the previous copy of your vault"
+	NameChecked     = "I have checked"
+)
+
+// recAccounts are added one per round; each round's account is the "last change" that the
+// previous copy does not hold.
+var recAccounts = []bkAccount{
+	{"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJR", "Round Zero Bank", "zero@example.net"},
+	{"MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43V", "Round One Mail", "one@example.net"},
+	{"KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLV", "Round Two Shop", "two@example.net"},
+	{"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXR", "Round Three Cloud", "three@example.net"},
+	{"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJS", "Round Four Forum", "four@example.net"},
+	{"MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43W", "Round Five Games", "five@example.net"},
+	{"KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLW", "Round Six Travel", "six@example.net"},
+	{"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXS", "Round Seven Bank", "seven@example.net"},
+}
+
+// damage is JavaScript run in an extension page: an async function body that edits the
+// stored records g (from chrome.storage.local.get) and returns what to write; blob(rec) and
+// reblob(rec, edit) decode and re-encode a record's sealed envelope.
+const damageHelpers = `
+const blob = (rec) => JSON.parse(atob(rec.blob));
+const reblob = (rec, edit) => { const env = blob(rec); edit(env); return { ...rec, blob: btoa(JSON.stringify(env)) }; };
+// Changes one base64 character in the middle of s (the result stays canonical base64).
+const flip = (s) => { const i = Math.floor(s.length / 2); return s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1); };
+`
+
+func damageStorage(t *testing.T, p *Page, body string) {
+	t.Helper()
+	Eval[bool](p, `(async () => {`+damageHelpers+`
+		const g = await chrome.storage.local.get(["vault", "vault.prev"]);
+		const out = await (async () => {`+body+`})();
+		if (out.remove) await chrome.storage.local.remove(out.remove);
+		if (out.set) await chrome.storage.local.set(out.set);
+		return true;
+	})()`)
+}
+
+// sendRaw sends a page-tier message and returns the whole reply ({ok, value} or {ok, error}).
+func sendRaw(p *Page, kind string, payload any) json.RawMessage {
+	return Eval[json.RawMessage](p, `chrome.runtime.sendMessage({kind: `+mustJSON(kind)+`, payload: `+mustJSON(payload)+`})`)
+}
+
+// noInternalWords fails when a text shown to the user carries the core's argument errors.
+func noInternalWords(t *testing.T, where, text string) {
+	t.Helper()
+	for _, bad := range []string{"argument", "base64", "must be", "internal error", "undefined"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("%s shows an internal message (%q): %q", where, bad, text)
+		}
+	}
+}
+
+// TestRecoveryFromDamagedCopies damages the current stored copy in each way the issue lists
+// and unlocks with the right password: the previous copy must open, the popup must say so,
+// the repaired state must be written with the damaged copy kept aside until the next write.
+// Then the same with the worker restarting while unlocked, then both copies damaged.
+func TestRecoveryFromDamagedCopies(t *testing.T) {
+	b := StartBrowser(t, BrowserOptions{})
+	p := seedVault(t, b, bkAccounts[0])
+
+	cases := []struct {
+		name    string
+		damage  string
+		missing bool
+	}{
+		{"current copy is not base64", `return { set: { vault: { ...g.vault, blob: "!" + g.vault.blob.slice(1) } } };`, false},
+		{"current record is not an object", `return { set: { vault: "codeward" } };`, false},
+		{"current record has no blob", `const { blob: _, ...rest } = g.vault; return { set: { vault: rest } };`, false},
+		{"current payload fails to authenticate", `return { set: { vault: reblob(g.vault, (e) => { e.payload = flip(e.payload); }) } };`, false},
+		{"current check value is damaged", `return { set: { vault: reblob(g.vault, (e) => { e.slots[0].check = flip(e.slots[0].check); }) } };`, false},
+		{"current salt is damaged", `return { set: { vault: reblob(g.vault, (e) => { e.slots[0].kdf.salt = flip(e.slots[0].kdf.salt); }) } };`, false},
+		{"current copy is missing", `return { remove: ["vault"] };`, true},
+	}
+	for i, c := range cases {
+		func() {
+			t.Logf("current copy damaged: %s", c.name)
+			last := recAccounts[i]
+			p.AddAccountByHand(last.Secret, last.Issuer, last.Name)
+			if _, ok := b.Storage("local")["vault.damaged"]; ok {
+				t.Errorf("the damaged copy of the round before is still kept after a successful write")
+			}
+			if i == 0 {
+				// The reference point: before any damage there is no notice.
+				if strings.Contains(p.Text(), recoveredNotice) {
+					t.Error("the recovery notice shows before any damage")
+				}
+			}
+			p.Lock()
+			damageStorage(t, p.Page, c.damage)
+			p.Reload()
+			// Never a first run while a sealed copy exists (point 3).
+			if got := p.State(); got != StateLocked {
+				t.Fatalf("with the current copy damaged the popup shows %s, want %s", got, StateLocked)
+			}
+			p.Fill("textbox", NameMasterPassword, bkMaster)
+			p.Click("button", NameUnlock)
+			for deadline := time.Now().Add(Timeout); p.State() != StateUnlocked; time.Sleep(50 * time.Millisecond) {
+				alert := p.AlertText()
+				if (alert != "" && p.State() != StateUnlocked) || time.Now().After(deadline) {
+					noInternalWords(t, "the lock screen", alert)
+					t.Fatalf("the right password did not open the previous copy: alert %q", alert)
+				}
+			}
+			p.WaitText(recoveredNotice)
+			p.WaitText("your last change may be missing — check it")
+			requireCode(t, p, bkAccounts[0].Secret, TOTPOpts{}, bkAccounts[0].Issuer)
+			if strings.Contains(p.Text(), last.Issuer) {
+				t.Errorf("the list shows %q, which only the damaged copy held", last.Issuer)
+			}
+			// The repaired state is written: the current copy opens again, and the damaged one
+			// is kept aside until the next successful write.
+			local := b.Storage("local")
+			if _, ok := local["vault"]; !ok {
+				t.Error("no current copy was written after the recovery")
+			}
+			if _, ok := local["vault.damaged"]; ok == c.missing {
+				t.Errorf("vault.damaged kept: %v, want %v", ok, !c.missing)
+			}
+			p.Click("button", NameChecked)
+			p.WaitGone("button", NameChecked)
+			if strings.Contains(p.Text(), recoveredNotice) {
+				t.Error("the notice is still shown after the person has checked")
+			}
+		}()
+	}
+
+	{
+		t.Log("the worker restarts while unlocked")
+		last := recAccounts[len(cases)]
+		p.AddAccountByHand(last.Secret, last.Issuer, last.Name)
+		damageStorage(t, p.Page, `return { set: { vault: { ...g.vault, blob: "!" + g.vault.blob.slice(1) } } };`)
+		p.Close()
+		b.StopServiceWorker()
+		p = b.OpenPopup()
+		p.WaitState(StateUnlocked)
+		raw := sendRaw(p.Page, "accounts.view", map[string]any{})
+		var reply struct {
+			OK    bool
+			Value struct {
+				Accounts  []struct{ Issuer string }
+				Recovered *struct{ At string }
+			}
+			Error *struct{ Code, Message string }
+		}
+		if err := json.Unmarshal(raw, &reply); err != nil || !reply.OK {
+			t.Fatalf("after a worker restart with the current copy damaged, the View is %s", raw)
+		}
+		if reply.Value.Recovered == nil {
+			t.Error("the View does not carry the recovery notice")
+		}
+		for _, a := range reply.Value.Accounts {
+			if a.Issuer == last.Issuer {
+				t.Errorf("the View lists %q, which only the damaged copy held", last.Issuer)
+			}
+		}
+		p.Reload()
+		p.WaitText(recoveredNotice)
+		p.Click("button", NameChecked)
+	}
+
+	{
+		t.Log("both copies damaged")
+		p.Lock()
+		damageStorage(t, p.Page, `return { set: {
+			vault: { ...g.vault, blob: "!" + g.vault.blob.slice(1) },
+			"vault.prev": reblob(g["vault.prev"], (e) => { e.payload = flip(e.payload); }) } };`)
+		p.Reload()
+		p.WaitState(StateLocked)
+		alert := p.UnlockWrong(bkMaster)
+		noInternalWords(t, "the lock screen", alert)
+		if !strings.Contains(alert, "stored vault is damaged") || strings.Contains(alert, "backup file is damaged") {
+			t.Errorf("both copies damaged: the lock screen says %q", alert)
+		}
+		// A wrong password is still a wrong password, not damage.
+		if alert := p.UnlockWrong("not the password at all"); !strings.Contains(alert, "Wrong master password") {
+			t.Errorf("a wrong password with both copies damaged says %q", alert)
+		}
+		p.UnlockWrong(bkMaster)
+		p.Click("button", "Set it aside and restore from a backup")
+		waitTab(t, b, b.URL(RecoverPage)+"#damaged")
+		rp := b.OpenExtensionPage(RecoverPage + "#damaged")
+		rp.WaitText("This browser's vault is damaged")
+		// Every round's last change was lost to its damage: the vault holds bkAccounts[0].
+		rp.WaitText("1 account in this browser will no longer be shown")
+		rp.Fill("textbox", "Type start over to confirm", "start over")
+		rp.Click("button", "Set this vault aside")
+		rp.Find("link", "Restore from a backup")
+		startOverFromBackup(t, b, rp)
+	}
+}
+
+// startOverFromBackup follows "Restore from a backup" from the recovery page after the vault
+// was set aside, restores a backup file into a new vault, and checks the popup lists it.
+func startOverFromBackup(t *testing.T, b *Browser, rp *Page) {
+	t.Helper()
+	if got := rp.Eval(`document.querySelector("a#restore-link").href`); got != b.URL(BackupPage)+"#restore" {
+		t.Fatalf("Restore from a backup links to %q", got)
+	}
+	path := writeBackup(t, bkPassword, bkAccounts...)
+	bp := b.OpenExtensionPage(BackupPage + "#restore")
+	openRestore(t, bp, path, bkPassword)
+	bp.WaitText("it holds 2 accounts")
+	bp.Fill("textbox", NameNewPassword, "a fresh start 2026")
+	bp.Fill("textbox", NameConfirmPassword, "a fresh start 2026")
+	bp.Click("button", "Create vault from backup")
+	bp.WaitText("set up with the 2 accounts")
+	p := b.OpenPopup()
+	p.WaitState(StateUnlocked)
+	for _, a := range bkAccounts {
+		requireCode(t, p, a.Secret, TOTPOpts{}, a.Issuer, a.Name)
+	}
+}
+
+// Eval on a Page returning a string, for short reads.
+func (p *Page) Eval(expr string) string {
+	p.t.Helper()
+	return Eval[string](p, expr)
+}
+
+// TestForgotPasswordStartOver is issue 11's "forgot-password → start over from a backup
+// restores the accounts", and the old vault set aside still opening with its password.
+func TestForgotPasswordStartOver(t *testing.T) {
+	b := StartBrowser(t, BrowserOptions{})
+	const oldMaster = "the password I forgot 99"
+	p := b.OpenPopup()
+	p.CreateVault(oldMaster)
+	old := []bkAccount{recAccounts[0], recAccounts[1], recAccounts[2]}
+	for _, a := range old {
+		p.AddAccountByHand(a.Secret, a.Issuer, a.Name)
+	}
+	p.Lock()
+
+	p.Click("button", "Forgot master password?")
+	waitTab(t, b, b.URL(RecoverPage)+"#forgot")
+	rp := b.OpenExtensionPage(RecoverPage + "#forgot")
+	rp.WaitText("Nothing can recover a forgotten master password")
+	rp.WaitText("3 accounts in this browser will no longer be shown")
+	rp.Fill("textbox", "Type start over to confirm", "yes")
+	rp.Click("button", "Set this vault aside")
+	if alert := rp.WaitAlert(); !strings.Contains(alert, "Type start over") {
+		t.Errorf("a wrong confirmation says %q", alert)
+	}
+	if _, ok := b.Storage("local")["vault"]; !ok {
+		t.Fatal("a wrong typed confirmation set the vault aside")
+	}
+	rp.Fill("textbox", "Type start over to confirm", "Start over")
+	rp.Click("button", "Set this vault aside")
+	rp.Find("link", "Restore from a backup")
+	local := b.Storage("local")
+	for _, k := range []string{"vault", "vault.prev"} {
+		if _, ok := local[k]; ok {
+			t.Errorf("%s is still stored after the vault was set aside", k)
+		}
+	}
+	if _, ok := local["vault.aside"]; !ok {
+		t.Fatal("nothing is kept in vault.aside")
+	}
+	for _, a := range old {
+		if strings.Contains(string(local["vault.aside"]), a.Issuer) {
+			t.Errorf("the vault set aside shows %q in the clear", a.Issuer)
+		}
+	}
+	// The popup now offers a first run, and the old vault.
+	p.Reload()
+	p.WaitState(StateFirstRun)
+	p.Find("button", "Open the old vault")
+
+	startOverFromBackup(t, b, rp)
+
+	// A password remembered later still opens the old vault; the restored one takes its
+	// place aside.
+	op := b.OpenExtensionPage(RecoverPage + "#old")
+	op.WaitText("It holds 3 accounts")
+	op.Fill("textbox", "Master password of the old vault", "still not it")
+	op.Click("button", "Open the old vault")
+	if alert := op.WaitAlert(); !strings.Contains(alert, "does not open the old vault") {
+		t.Errorf("a wrong password for the old vault says %q", alert)
+	}
+	op.Fill("textbox", "Master password of the old vault", oldMaster)
+	op.Click("button", "Open the old vault")
+	op.WaitText("with 3 accounts")
+	p = b.OpenPopup()
+	p.WaitState(StateUnlocked)
+	for _, a := range old {
+		requireCode(t, p, a.Secret, TOTPOpts{}, a.Issuer, a.Name)
+	}
+	p.Lock()
+	p.Unlock(oldMaster)
+
+	// The restored vault is now the one aside; delete it for good.
+	op = b.OpenExtensionPage(RecoverPage + "#old")
+	op.WaitText("It holds 2 accounts")
+	op.Click("button", "Delete it for good")
+	op.Fill("textbox", "Type delete to confirm", "delete")
+	op.Click("button", "Delete the old vault for good")
+	op.WaitGone("button", "Open the old vault")
+	if _, ok := b.Storage("local")["vault.aside"]; ok {
+		t.Error("vault.aside is still stored after Delete it for good")
+	}
+}
+
+// TestEveryChangeCounted: the backup reminder's record of a change is sealed in the same
+// write as the change (one write per add), and adds racing a lock are all counted.
+func TestEveryChangeCounted(t *testing.T) {
+	b := StartBrowser(t, BrowserOptions{})
+	p := seedVault(t, b)
+	account := func(i int) map[string]any {
+		return map[string]any{"account": map[string]any{
+			"type": "totp", "issuer": fmt.Sprintf("Race %d", i), "name": "racer@example.net",
+			"secret": recAccounts[i%len(recAccounts)].Secret, "algorithm": "SHA1", "digits": 6, "period": 30,
+		}}
+	}
+
+	// One add, one sealed write, and that write already holds the count.
+	writes := Eval[int](p.Page, `(async () => {
+		let n = 0;
+		const count = (changes, area) => { if (area === "local" && "vault" in changes) n++; };
+		chrome.storage.onChanged.addListener(count);
+		await chrome.runtime.sendMessage({kind: "accounts.add", payload: `+mustJSON(account(0))+`});
+		await new Promise((r) => setTimeout(r, 1500));
+		chrome.storage.onChanged.removeListener(count);
+		return n;
+	})()`)
+	if writes != 1 {
+		t.Errorf("one add wrote the vault %d times, want 1 (the change and its count in one write)", writes)
+	}
+
+	// Adds racing a lock: each reply may say locked, but every saved account is counted.
+	const rounds = 4
+	for i := 1; i <= rounds; i++ {
+		Eval[json.RawMessage](p.Page, `Promise.all([
+			chrome.runtime.sendMessage({kind: "accounts.add", payload: `+mustJSON(account(i))+`}),
+			chrome.runtime.sendMessage({kind: "vault.lock", payload: {}}),
+		])`)
+		if i < rounds {
+			send[json.RawMessage](t, p.Page, "vault.unlock", map[string]any{"password": bkMaster})
+		}
+	}
+	send[json.RawMessage](t, p.Page, "vault.unlock", map[string]any{"password": bkMaster})
+	saved := len(accountNames(t, p.Page))
+	status := send[struct{ Changed int }](t, p.Page, "backup.status", map[string]any{})
+	if saved != rounds+1 || status.Changed != saved {
+		t.Errorf("%d accounts saved, %d counted as changed since the last backup (want %d and %d)", saved, status.Changed, rounds+1, rounds+1)
+	}
+	want := fmt.Sprint(saved)
+	for deadline := time.Now().Add(Timeout); badge(p.Page) != want; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("badge %q, want %s", badge(p.Page), want)
+		}
+	}
+}
