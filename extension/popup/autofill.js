@@ -4,6 +4,7 @@
 // controls are added to the popup's templates when this module loads, before anything renders.
 import { Kinds, send } from "../shared/messages.js";
 import { closeIfPopup } from "../shared/popup-window.js";
+import { plain } from "../shared/words.js";
 
 const K = Kinds.page;
 
@@ -163,7 +164,7 @@ document.addEventListener("click", (ev) => {
     return;
   }
   const confirmedPage = action === "fill-anyway" ? li.querySelector(".fill-confirm").dataset.page : undefined;
-  fill(li, confirmedPage).catch((e) => say((e && e.message) || "Fill failed."));
+  fill(li, confirmedPage).catch((e) => say(plain(e)));
 });
 
 // --- settings ---------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ export function settingsForm(form) {
         say(s.autoFill ? "Codes will be filled automatically." : "Automatic fill is off.");
         if (!s.autoFill) grant.hidden = true;
       })
-      .catch((e) => say((e && e.message) || "Could not save the setting."));
+      .catch((e) => say(plain(e)));
   });
   grant.addEventListener("click", () => {
     // Must run inside the click: browsers only show a permission prompt for a user action.

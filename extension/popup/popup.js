@@ -280,7 +280,7 @@ function tick() {
     const text = code ? groupCode(code) : entry && entry.error ? "—" : "······";
     if (button.textContent !== text) button.textContent = text;
     button.disabled = !code;
-    if (entry && entry.error) button.title = "This account cannot make codes: " + entry.error.message;
+    if (entry && entry.error) button.title = "This account cannot make codes. " + plain(entry.error);
     if (!code && !(entry && entry.error)) stale = true;
     if (a.type !== "hotp") {
       const left = Math.ceil(a.period - (t % a.period));

@@ -25,9 +25,10 @@ export function say(section, message) {
   show(el, Boolean(message));
 }
 
-/** Sets a role=status progress line; an empty message clears it. */
+/** Sets a role=status progress line; an empty message clears it. A page without it says nothing. */
 export function progress(id, message) {
-  $(id).textContent = message;
+  const el = $(id);
+  if (el) el.textContent = message;
 }
 
 /** "1 account", "2 accounts". */
