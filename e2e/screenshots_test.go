@@ -88,7 +88,7 @@ func shoot(t *testing.T, p *Page, dir, name string, width, height int64) {
 				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
 			})
 		}
-		var png *page.CaptureScreenshotReturns
+		var png page.CaptureScreenshotResult
 		if err == nil {
 			png, err = chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{})
 		}
