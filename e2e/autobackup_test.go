@@ -230,6 +230,7 @@ func TestAutoBackupDownloads(t *testing.T) {
 	if badge(p.Page) == "" {
 		t.Error("no badge right after a change")
 	}
+	p.Close() // an open popup asks the worker for codes, which would wake it at once
 	b.StopServiceWorker()
 	waitFor(t, "the backup after a worker stop", func() bool {
 		got := autoFiles(t, b)
@@ -245,7 +246,18 @@ func TestAutoBackupDownloads(t *testing.T) {
 	if got := importWithCLI(t, newest, autoPassword); !slices.Equal(got, want(autoAccounts[:3]...)) {
 		t.Errorf("backup after the worker stop lists %v", got)
 	}
-	waitFor(t, "the badge to clear after the worker stop", func() bool { return badge(p.Page) == "" })
+	waitFor(t, "the badge to clear after the worker stop", func() bool { return badge(ap) == "" })
+
+	// "Back up now" in the popup makes one at once, without the page or a password.
+	pp := b.OpenPopup()
+	pp.WaitState(StateUnlocked)
+	pp.WaitText("Backed up just now to Downloads folder")
+	before := autoFiles(t, b)
+	pp.Click("button", "Back up now")
+	waitFor(t, "the backup made by Back up now", func() bool {
+		got := autoFiles(t, b)
+		return len(got) == 2 && !slices.Equal(got, before)
+	})
 
 	needles := keyNeedles(t, newest)
 	for k, v := range accountNeedles(autoAccounts[:3]...) {
@@ -261,7 +273,7 @@ func TestAutoBackupDownloads(t *testing.T) {
 			}
 		}
 	}
-	p.Lock()
+	pp.Lock()
 	scanStorage(t, b, "locked", needles)
 }
 
@@ -282,7 +294,6 @@ func (b *Browser) attachTarget(t *testing.T, match func(*target.Info) bool) *Pag
 	}
 	return p
 }
-
 
 // connectDrive clicks "Connect Google Drive" on the automatic backups page and "Allow" in
 // the auth window the browser opens on the double's consent page.
@@ -313,7 +324,8 @@ func driveStatus(t *testing.T, p *Page) (problem string, fix string) {
 
 func TestAutoBackupGoogleDrive(t *testing.T) {
 	g := StartGoogleDouble(t)
-	b := StartBrowser(t, BrowserOptions{ExtDir: g.ExtensionCopy(t)})
+	ext := g.ExtensionCopy(t)
+	b := StartBrowser(t, BrowserOptions{ExtDir: ext})
 	p := seedVault(t, b, autoAccounts[0])
 	ap := b.OpenExtensionPage(AutoPage)
 	ap.WaitText("Set up automatic backups")
@@ -358,6 +370,10 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	}
 	waitFor(t, "the badge to clear", func() bool { return badge(p.Page) == "" })
 
+	pp := b.OpenPopup()
+	pp.WaitState(StateUnlocked)
+	pp.WaitText("Backed up just now to Google Drive")
+
 	needles := keyNeedles(t, g.Backups()[2].Body)
 	for i, tok := range g.RefreshTokens() {
 		needles["refresh token "+string(rune('1'+i))] = tok
@@ -377,6 +393,11 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	if n := len(g.Backups()); n != 3 {
 		t.Errorf("%d backups in Drive after the revoke, want 3", n)
 	}
+	pp = b.OpenPopup()
+	pp.WaitState(StateUnlocked)
+	pp.WaitText("Automatic backup to Google Drive failed")
+	pp.Find("button", "Reconnect Google Drive")
+	pp.WaitText("1 account changed since your last backup")
 	ap.Reload()
 	ap.Find("button", "Reconnect Google Drive")
 
@@ -395,4 +416,56 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	ap.Click("button", "Disconnect Google Drive")
 	ap.WaitText("Not connected.")
 	waitFor(t, "the grant to be revoked", func() bool { return g.Grants() == 0 })
+
+	b.Close()
+
+	// A brand-new install restores from the list of backups in Drive: connect, pick the
+	// newest, backup password, new master password.
+	b2 := StartBrowser(t, BrowserOptions{ExtDir: ext})
+	rp := b2.OpenExtensionPage(BackupPage + "#restore")
+	rp.Click("button", "Show backups in Google Drive")
+	auth2 := b2.attachTarget(t, func(in *target.Info) bool { return in.Type == "page" && strings.HasPrefix(in.URL, g.URL+"/auth") })
+	auth2.Click("button", "Allow")
+	rp.WaitText("4 backups in Google Drive, newest first")
+	radios := rp.FindAll("radio", "")
+	if len(radios) != 4 || !strings.HasSuffix(radios[0].Name, "(newest)") {
+		var names []string
+		for _, r := range radios {
+			names = append(names, r.Name)
+		}
+		t.Fatalf("Drive list: %q", names)
+	}
+	radios[0].Click()
+	rp.Fill("textbox", NameBackupPassword, autoPassword)
+	rp.Click("button", "Restore")
+	rp.WaitText("it holds 4 accounts")
+	rp.Fill("textbox", NameNewPassword, "a new master for this one")
+	rp.Fill("textbox", NameConfirmPassword, "a new master for this one")
+	rp.Click("button", "Create vault from backup")
+	rp.WaitText("set up with the 4 accounts")
+	p2 := b2.OpenPopup()
+	p2.WaitState(StateUnlocked)
+	for _, a := range autoAccounts {
+		requireCode(t, p2, a.Secret, TOTPOpts{}, a.Issuer, a.Name)
+	}
+	// The connection made before the vault existed is kept in it, sealed.
+	waitFor(t, "the new vault to keep the Drive connection", func() bool {
+		st := send[struct {
+			Destinations []struct {
+				ID        string
+				Connected bool
+			}
+		}](t, p2.Page, "auto.status", map[string]any{})
+		for _, d := range st.Destinations {
+			if d.ID == "drive" {
+				return d.Connected
+			}
+		}
+		return false
+	})
+	tokens := map[string]string{}
+	for i, tok := range g.RefreshTokens() {
+		tokens["refresh token "+string(rune('1'+i))] = tok
+	}
+	scanStorage(t, b2, "restored from Drive", tokens)
 }

@@ -213,6 +213,9 @@ func (c *cli) exportCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if accounts, err = c.leaveOut(exp, f.Name, accounts); err != nil {
+		return err
+	}
 	for i := range accounts {
 		accounts[i].Order = i
 	}
@@ -231,6 +234,40 @@ func (c *cli) exportCmd(args []string) error {
 		return explain("export", err)
 	}
 	return c.writeOutput(flags["out"], out)
+}
+
+// supporter is implemented by exporters that cannot hold every valid account (Google
+// Authenticator: no Steam, only 30 s periods...).
+type supporter interface {
+	Supports(vault.Account) error
+}
+
+// leaveOut drops the accounts exp cannot hold, with one warning each (the export of the
+// others is still worth having), and fails only when none is left.
+func (c *cli) leaveOut(exp formats.Exporter, format string, accounts []vault.Account) ([]vault.Account, error) {
+	s, ok := exp.(supporter)
+	if !ok {
+		return accounts, nil
+	}
+	var kept []vault.Account
+	left := 0
+	for i, a := range accounts {
+		if err := s.Supports(a); err != nil {
+			left++
+			if left <= maxHints {
+				c.warn("line %d (%s) left out: %v", i+1, formats.Label(a.Issuer, a.Name), err)
+			}
+			continue
+		}
+		kept = append(kept, a)
+	}
+	if left > maxHints {
+		c.warn("%d more accounts left out", left-maxHints)
+	}
+	if len(kept) == 0 {
+		return nil, &cliError{msg: fmt.Sprintf("none of the %d accounts can be written as %s", len(accounts), format), hints: c.warnings}
+	}
+	return kept, nil
 }
 
 // checkNewPassword applies the extension's rules for a backup password (internal/passgen):

@@ -120,3 +120,24 @@ func TestExportOutPermissions(t *testing.T) {
 		t.Errorf("new file: %v %v, want mode 0600", fi.Mode(), err)
 	}
 }
+
+// An export leaves out, and lists, the accounts its format cannot hold (Google
+// Authenticator: no Steam, only 30 s periods) instead of failing for all of them; only an
+// export with nothing left fails.
+func TestExportLeavesOutWhatTheFormatCannotHold(t *testing.T) {
+	in := strings.Join(roundTripURIs, "\n") + "\n"
+	r := cw(t, in, "export", "--to", "google")
+	wantOK(t, r)
+	if !strings.Contains(r.stderr, "codeward: warning: line 7 (Boeing: Sophia) left out: google: Google Authenticator cannot hold this account unchanged: Steam accounts are not supported") {
+		t.Errorf("no warning naming the Steam account:\n%s", r.stderr)
+	}
+	back := cw(t, r.stdout, "import", "--from", "google", "-")
+	wantOK(t, back)
+	if !strings.Contains(back.stdout, "Deno:Mason") || strings.Contains(back.stdout, "Boeing") {
+		t.Errorf("the export holds the wrong accounts:\n%s", back.stdout)
+	}
+	wantError(t, cw(t, roundTripURIs[6]+"\n", "export", "--to", "google"), "none of the 1 accounts can be written as google")
+	// Names beyond the bounds are refused on the way in, with the field and the limit.
+	long := "otpauth://totp/" + strings.Repeat("I", 10000) + ":bob?secret=JBSWY3DPEHPK3PXP\n"
+	wantError(t, cw(t, long, "export", "--to", "google"), "the issuer has 10000 characters (at most 200)")
+}

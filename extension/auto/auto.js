@@ -3,16 +3,12 @@
 // back up now. The background derives and keeps the key; this page never sees it.
 import { Kinds, send } from "../shared/messages.js";
 import { $, explainCommon, plural, progress, say, show, wireUnlock } from "../shared/page.js";
-import { googleSettings, googleOrigins } from "../shared/google.js";
+import { connectDestination } from "../shared/connect.js";
 
 const K = Kinds.page;
 
 /** @type {import("../shared/messages.js").AutoStatus|null} */
 let status = null;
-let driveOrigins = [];
-googleSettings().then((g) => {
-  driveOrigins = googleOrigins(g);
-});
 
 function explain(e) {
   switch (e && e.code) {
@@ -23,6 +19,8 @@ function explain(e) {
     case "not_connected":
     case "not_available":
     case "destination":
+    case "no_access":
+    case "cancelled":
       return e.message.charAt(0).toUpperCase() + e.message.slice(1) + ".";
     case "not_set_up":
       return "Automatic backups are not set up yet.";
@@ -246,17 +244,7 @@ $("run-now").addEventListener("click", runNow);
 async function connect(id) {
   say(setupSection, "");
   try {
-    // Ask for host access first, while the click still counts as the user's.
-    const granted = await chrome.permissions.request({ origins: driveOrigins });
-    if (!granted) return say(setupSection, "Codeward needs access to Google's servers to keep backups in Google Drive. Nothing was changed.");
-    const { url } = await send(K.DEST_CONNECT_START, { dest: id });
-    let redirect;
-    try {
-      redirect = await chrome.identity.launchWebAuthFlow({ url, interactive: true });
-    } catch {
-      return say(setupSection, "Google Drive was not connected: the sign-in window was closed or Google refused. Nothing was changed.");
-    }
-    status = await send(K.DEST_CONNECT_FINISH, { dest: id, redirect });
+    status = await connectDestination(id);
     const box = $(`dest-${id}`);
     if (box && !status.on) {
       box.checked = true;

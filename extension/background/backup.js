@@ -107,7 +107,9 @@ function text(x, what) {
 
 function backupFile(x) {
   const s = text(x, "the backup file");
-  if (s.length > MAX_FILE_CHARS) throw new CodedError("not_backup", "this file is far too large to be a Codeward backup");
+  if (s.length > MAX_FILE_CHARS) {
+    throw new CodedError("too_large", `this file is too large to be a Codeward backup (the limit is ${MAX_FILE_CHARS >> 20} MiB)`);
+  }
   return s;
 }
 

@@ -2,6 +2,7 @@
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
 import { Kinds, send } from "../shared/messages.js";
+import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import {
   $,
   clearFieldErrors,
@@ -49,6 +50,8 @@ function explain(e) {
       return "This backup file is damaged (incomplete or altered), so it cannot be opened. Nothing was changed.";
     case "not_backup":
       return "This is not a Codeward backup file. Nothing was changed. (Files from other authenticator apps can be brought in with Import.)";
+    case "too_large":
+      return `This file is too large to be a Codeward backup (${e.message.replace(/^.*\(|\)$/g, "")}). Nothing was changed.`;
     case "unsupported_version":
       return "This backup was made by a newer version of Codeward. Update Codeward and try again. Nothing was changed.";
     case "kdf_params": {
@@ -286,12 +289,13 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
+  const remote = remoteChoice();
   const password = $("restore-password").value;
-  if (!file) return fieldError($("backup-file"), "Choose the backup file first.");
+  if (!file && !remote) return fieldError($("backup-file"), "Choose the backup file first.");
   if (!password) return fieldError($("restore-password"), "Enter the backup password.");
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = await file.text();
+    const text = file ? await file.text() : await fetchRemote(remote);
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -451,3 +455,4 @@ refresh().catch((e) => {
   el.textContent = explain(e);
   show(el, true);
 });
+initRemote().catch(() => {});

@@ -3,6 +3,7 @@
 // "Back up" and "Restore" entries are plain data-page items in popup.html.)
 import { pendingCount } from "./state.js";
 import { closeIfPopup } from "../shared/popup-window.js";
+import { Kinds, send } from "../shared/messages.js";
 
 const PAGE = "extension/backup/backup.html";
 
@@ -27,8 +28,22 @@ export function firstRun(container) {
   container.replaceChildren(hint, button("Restore from backup", () => openPage("#restore")));
 }
 
+/** With automatic backups on, "Back up now" makes one right here (no page, no password). */
+async function runAutomatic(ev, repaint) {
+  const b = ev.currentTarget;
+  b.disabled = true;
+  try {
+    await send(Kinds.page.AUTO_RUN);
+  } catch {
+    // the automatic backup notice says what failed
+  } finally {
+    b.disabled = false;
+  }
+  if (repaint) repaint(await send(Kinds.page.VIEW));
+}
+
 /** Shows or clears the backup reminder in container for the unlocked View v. */
-export function notices(container, v) {
+export function notices(container, v, repaint) {
   const n = pendingCount(v && v.settings);
   const current = container.querySelector("[data-backup-reminder]");
   if (n === 0) {
@@ -36,11 +51,13 @@ export function notices(container, v) {
     return;
   }
   const text = `${n} account${n === 1 ? "" : "s"} changed since your last backup — `;
-  if (current && current.firstChild.textContent === text) return; // unchanged: keep focus where it is
+  if (current && current.firstChild.textContent === text && current.dataset.automatic === String(Boolean(v.settings?.auto?.on))) return; // unchanged: keep focus where it is
   const p = document.createElement("p");
   p.className = "warning";
   p.dataset.backupReminder = "";
-  p.append(text, button("Back up now", () => openPage()));
+  p.dataset.automatic = String(Boolean(v.settings?.auto?.on));
+  const automatic = Boolean(v.settings?.auto?.on);
+  p.append(text, button("Back up now", automatic ? (ev) => runAutomatic(ev, repaint).catch(() => {}) : () => openPage()));
   if (current) current.replaceWith(p);
   else container.append(p);
 }

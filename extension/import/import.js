@@ -70,8 +70,11 @@ function explain(e) {
       return `${sentence(msg)} Nothing was imported.`;
     case "unreadable":
       return `This file cannot be read: ${msg}. Nothing was imported.`;
-    case "kdf_params":
-      return "This file asks for decryption settings outside the safe range, so it was not opened.";
+    case "kdf_params": {
+      // The core names what the file asks for (never anything secret).
+      const asked = /the file asks for ([^;)]*)/.exec(msg ?? "");
+      return `This file asks for decryption settings outside the safe range${asked ? ` (${asked[1]})` : ""}, so it was not opened.`;
+    }
     case "no_qr":
       return "No QR code was found. Make the whole code visible (not cut off, not too small) and try again.";
     case "not_image":

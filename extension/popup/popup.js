@@ -5,6 +5,7 @@
 import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
 import { SEAL_KEY, open as openSealed } from "../shared/session-seal.js";
 import * as backup from "../backup/popup-hooks.js";
+import * as auto from "../auto/popup-hooks.js";
 import * as autofill from "./autofill.js";
 import * as recover from "../recover/popup-hooks.js";
 import "../import/popup-hooks.js";
@@ -152,7 +153,8 @@ function paint(v) {
   if (v.state === "none") return screen === "first-run" ? undefined : renderFirstRun();
   if (v.state === "locked") return screen === "locked" ? undefined : renderLocked();
   if (screen !== "unlocked") renderUnlocked();
-  backup.notices(document.getElementById("notices"), v);
+  backup.notices(document.getElementById("notices"), v, paint);
+  auto.notices(document.getElementById("notices"), v, paint);
   recover.notices(document.getElementById("notices"), v, paint);
   renderList();
   tick();

@@ -108,7 +108,7 @@ export const Kinds = Object.freeze({
     /** {settings: Partial<Settings>} → Settings */
     SETTINGS_SET: "settings.set",
     // Backups and restores (extension/background/backup.js). Backup files cross as their
-    // JSON text. Restore error codes: wrong_password, corrupt, not_backup,
+    // JSON text. Restore error codes: wrong_password, corrupt, not_backup, too_large,
     // unsupported_version, kdf_params.
     /** {} → BackupStatus */
     BACKUP_STATUS: "backup.status",

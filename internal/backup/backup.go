@@ -170,7 +170,7 @@ func (k *Key) Valid() error {
 	if k == nil {
 		return fmt.Errorf("%w: no key", vault.ErrInvalid)
 	}
-	if err := k.KDF.Check(); err != nil {
+	if err := k.KDF.CheckFile(); err != nil { // what Read accepts
 		return err
 	}
 	if len(k.Salt) < seal.MinSaltSize || len(k.Salt) > seal.MaxSaltSize {

@@ -23,6 +23,12 @@ const (
 	MinPeriod = 1
 	MaxPeriod = 3600
 
+	// MaxIssuerLen and MaxNameLen bound the issuer and the account name, in characters
+	// (Unicode code points). Real ones are a few dozen; the bounds keep one entry from
+	// bloating a vault or making an export (a QR code) impossible for every account.
+	MaxIssuerLen = 200
+	MaxNameLen   = 200
+
 	steamDigits = 5
 	steamPeriod = 30
 )
@@ -35,9 +41,25 @@ var ErrBeforeEpoch = errors.New("time is before the Unix epoch")
 
 // Validate reports whether k can produce codes: a known type and algorithm, 5–10 digits
 // (exactly 5, SHA1 and 30 s for Steam), a period of 1–3600 s for TOTP and Steam, a non-empty
-// secret, and an issuer and name that are valid UTF-8 without control characters.
-// Period is not used by HOTP and Counter not by TOTP; they are not checked there.
+// secret, and an issuer and name that are valid UTF-8 without control characters, of at most
+// MaxIssuerLen and MaxNameLen characters. Period is not used by HOTP and Counter not by
+// TOTP; they are not checked there.
 func (k Key) Validate() error {
+	if err := k.ValidateCode(); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(k.Issuer); n > MaxIssuerLen {
+		return fmt.Errorf("%w: the issuer has %d characters (at most %d)", ErrInvalidKey, n, MaxIssuerLen)
+	}
+	if n := utf8.RuneCountInString(k.Name); n > MaxNameLen {
+		return fmt.Errorf("%w: the account name has %d characters (at most %d)", ErrInvalidKey, n, MaxNameLen)
+	}
+	return nil
+}
+
+// ValidateCode is Validate without the length bounds, which computing codes does not need:
+// an account stored before the bounds existed keeps showing its codes.
+func (k Key) ValidateCode() error {
 	switch k.Type {
 	case TOTP, HOTP, Steam:
 	default:
@@ -85,7 +107,7 @@ func checkText(field, s string) error {
 // Code returns the code of k at time t (TOTP and Steam) or at k.Counter (HOTP; t is
 // ignored). The caller advances an HOTP counter after using a code.
 func (k Key) Code(t time.Time) (string, error) {
-	if err := k.Validate(); err != nil {
+	if err := k.ValidateCode(); err != nil {
 		return "", err
 	}
 	counter := k.Counter

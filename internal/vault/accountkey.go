@@ -21,7 +21,8 @@ const (
 )
 
 // Key returns the account's code parameters. It fails when the secret is not valid base32
-// or the parameters do not validate.
+// or the parameters do not validate (otp.Key.ValidateCode: the name length bounds are
+// Validate's, so that an account stored before they existed still shows its codes).
 func (a Account) Key() (otp.Key, error) {
 	secret, err := otp.ParseSecret(a.Secret)
 	if err != nil {
@@ -37,7 +38,7 @@ func (a Account) Key() (otp.Key, error) {
 		Period:    a.Period,
 		Counter:   a.Counter,
 	}
-	if err := k.Validate(); err != nil {
+	if err := k.ValidateCode(); err != nil {
 		return otp.Key{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return k, nil
@@ -83,6 +84,9 @@ func (a Account) Validate() error {
 	k, err := a.Key()
 	if err != nil {
 		return err
+	}
+	if err := k.Validate(); err != nil { // the length bounds
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if otp.EncodeSecret(k.Secret) != a.Secret {
 		return fmt.Errorf("%w: secret is not canonical base32 (upper case, no padding, no spaces)", ErrInvalid)

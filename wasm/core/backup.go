@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"time"
 
@@ -21,8 +22,8 @@ import (
 // codeNotBackup: the file is not a Codeward backup at all (another app's export, a photo...).
 const codeNotBackup = "not_backup"
 
-// maxBackupSize bounds what backupRead accepts: far above any real vault (16 MiB sealed).
-const maxBackupSize = 32 << 20
+// codeTooLarge: the file starts like a Codeward backup but is over backup.MaxSize.
+const codeTooLarge = "too_large"
 
 func init() {
 	bridge.Register("backupWrite", backupWrite)
@@ -67,8 +68,13 @@ func backupRead(args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	data := []byte(text)
-	if len(data) > maxBackupSize || !backup.Detect(data) {
+	// Detect reads the first KiB only, so a huge file costs nothing more here; one that
+	// starts like a backup is called too large, not something else.
+	if !backup.Detect(data) {
 		return nil, bridge.Coded(codeNotBackup, errors.New("this is not a Codeward backup file"))
+	}
+	if len(data) > backup.MaxSize {
+		return nil, bridge.Coded(codeTooLarge, fmt.Errorf("this backup file is too large (%.1f MiB; the limit is %d MiB)", float64(len(data))/(1<<20), backup.MaxSize>>20))
 	}
 	defer runtime.GC()
 	b, err := backup.Read(data, password)

@@ -89,6 +89,8 @@ func TestBackupBridgeErrors(t *testing.T) {
 		{"truncated", "backupRead", []any{file[:len(file)/2], bkPassword}, bridge.CodeCorrupt},
 		{"another kind of file", "backupRead", []any{`{"db":{"entries":[]}}`, bkPassword}, codeNotBackup},
 		{"not JSON at all", "backupRead", []any{"\x89PNG\r\n", bkPassword}, codeNotBackup},
+		// A backup-shaped file of 50 MiB is too large, not something else.
+		{"50 MiB backup", "backupRead", []any{file[:len(file)-3] + strings.Repeat("A", 50<<20) + "\"\n}\n", bkPassword}, codeTooLarge},
 		{"unknown merge mode", "backupMerge", []any{"[]", "[]", "append"}, bridge.CodeBadArgument},
 		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, bridge.CodeInvalidSecret},
 	}
@@ -100,6 +102,9 @@ func TestBackupBridgeErrors(t *testing.T) {
 			}
 			if strings.Contains(r.Msg, bkPassword) || strings.Contains(r.Msg, "GEZDGNBVGY3TQOJQ") {
 				t.Fatal("the error message carries a password or a secret")
+			}
+			if tt.code == codeTooLarge && !strings.Contains(r.Msg, "too large (50.0 MiB; the limit is 16 MiB)") {
+				t.Errorf("message %q does not give the size and the limit", r.Msg)
 			}
 		})
 	}

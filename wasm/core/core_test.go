@@ -35,7 +35,8 @@ func TestArgumentErrors(t *testing.T) {
 		{"too many steps", "codes", []any{"[]", 0, maxSteps + 1}, bridge.CodeBadArgument},
 		{"unknown account field", "validateAccount", []any{`{"id":"a","bogus":1}`}, bridge.CodeInvalid},
 		{"short key", "vaultOpen", []any{"AAAA", "AAAA"}, bridge.CodeBadArgument},
-		{"blob not base64", "vaultOpen", []any{"%%%", strings.Repeat("A", 44)}, bridge.CodeBadArgument},
+		// A stored blob that is not base64 is damage (the caller tries the previous copy).
+		{"blob not base64", "vaultOpen", []any{"%%%", strings.Repeat("A", 44)}, bridge.CodeCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,6 +173,21 @@ func TestVaultRoundTrip(t *testing.T) {
 	}
 	if k, _ := r.Value.Get("key"); str(t, k) != newKey {
 		t.Fatal("the new password unlocks another key than vaultChangePassword returned")
+	}
+
+	// A stored blob that is not even base64, or not a string, is the vault's damage
+	// ("corrupt", so the caller tries the previous copy), never an argument error.
+	for name, bad := range map[string]any{"not base64": "vault!" + newBlob, "missing": nil, "a number": 7} {
+		for _, fn := range []string{"vaultUnlock", "vaultOpen", "vaultReseal", "vaultChangePassword"} {
+			second := any(newKey)
+			if fn == "vaultUnlock" {
+				second = "new horse"
+			}
+			r := invoke(t, fn, bad, second, v2, "new horse")
+			if r.OK || r.Code != bridge.CodeCorrupt || strings.Contains(r.Msg, "argument") {
+				t.Errorf("%s with a blob that is %s: %s %q, want corrupt", fn, name, r.Code, r.Msg)
+			}
+		}
 	}
 
 	damaged := []byte(str(t, cpBlob))

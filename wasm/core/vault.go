@@ -48,7 +48,7 @@ func vaultCreate(args []safejs.Value) (any, error) {
 
 // vaultUnlock(blob, password) → {vault: JSON, key}
 func vaultUnlock(args []safejs.Value) (any, error) {
-	blob, err := bridge.Bytes(args, 0)
+	blob, err := blobArg(args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func vaultUnlock(args []safejs.Value) (any, error) {
 
 // vaultOpen(blob, key) → vault JSON
 func vaultOpen(args []safejs.Value) (any, error) {
-	blob, err := bridge.Bytes(args, 0)
+	blob, err := blobArg(args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func vaultOpen(args []safejs.Value) (any, error) {
 
 // vaultReseal(blob, key, vaultJSON) → blob
 func vaultReseal(args []safejs.Value) (any, error) {
-	blob, err := bridge.Bytes(args, 0)
+	blob, err := blobArg(args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func vaultReseal(args []safejs.Value) (any, error) {
 // vaultChangePassword(blob, key, newPassword, optionsJSON?) → {blob, key}: the vault sealed
 // under a new data key for the new password, and that key (the old one opens nothing new).
 func vaultChangePassword(args []safejs.Value) (any, error) {
-	blob, err := bridge.Bytes(args, 0)
+	blob, err := blobArg(args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +135,20 @@ func vaultChangePassword(args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	return map[string]any{"blob": bridge.Base64(out), "key": bridge.Base64(newKey[:])}, nil
+}
+
+// blobArg reads a sealed vault as stored. It comes from storage, where it can be damaged:
+// anything but a base64 string is the vault's damage (vault.ErrCorrupt, so that callers
+// fall back to the previous copy), not a caller's mistake.
+func blobArg(args []safejs.Value, i int) ([]byte, error) {
+	if i >= len(args) || args[i].Type() != safejs.TypeString {
+		return nil, fmt.Errorf("%w: the stored vault record holds no sealed vault", vault.ErrCorrupt)
+	}
+	b, err := bridge.Bytes(args, i)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the stored vault is not base64", vault.ErrCorrupt)
+	}
+	return b, nil
 }
 
 func keyArg(args []safejs.Value, i int) (vault.DataKey, error) {

@@ -17,6 +17,7 @@ import (
 	"codeward.dev/internal/formats/bitwarden"
 	"codeward.dev/internal/formats/ente"
 	"codeward.dev/internal/formats/google"
+	"codeward.dev/internal/otp"
 	"codeward.dev/internal/qr"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
@@ -247,7 +248,7 @@ func qrEncode(args []safejs.Value) (any, error) {
 
 // googleQRCodes(accountsJSON, size) → {codes: [{image: PNG base64, count}], skipped:
 // [{label, message}]}: Google Authenticator transfer QR codes of at most google.BatchLimit
-// accounts each, one batch. Accounts the app cannot hold unchanged (Steam, periods other
+// accounts each (fewer when long names would overflow a QR code), one batch. Accounts the app cannot hold unchanged (Steam, periods other
 // than 30 s, 7 digits...) are left out and listed rather than sinking the whole export.
 func googleQRCodes(args []safejs.Value) (any, error) {
 	accounts, err := bridge.Accounts(args, 0)
@@ -279,16 +280,18 @@ func googleQRCodes(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys := make([]otp.Key, len(ok))
+	for i, a := range ok {
+		keys[i], _ = a.Key() // Supported checked it
+	}
+	batches := google.Batches(keys) // the accounts of each URI: fewer than 10 when names are long
 	codes := make([]any, 0, len(uris))
-	left := len(ok)
-	for _, u := range uris {
+	for i, u := range uris {
 		png, err := qr.Encode(u, int(size))
 		if err != nil {
 			return nil, bridge.Invalid(err)
 		}
-		n := min(left, google.BatchLimit)
-		left -= n
-		codes = append(codes, map[string]any{"image": bridge.Base64(png), "count": n})
+		codes = append(codes, map[string]any{"image": bridge.Base64(png), "count": len(batches[i])})
 	}
 	return map[string]any{"codes": codes, "skipped": skipped}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -244,4 +245,42 @@ func costly(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// A file may carry any number of password slots, each a full scrypt run: Import tries the
+// first few only and says so.
+func TestManyPasswordSlots(t *testing.T) {
+	pw := []byte("pässwörd")
+	enc, err := tiny.Export(formatstest.All(), pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withSlots := func(n, good int) []byte {
+		return mutate(t, enc, func(m map[string]any) {
+			h := m["header"].(map[string]any)
+			right := h["slots"].([]any)[0].(map[string]any)
+			var slots []any
+			for i := range n {
+				s := map[string]any{}
+				for k, v := range right {
+					s[k] = v
+				}
+				if i != good {
+					s["salt"] = fmt.Sprintf("%064x", i+1) // derives another key: fails as a wrong password
+				}
+				slots = append(slots, s)
+			}
+			h["slots"] = slots
+		})
+	}
+	if _, err := (Importer{}).Import(withSlots(maxPasswordSlots, maxPasswordSlots-1), pw); err != nil {
+		t.Errorf("the right password in slot %d of %d: %v", maxPasswordSlots, maxPasswordSlots, err)
+	}
+	_, err = (Importer{}).Import(withSlots(10000, maxPasswordSlots), pw)
+	if !errors.Is(err, vault.ErrWrongPassword) {
+		t.Fatalf("10,000 slots, the right one 5th: %v, want a wrong password", err)
+	}
+	if want := fmt.Sprintf("first %d of its 10000 password slots", maxPasswordSlots); !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
 }

@@ -23,15 +23,19 @@ const (
 	maxScryptP      = 16
 )
 
+// maxPasswordSlots is how many password slots Import tries. Each costs a full scrypt run
+// (about a second in a browser, twice for a slot written by old Aegis versions), and a
+// file may carry any number; Aegis itself adds one per password, rarely more than two.
+const maxPasswordSlots = 4
+
 // ErrKDFParams is wrapped when a password slot asks for scrypt parameters out of bounds.
 var ErrKDFParams = fmt.Errorf("%w: scrypt parameters out of bounds", vault.ErrKDFParams)
 
 func checkScrypt(n, r, p int) error {
-	if n < 2 || n&(n-1) != 0 || r < 1 || p < 1 || p > maxScryptP {
-		return ErrKDFParams
-	}
-	if int64(n)*int64(r)*128 > maxScryptMemory || int64(n)*int64(r)*int64(p) > maxScryptWork {
-		return ErrKDFParams
+	if n < 2 || n&(n-1) != 0 || r < 1 || p < 1 || p > maxScryptP ||
+		int64(n)*int64(r)*128 > maxScryptMemory || int64(n)*int64(r)*int64(p) > maxScryptWork {
+		return fmt.Errorf("%w (the file asks for scrypt N=%d, r=%d, p=%d; Codeward reads at most %d MiB, N·r·p ≤ %d, p ≤ %d)",
+			ErrKDFParams, n, r, p, maxScryptMemory>>20, maxScryptWork, maxScryptP)
 	}
 	return nil
 }
@@ -86,11 +90,15 @@ func decrypt(f *file, password []byte) ([]byte, error) {
 }
 
 func unlockSlots(slots []slot, password []byte) ([]byte, error) {
-	tried := 0
+	tried, total := 0, 0
 	var firstErr error
 	for _, s := range slots {
 		if s.Type != slotPassword {
 			continue // raw and biometric slots need a key held on the phone
+		}
+		total++
+		if tried == maxPasswordSlots {
+			continue // counted for the message, not tried
 		}
 		tried++
 		master, err := unlockPasswordSlot(s, password)
@@ -106,6 +114,9 @@ func unlockSlots(slots []slot, password []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: no password slot (a biometric-only vault cannot be opened here)", ErrCorrupt)
 	case firstErr != nil && tried == 1:
 		return nil, firstErr
+	case total > tried:
+		return nil, fmt.Errorf("aegis: %w for the first %d of its %d password slots (Codeward tries at most %d; each costs a second or more)",
+			vault.ErrWrongPassword, tried, total, maxPasswordSlots)
 	}
 	return nil, fmt.Errorf("aegis: %w", vault.ErrWrongPassword)
 }

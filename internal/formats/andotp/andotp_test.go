@@ -61,6 +61,9 @@ func encryptOld(password, plain string) []byte {
 func TestEncryptedFormats(t *testing.T) {
 	huge := encryptNew(1000, "pw", plain)
 	binary.BigEndian.PutUint32(huge, MaxIterations+1)
+	// Half of what andOTP files were allowed to ask for before: 3 s in a browser.
+	costly := encryptNew(1000, "pw", plain)
+	binary.BigEndian.PutUint32(costly, 1_000_000)
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -71,6 +74,7 @@ func TestEncryptedFormats(t *testing.T) {
 		{"new, wrong password", encryptNew(1000, "wp", plain), vault.ErrWrongPassword},
 		{"old, wrong password", encryptOld("wp", plain), vault.ErrWrongPassword},
 		{"iterations out of bounds", huge, vault.ErrWrongPassword},
+		{"a million iterations", costly, vault.ErrWrongPassword},
 		{"too short", []byte("\x00\x01\x02"), ErrCorrupt},
 		{"decrypts to garbage", encryptOld("pw", "nope"), ErrCorrupt},
 	} {
@@ -78,6 +82,9 @@ func TestEncryptedFormats(t *testing.T) {
 			res, err := Importer{}.Import(tc.data, []byte("pw"))
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if tc.name == "a million iterations" && !strings.Contains(err.Error(), "1000000 PBKDF2 iterations; at most 500000") {
+				t.Errorf("error %q does not name the iteration count and the limit", err)
 			}
 			if err == nil {
 				formatstest.Compare(t, res.Accounts, formatstest.Vectors("V4"))

@@ -20,6 +20,12 @@ import (
 // BatchLimit is how many accounts one migration URI (one QR code) holds, as the app does.
 const BatchLimit = 10
 
+// MaxURILength bounds one migration URI so that it fits one QR code (2,331 bytes at error
+// correction M, version 40) with room to spare. Batches hold fewer than BatchLimit
+// accounts when long names would overflow it; an account that cannot fit alone is not
+// Supported.
+const MaxURILength = 2000
+
 // ErrUnsupported is wrapped when an account cannot be written in this format unchanged.
 var ErrUnsupported = errors.New("google: Google Authenticator cannot hold this account unchanged")
 
@@ -42,8 +48,17 @@ func supported(k otp.Key) error {
 		return fmt.Errorf("%w: a period of %d s (only 30 s)", ErrUnsupported, k.Period)
 	case k.Digits != 6 && k.Digits != 8:
 		return fmt.Errorf("%w: %d digits (only 6 or 8)", ErrUnsupported, k.Digits)
+	case uriLength([]otp.Key{k}) > MaxURILength:
+		return fmt.Errorf("%w: its issuer, name and secret are too long for one QR code", ErrUnsupported)
 	}
 	return nil
+}
+
+// uriLength is the length of the migration URI of keys as one batch. The batch fields are
+// written at their largest, so the real URI is never longer.
+func uriLength(keys []otp.Key) int {
+	b := EncodePayload(keys, BatchLimit<<20, BatchLimit<<20, -1)
+	return len(Scheme + "://offline?data=" + url.QueryEscape(base64.StdEncoding.EncodeToString(b)))
 }
 
 // Exporter writes migration URIs, one per line. The zero value uses crypto/rand for the
@@ -51,6 +66,10 @@ func supported(k otp.Key) error {
 type Exporter struct {
 	Rand io.Reader
 }
+
+// Supports is Supported, for callers that leave out (and list) what the format cannot hold
+// instead of refusing the whole export.
+func (Exporter) Supports(a vault.Account) error { return Supported(a) }
 
 // NeedsPassword is false: the format has no encryption.
 func (Exporter) NeedsPassword() bool { return false }
@@ -105,14 +124,30 @@ func (x Exporter) URIs(accounts []vault.Account) ([]string, error) {
 		return nil, fmt.Errorf("google: reading randomness: %w", err)
 	}
 	id := int32(binary.BigEndian.Uint32(idb[:]))
-	size := (len(keys) + BatchLimit - 1) / BatchLimit
-	uris := make([]string, 0, size)
-	for i := 0; i < size; i++ {
-		chunk := keys[i*BatchLimit : min((i+1)*BatchLimit, len(keys))]
-		b := EncodePayload(chunk, int32(size), int32(i), id)
+	batches := Batches(keys)
+	uris := make([]string, 0, len(batches))
+	for i, chunk := range batches {
+		b := EncodePayload(chunk, int32(len(batches)), int32(i), id)
 		uris = append(uris, Scheme+"://offline?data="+url.QueryEscape(base64.StdEncoding.EncodeToString(b)))
 	}
 	return uris, nil
+}
+
+// Batches splits Supported keys, in order, into the batches URIs writes: at most
+// BatchLimit keys each, and fewer where their URI would exceed MaxURILength.
+func Batches(keys []otp.Key) [][]otp.Key {
+	var out [][]otp.Key
+	start := 0
+	for i := range keys {
+		if i > start && (i-start == BatchLimit || uriLength(keys[start:i+1]) > MaxURILength) {
+			out = append(out, keys[start:i])
+			start = i
+		}
+	}
+	if start < len(keys) {
+		out = append(out, keys[start:])
+	}
+	return out
 }
 
 // EncodePayload writes a MigrationPayload (version 1) holding keys, which must be

@@ -290,3 +290,30 @@ func FuzzDecodePayload(f *testing.F) {
 		}
 	})
 }
+
+// Long names make fewer accounts fit one QR code: batches shrink so that every URI stays
+// within MaxURILength, and all accounts come back. An account too long for a QR code on
+// its own (stored before names were bounded) is not Supported; callers leave it out.
+func TestBatchesOfLongNames(t *testing.T) {
+	var accounts []vault.Account
+	for i := range 25 {
+		accounts = append(accounts, acct(otp.TOTP, strings.Repeat("é", otp.MaxIssuerLen), fmt.Sprintf("%03d%s", i, strings.Repeat("n", otp.MaxNameLen-3)), "JBSWY3DPEHPK3PXP", 0))
+	}
+	uris, err := Exporter{}.URIs(accounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range uris {
+		if len(u) > MaxURILength {
+			t.Errorf("URI %d is %d bytes (at most %d)", i, len(u), MaxURILength)
+		}
+	}
+	res, err := Importer{}.Import([]byte(strings.Join(uris, "\n")), nil)
+	if err != nil || len(res.Accounts) != len(accounts) || len(res.Warnings) != 0 {
+		t.Fatalf("read back: err %v, %d accounts, warnings %q", err, len(res.Accounts), res.Warnings)
+	}
+	huge := acct(otp.TOTP, strings.Repeat("I", 10000), "alice", "JBSWY3DPEHPK3PXP", 0)
+	if err := (Exporter{}).Supports(huge); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "too long for one QR code") {
+		t.Errorf("10,000-character issuer: Supports = %v", err)
+	}
+}
