@@ -273,8 +273,38 @@ func TestAutoBackupDownloads(t *testing.T) {
 			}
 		}
 	}
+
+	// A new master password keeps automatic backups working; a change made just before a
+	// lock is backed up after the next unlock, not while locked.
+	const newMaster = "heron 4 copper lantern"
+	send[json.RawMessage](t, ap, "vault.changePassword", map[string]any{"current": bkMaster, "next": newMaster})
+	send[json.RawMessage](t, ap, "auto.config", map[string]any{"delaySeconds": 2})
+	before = autoFiles(t, b)
+	pp.AddAccountByHand(autoAccounts[3].Secret, autoAccounts[3].Issuer, autoAccounts[3].Name)
 	pp.Lock()
 	scanStorage(t, b, "locked", needles)
+	time.Sleep(5 * time.Second)
+	if got := autoFiles(t, b); !slices.Equal(got, before) {
+		t.Errorf("a backup was written while locked: %v → %v", before, got)
+	}
+	pp.Unlock(newMaster)
+	waitFor(t, "the backup after the next unlock", func() bool { return !slices.Equal(autoFiles(t, b), before) })
+	var latest []byte
+	for _, name := range autoFiles(t, b) {
+		if !slices.Contains(before, name) {
+			latest, _ = os.ReadFile(filepath.Join(b.DownloadDir, "Codeward", name))
+		}
+	}
+	if got := importWithCLI(t, latest, autoPassword); !slices.Equal(got, want(autoAccounts...)) {
+		t.Errorf("backup after the unlock lists %v", got)
+	}
+
+	// Turning them off (master password again) forgets the key.
+	ap.Reload()
+	ap.Fill("textbox", NameMasterPassword, newMaster)
+	ap.Click("button", "Turn off automatic backups")
+	ap.WaitText("Automatic backups are off.")
+	ap.Find("button", NameTurnOnAuto)
 }
 
 // NameDrive is the accessible name of the Google Drive choice.

@@ -4,6 +4,7 @@
 import { Kinds, send } from "../shared/messages.js";
 import { $, explainCommon, plural, progress, say, show, wireUnlock } from "../shared/page.js";
 import { connectDestination } from "../shared/connect.js";
+import { parseConnection } from "../shared/server-connection.js";
 
 const K = Kinds.page;
 
@@ -74,6 +75,13 @@ function render() {
     show($("drive-connect"), !drive.connected || drive.problem?.fix === "reconnect");
     show($("drive-disconnect"), drive.connected);
   }
+  const server = status.destinations.find((d) => d.id === "server");
+  if (server) {
+    if (!$("server-state").dataset.busy) $("server-state").textContent = server.connected ? "Connected." : "Not connected.";
+    show($("server-connect-row"), !server.connected || server.problem?.fix === "reconnect");
+    show($("server-connect"), !server.connected || server.problem?.fix === "reconnect");
+    show($("server-disconnect"), server.connected);
+  }
   $("turn-on").textContent = status.on ? "Save changes" : "Turn on automatic backups";
   show($("off-form"), status.on);
 
@@ -93,7 +101,11 @@ function render() {
     li.append(p);
     const fix = document.createElement("button");
     fix.type = "button";
-    if (d.problem.fix === "reconnect" && d.needsConnection) {
+    if (d.problem.fix === "reconnect" && d.id === "server") {
+      // A new connection string is needed: take the person to its field.
+      fix.textContent = "Reconnect your server";
+      fix.addEventListener("click", () => $("server-connection").focus());
+    } else if (d.problem.fix === "reconnect" && d.needsConnection) {
       fix.textContent = `Reconnect ${d.label}`;
       fix.addEventListener("click", () => connect(d.id));
     } else {
@@ -185,7 +197,7 @@ $("setup-form").addEventListener("submit", async (ev) => {
   const b = $("backup-confirm").value;
   const destinations = chosen();
   const changeDestinationsOnly = status.on && !a && !b;
-  if (!Object.values(destinations).some(Boolean)) return say(setupSection, "Choose where the backups go: the downloads folder, Google Drive, or both.");
+  if (!Object.values(destinations).some(Boolean)) return say(setupSection, "Choose where the backups go: the downloads folder, Google Drive, your own server, or several.");
   if (!changeDestinationsOnly) {
     if (!master) return say(setupSection, "Enter your master password.");
     if (!a) return say(setupSection, "Choose a backup password, or press Generate.");
@@ -261,6 +273,54 @@ $("drive-disconnect").addEventListener("click", async () => {
   say(setupSection, "");
   try {
     status = await send(K.DEST_DISCONNECT, { dest: "drive" });
+    render();
+  } catch (e) {
+    say(setupSection, explain(e));
+  }
+});
+
+// --- your own server -------------------------------------------------------------------------
+
+$("server-connect").addEventListener("click", async () => {
+  say(setupSection, "");
+  const input = $("server-connection");
+  const parsed = parseConnection(input.value);
+  if (!parsed.ok) return say(setupSection, parsed.message);
+  const state = $("server-state");
+  // Host access to exactly this origin, asked for from this click before anything else is
+  // awaited (browsers grant it only during the person's gesture); access already held
+  // answers true at once.
+  let granted = false;
+  try {
+    granted = await chrome.permissions.request({ origins: [parsed.connection.pattern] });
+  } catch {
+    granted = false;
+  }
+  if (!granted) {
+    return say(setupSection, `Codeward needs access to ${parsed.connection.origin} to keep backups there. Nothing was changed.`);
+  }
+  try {
+    state.dataset.busy = "1";
+    state.textContent = "Checking the connection…";
+    status = await send(K.DEST_CONNECT_FINISH, { dest: "server", connection: input.value.trim() });
+    input.value = "";
+    const box = $("dest-server");
+    if (!status.on) {
+      box.checked = true;
+      box.dataset.touched = "1";
+    }
+  } catch (e) {
+    say(setupSection, explain(e));
+  } finally {
+    delete state.dataset.busy;
+  }
+  await refresh().catch(() => {});
+});
+
+$("server-disconnect").addEventListener("click", async () => {
+  say(setupSection, "");
+  try {
+    status = await send(K.DEST_DISCONNECT, { dest: "server" });
     render();
   } catch (e) {
     say(setupSection, explain(e));

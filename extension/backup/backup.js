@@ -16,10 +16,12 @@ import {
   progress,
   reveal,
   say,
+  sentence,
   show,
   wireUnlock,
 } from "../shared/page.js";
 import { problemLine, strengthHint, weakPassword } from "../shared/words.js";
+import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
 const K = Kinds.page;
 
@@ -259,6 +261,7 @@ const restoreSection = $("restore");
 let pending = null;
 
 function restoreError(e) {
+  if (e.code === "destination") return `${sentence(e.message)} Nothing was changed.`; // from your own server
   if (e.code === "wrong_password") {
     return "Wrong backup password: it does not open this file. Nothing was changed.";
   }
@@ -275,6 +278,7 @@ function resetPreview() {
 // password field is next.
 $("backup-file").addEventListener("change", () => {
   resetPreview();
+  clearServerChoice();
   say(restoreSection, "");
   clearFieldErrors(restoreSection);
   if (!$("backup-file").files[0]) return;
@@ -289,13 +293,15 @@ $("restore-form").addEventListener("submit", async (ev) => {
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
-  const remote = remoteChoice();
+  // A file, or one backup chosen from Google Drive's or your own server's list.
+  const remote = file ? null : remoteChoice();
+  const fromServer = file || remote ? null : serverChoice();
   const password = $("restore-password").value;
-  if (!file && !remote) return fieldError($("backup-file"), "Choose the backup file first.");
+  if (!file && !remote && !fromServer) return fieldError($("backup-file"), "Choose the backup file first.");
   if (!password) return fieldError($("restore-password"), "Enter the backup password.");
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
-    const text = file ? await file.text() : await fetchRemote(remote);
+    const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
     const p = await send(K.RESTORE_PREVIEW, { file: text, password });
     pending = { file: text, password, preview: p };
     renderPreview(p);
@@ -349,6 +355,7 @@ function outcome(title, message, undo = false) {
 
 function restored(title, message, undo = false) {
   pending = null;
+  clearServerChoice();
   $("restore-password").value = "";
   $("backup-file").value = "";
   show($("preview"), false);
@@ -445,6 +452,8 @@ $("undo").addEventListener("click", async () => {
     say(restoreSection, explain(e));
   }
 });
+
+wireServerRestore({ formatDate, explain: (e) => restoreError(e) });
 
 // --- start ----------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 // - retries with backoff after a failure, and shows the failure and its fix in the popup.
 import { downloads } from "./downloads.js";
 import { drive } from "./drive.js";
+import { server } from "./server.js";
 
 export { DestinationError } from "./error.js";
 
@@ -49,7 +50,7 @@ export { DestinationError } from "./error.js";
  */
 
 /** @type {Destination[]} in the order the form lists them */
-export const DESTINATIONS = [downloads, drive];
+export const DESTINATIONS = [downloads, drive, server];
 
 /** @returns {Destination|undefined} */
 export function destination(id) {

@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -142,7 +141,17 @@ func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
 	return res, formats.NoneRead(res, "authenticator-extension", "entries")
 }
 
-var hexSecret = regexp.MustCompile(`^[0-9a-fA-F]+$`)
+// isHex reports whether s is one or more hexadecimal digits. (A small function rather than
+// a regexp: this was the tools program's only regexp, ~250 KiB of WASM.)
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	var e entry
@@ -182,7 +191,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	var err error
 	if hexOnly {
 		k.Secret, err = hex.DecodeString(strings.ReplaceAll(secret, " ", ""))
-	} else if k.Secret, err = otp.ParseSecret(secret); err != nil && hexSecret.MatchString(secret) {
+	} else if k.Secret, err = otp.ParseSecret(secret); err != nil && isHex(secret) {
 		// The extension accepts a hexadecimal secret in a TOTP/HOTP entry when it is not
 		// base32 (its "HOTP with HEX secret" case).
 		k.Secret, err = hex.DecodeString(secret)
