@@ -187,8 +187,13 @@ func TestAutoBackupDownloads(t *testing.T) {
 	// The test build's only difference: a short quiet time and a small number kept, through
 	// the same setting a person's choice would use.
 	send[json.RawMessage](t, ap, "auto.config", map[string]any{"delaySeconds": 2, "keep": 2})
-	if box := ap.Find("checkbox", NameDrive()); box == nil {
-		t.Fatal("no Google Drive choice")
+	// The product build has no OAuth client id: Google Drive is listed, and says so.
+	ap.WaitText("Google Drive is not set up in this build of Codeward")
+	if box := ap.Find("checkbox", NameDrive()); !Eval[bool](ap, `document.getElementById("dest-drive").disabled`) {
+		t.Errorf("%v can be ticked without a client id", box)
+	}
+	if len(ap.Query("button", NameConnectDrive)) != 0 {
+		t.Error("Connect Google Drive offered without a client id")
 	}
 	ap.Click("checkbox", NameDownloads)
 	setUpAuto(t, ap)
@@ -441,6 +446,11 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	}
 	waitFor(t, "the badge to clear after reconnecting", func() bool { return badge(p.Page) == "" })
 
+	// Keeping the newest 2: Back up now, and only Codeward's 2 newest files are left in Drive.
+	send[json.RawMessage](t, ap, "auto.config", map[string]any{"keep": 2})
+	send[json.RawMessage](t, ap, "auto.run", map[string]any{})
+	waitFor(t, "Drive to keep the newest 2", func() bool { return len(g.Backups()) == 2 })
+
 	// Disconnect revokes the grant at Google and forgets it.
 	ap.Reload()
 	ap.Click("button", "Disconnect Google Drive")
@@ -456,9 +466,9 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 	rp.Click("button", "Show backups in Google Drive")
 	auth2 := b2.attachTarget(t, func(in *target.Info) bool { return in.Type == "page" && strings.HasPrefix(in.URL, g.URL+"/auth") })
 	auth2.Click("button", "Allow")
-	rp.WaitText("4 backups in Google Drive, newest first")
+	rp.WaitText("2 backups in Google Drive, newest first")
 	radios := rp.FindAll("radio", "")
-	if len(radios) != 4 || !strings.HasSuffix(radios[0].Name, "(newest)") {
+	if len(radios) != 2 || !strings.HasSuffix(radios[0].Name, "(newest)") {
 		var names []string
 		for _, r := range radios {
 			names = append(names, r.Name)

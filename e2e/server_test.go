@@ -101,6 +101,16 @@ func TestOwnServerBackups(t *testing.T) {
 	ap.Click("button", NameConnectServer)
 	ap.WaitText("not a Codeward backup server")
 
+	// A server without its TOKEN secret refuses everything, and the page says how to fix it.
+	bare, err := workerdtest.Start(t.TempDir(), workerdtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap.Fill("textbox", NameConnection, bare.URL+"/#"+serverToken)
+	ap.Click("button", NameConnectServer)
+	ap.WaitText("server is not set up yet")
+	bare.Stop()
+
 	ap.Fill("textbox", NameConnection, connection)
 	ap.Click("button", NameConnectServer)
 	ap.WaitText("Connected.")
@@ -151,6 +161,16 @@ func TestOwnServerBackups(t *testing.T) {
 	}
 	waitFor(t, "the badge to clear after the outage", func() bool { return badge(p.Page) == "" })
 	waitFor(t, "the notice to go", func() bool { return serverProblem(ap) == "" })
+
+	// Without host access to the server (the product build before the person allows it),
+	// the background refuses to connect and says why.
+	plain := StartBrowser(t, BrowserOptions{})
+	pp := plain.OpenExtensionPage("extension/backup/backup.html#restore")
+	reply := Eval[string](pp, `chrome.runtime.sendMessage({kind: "auto.connectFinish", payload: {dest: "server", connection: `+mustJSON(connection)+`}}).then((r) => r.ok ? "connected" : r.error.message)`)
+	if !strings.Contains(reply, "no access to "+w.URL) {
+		t.Errorf("connecting without host access: %q", reply)
+	}
+	plain.Close()
 
 	// A brand-new profile restores from the server's list.
 	b2 := StartBrowser(t, BrowserOptions{ExtDir: ext})

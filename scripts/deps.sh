@@ -30,6 +30,8 @@ browsers() {
 }
 
 npm_packages() {
+  # web-ext and ws (Firefox tests, lint) and workerd (the backup-server Worker under
+  # Cloudflare's runtime, `make test-server`), all pinned in package-lock.json.
   # npm ci writes node_modules/.package-lock.json; when it is missing or older than the
   # lockfile, the installed tree may not match what is pinned.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

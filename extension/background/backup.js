@@ -9,7 +9,7 @@
 // Backup files are made here but downloaded by the backup page: a service worker has no
 // URL.createObjectURL, and Firefox refuses data: URLs for downloads.
 import { call } from "../shared/core.js";
-import { Kinds, Errors, CodedError } from "../shared/messages.js";
+import { Kinds, Errors, CodedError, Limits, mib } from "../shared/messages.js";
 import { registerHandlers } from "./router.js";
 import * as store from "./store.js";
 import { backupState } from "../backup/state.js";
@@ -19,8 +19,8 @@ const K = Kinds.page;
 /** storage.local key of the plain count of accounts changed since the last backup. */
 export const PENDING_KEY = "backup.pending";
 
-/** Largest backup file accepted from a page (the core has its own, larger bound). */
-const MAX_FILE_CHARS = 16 << 20;
+/** Largest backup file accepted from a page: the format's own bound. */
+const MAX_FILE_CHARS = Limits.BACKUP_FILE;
 
 const BADGE_COLOR = "#b45309";
 

@@ -67,11 +67,14 @@ export async function dispatch(tier, message, sender) {
     const value = await handler(payload, sender);
     return { ok: true, value: value ?? null };
   } catch (e) {
-    if (e instanceof CodedError) {
+    // A core function called with the wrong kind of argument is a bug of the caller, and its
+    // words ("argument 1 must be base64") mean nothing to a person.
+    if (e instanceof CodedError && e.code !== "bad_argument") {
       const error = { code: e.code, message: e.message };
       if (e.reason) error.reason = e.reason;
       return { ok: false, error };
     }
+    if (e instanceof CodedError) console.error("codeward: handler passed a bad argument:", e.message);
     console.error("codeward: handler failed:", e && e.name, e && e.message);
     return { ok: false, error: { code: Errors.INTERNAL, message: "internal error" } };
   }

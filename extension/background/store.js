@@ -393,6 +393,7 @@ export function changePassword(currentPassword, newPassword) {
     // was stored) rather than holding a key that opens nothing.
     await chrome.storage.session.remove(SESSION_KEY);
     await chrome.storage.local.set({ [PREVIOUS]: rec, [CURRENT]: rec });
+    await chrome.storage.local.remove(DAMAGED); // sealed under the old key too
     await chrome.storage.session.set({ [SESSION_KEY]: key });
     mem = { ...m, key, blob, gen };
     emit("password");

@@ -103,7 +103,14 @@ async function freshView() {
   const key = await store.sealKey();
   if (key) {
     const sealed = await seal(view, key);
-    if ((await store.sealKey()) === key) await chrome.storage.session.set({ [VIEW_KEY]: sealed });
+    try {
+      if ((await store.sealKey()) === key) await chrome.storage.session.set({ [VIEW_KEY]: sealed });
+    } catch (e) {
+      // Over storage.session's quota (a very large vault): the change itself is saved; the
+      // popup then asks the background instead of painting from the cache.
+      console.warn("codeward: the View is not cached:", e && e.message);
+      await chrome.storage.session.remove(VIEW_KEY).catch(() => {});
+    }
   }
   return view;
 }

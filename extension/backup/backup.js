@@ -1,7 +1,7 @@
 // The backup & restore page. The background does every piece of cryptography (checking the
 // master password, writing and reading backup files); this page only collects input, hands
 // the finished file to the browser's downloads, and reports what happened.
-import { Kinds, send } from "../shared/messages.js";
+import { Kinds, Limits, mib, send } from "../shared/messages.js";
 import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import {
   $,
@@ -299,6 +299,9 @@ $("restore-form").addEventListener("submit", async (ev) => {
   const password = $("restore-password").value;
   if (!file && !remote && !fromServer) return fieldError($("backup-file"), "Choose the backup file first.");
   if (!password) return fieldError($("restore-password"), "Enter the backup password.");
+  if (file && file.size > Limits.BACKUP_FILE) {
+    return fieldError($("backup-file"), `This file is too large to be a Codeward backup (the limit is ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
+  }
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
     const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();

@@ -1,7 +1,7 @@
 // The import & export page. The background parses, merges and exports (in the Go core);
 // this page collects the file or text, shows the preview, draws nothing itself but the QR
 // images the core made, and hands exported files to the browser's downloads.
-import { Kinds, send } from "../shared/messages.js";
+import { Kinds, Limits, mib, send } from "../shared/messages.js";
 import {
   $,
   clearFieldErrors,
@@ -201,6 +201,12 @@ $("import-file").addEventListener("change", async () => {
   const file = $("import-file").files[0];
   if (!file) return;
   askPassword(false);
+  if (file.size > Limits.IMPORT_FILE) {
+    resetPreview();
+    source = null;
+    fieldError($("import-file"), `This file is too large to import (limit ${mib(Limits.IMPORT_FILE)}): exports of authenticator apps are far smaller. Nothing was imported.`);
+    return;
+  }
   $("paste").value = "";
   source = { kind: "file", name: file.name, data: await fileBase64(file) };
   await readSource();
@@ -225,6 +231,10 @@ $("qr-file").addEventListener("change", async () => {
   const file = $("qr-file").files[0];
   if (!file) return;
   resetPreview();
+  if (file.size > Limits.IMPORT_IMAGE) {
+    fieldError($("qr-file"), `This image is too large (limit ${mib(Limits.IMPORT_IMAGE)}). Take a screenshot of just the QR code instead.`);
+    return;
+  }
   try {
     const image = await fileBase64(file);
     showPreview(await reading("Looking for QR codes…", () => send(K.IMPORT_SCAN_IMAGE, { image })));

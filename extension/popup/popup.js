@@ -8,6 +8,7 @@ import * as backup from "../backup/popup-hooks.js";
 import * as auto from "../auto/popup-hooks.js";
 import * as autofill from "./autofill.js";
 import * as recover from "../recover/popup-hooks.js";
+import "../shared/secret-fields.js";
 import "../import/popup-hooks.js";
 import { closeIfPopup } from "../shared/popup-window.js";
 import { plain, strengthHint, weakPassword } from "../shared/words.js";

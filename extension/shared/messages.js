@@ -60,6 +60,21 @@
  *   accounts left out; qr: image (PNG base64) of the one account.
  */
 
+/**
+ * Size limits of what pages hand to the background, in bytes of the file. Pages check them
+ * before reading a file, so a person hears "too large (limit 16 MiB)" at once — never the
+ * browser's own "Message exceeded maximum allowed size" (runtime messages are capped at
+ * 64 MiB) — and the background checks them again.
+ */
+export const Limits = Object.freeze({
+  IMPORT_FILE: 16 << 20, // the core's bound on an authenticator export (wasm/tools)
+  IMPORT_IMAGE: 32 << 20, // the core's bound on a QR code image
+  BACKUP_FILE: 16 << 20, // the backup format's bound (docs/backup-format.md)
+});
+
+/** "16 MiB": a limit as people read it. */
+export const mib = (bytes) => `${Math.round(bytes / (1 << 20))} MiB`;
+
 /** storage.session key of the cached, sealed View (present only while unlocked). */
 export const VIEW_KEY = "view";
 
@@ -218,6 +233,7 @@ export const Errors = Object.freeze({
   WRONG_PASSWORD: "wrong_password",
   WEAK_PASSWORD: "weak_password",
   INTERNAL: "internal",
+  TOO_LARGE: "too_large",
 });
 
 /**
@@ -240,7 +256,18 @@ export class CodedError extends Error {
  * @throws {CodedError}
  */
 export async function send(kind, payload = {}) {
-  const reply = await chrome.runtime.sendMessage({ kind, payload });
+  let reply;
+  try {
+    reply = await chrome.runtime.sendMessage({ kind, payload });
+  } catch (e) {
+    // The browser's own words ("Error in invocation of runtime.sendMessage(…)") are no use to
+    // a person; pages check sizes first, so this is the last line of defence.
+    console.warn("codeward: sending", kind, "failed:", e && e.message);
+    if (/maximum allowed size/i.test(String(e && e.message))) {
+      throw new CodedError(Errors.TOO_LARGE, "this is too large to hand to Codeward's background (limit 64 MiB)");
+    }
+    throw new CodedError(Errors.INTERNAL, "Codeward's background did not answer; reload this page and try again");
+  }
   if (!reply || typeof reply.ok !== "boolean") {
     throw new CodedError(Errors.INTERNAL, "no reply from the background");
   }

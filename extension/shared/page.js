@@ -6,6 +6,7 @@ import { Kinds, send } from "./messages.js";
 import { plain } from "./words.js";
 
 export { sentence } from "./words.js";
+import "./secret-fields.js"; // every page with a password field keeps it out of session files
 
 /** @param {string} id @returns {HTMLElement} */
 export const $ = (id) => document.getElementById(id);

@@ -23,6 +23,7 @@ const WORDS = {
   expired: "This preview has expired. Read the file or scan the code again.",
   no_undo: "There is nothing to undo any more: the vault has changed since the replace.",
   internal: "Something went wrong inside Codeward. Nothing was changed; try again.",
+  too_large: (e) => `${sentence(e.message)} Nothing was changed.`,
 };
 
 /** Why a new password is refused, for reason codes of passgen (see passwordJudge). */
