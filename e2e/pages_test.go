@@ -55,7 +55,9 @@ func TestPagesBackupAndRestore(t *testing.T) {
 	}
 
 	// A weak backup password: beside the backup password field, with the reason.
+	// (Each click waits for the strength hint: its arrival moves the button below it.)
 	fillBackupForm(bp, bkMaster, "password123", "password123")
+	bp.WaitText("Strength: too weak")
 	bp.Click("button", NameCreateBackup)
 	waitFor(t, "the weak-password error", func() bool { return focusedName(bp) == NameBackupPassword })
 	if e := errorBeside(bp); !strings.Contains(e, "too weak") || !strings.Contains(e, "most common") {
@@ -65,6 +67,7 @@ func TestPagesBackupAndRestore(t *testing.T) {
 	// A cancelled save (headless Chromium cancels the save dialog at once) keeps the master
 	// password, so that pressing Create backup again is all it takes.
 	fillBackupForm(bp, bkMaster, bkPassword, bkPassword)
+	bp.WaitText("Strength: strong")
 	bp.Click("button", NameCreateBackup)
 	waitFor(t, "the cancelled-save message", func() bool { return strings.Contains(bp.AlertText(), "cancelled") })
 	if got := bp.Find("textbox", NameMasterPassword).Value(); got != bkMaster {
@@ -89,8 +92,9 @@ func TestPagesBackupAndRestore(t *testing.T) {
 		t.Errorf("error beside the backup password: %q", e)
 	}
 
-	// Choosing a file with its password typed opens the preview, which scrolls into view
-	// and takes focus. (Another copy of the file: choosing the same one again is no change.)
+	// Choosing a file moves focus to its password; Restore opens the preview, which scrolls
+	// into view and takes focus. (Another copy of the file: choosing the same one again is
+	// no change.)
 	data, err := os.ReadFile(good)
 	if err != nil {
 		t.Fatal(err)
@@ -99,8 +103,15 @@ func TestPagesBackupAndRestore(t *testing.T) {
 	if err := os.WriteFile(again, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rp.Fill("textbox", NameBackupPassword, bkPassword)
+	rp.Find("textbox", NameBackupPassword).Fill("")
+	Eval[bool](rp, `(document.activeElement.blur(), true)`)
 	setFile(t, rp, NameBackupFile, again)
+	waitFor(t, "focus on the backup password", func() bool { return focusedName(rp) == NameBackupPassword })
+	if e := errorBeside(rp); e != "" {
+		t.Errorf("choosing another file left the error %q", e)
+	}
+	rp.Fill("textbox", NameBackupPassword, bkPassword)
+	rp.Click("button", NameRestore)
 	rp.Find("button", "Merge")
 	waitFor(t, "focus in the preview", func() bool { return focusIn(rp, "preview") })
 	if top := Eval[float64](rp, `document.getElementById("preview").getBoundingClientRect().top`); top < 0 || top > Eval[float64](rp, `innerHeight`) {

@@ -274,15 +274,16 @@ function resetPreview() {
   show($("confirm-replace"), false);
 }
 
-// A chosen file is opened at once when its password is typed already; otherwise the
-// password field is next.
+// After choosing a file, focus goes to the next step: its password, or Restore when the
+// password is typed already. (The file is not opened on its own: a password left from
+// another file would only make a wrong-password error appear out of nowhere.)
 $("backup-file").addEventListener("change", () => {
   resetPreview();
   clearServerChoice();
   say(restoreSection, "");
   clearFieldErrors(restoreSection);
   if (!$("backup-file").files[0]) return;
-  if ($("restore-password").value) $("restore-form").requestSubmit();
+  if ($("restore-password").value) $("restore-form").querySelector("button[type=submit]").focus();
   else $("restore-password").focus();
 });
 
