@@ -182,6 +182,19 @@ func accountNeedles(accounts ...bkAccount) map[string]string {
 func TestAutoBackupDownloads(t *testing.T) {
 	b := StartBrowser(t, BrowserOptions{})
 	p := seedVault(t, b, autoAccounts[0])
+	// The backup reminder suggests them; the popup's menu leads to their page.
+	p.WaitText("Never forget a backup again")
+	p.Find("button", "Back up automatically")
+	p.Click("button", NameMenu)
+	p.Click("button", "Set up automatic backups")
+	waitFor(t, "the automatic backups page to open", func() bool {
+		for _, in := range b.Targets() {
+			if in.Type == "page" && in.URL == b.URL(AutoPage) {
+				return true
+			}
+		}
+		return false
+	})
 	ap := b.OpenExtensionPage(AutoPage)
 	ap.WaitText("Set up automatic backups")
 	// The test build's only difference: a short quiet time and a small number kept, through
@@ -379,13 +392,13 @@ func TestAutoBackupGoogleDrive(t *testing.T) {
 		t.Errorf("Drive file %q in %v: not a dated file in Codeward's folder", f.Name, f.Parents)
 	}
 
-	// 503, then success: the change waits (badge and count stay, the problem is shown), and
+	// 429, 503, then success: the change waits (badge and count stay, the problem is shown), and
 	// lands after the retry.
-	g.FailNext(503)
+	g.FailNext(429, 503)
 	p.AddAccountByHand(autoAccounts[1].Secret, autoAccounts[1].Issuer, autoAccounts[1].Name)
-	waitFor(t, "the injected 503 to be answered", func() bool { msg, _ := driveStatus(t, ap); return msg != "" })
-	if msg, fix := driveStatus(t, ap); !strings.Contains(msg, "503") || fix != "retry" {
-		t.Errorf("problem after a 503: %q (fix %q)", msg, fix)
+	waitFor(t, "the injected 429 to be answered", func() bool { msg, _ := driveStatus(t, ap); return msg != "" })
+	if msg, fix := driveStatus(t, ap); !strings.Contains(msg, "429") || fix != "retry" {
+		t.Errorf("problem after a 429: %q (fix %q)", msg, fix)
 	}
 	if got := badge(p.Page); got != "1" {
 		t.Errorf("badge %q while the backup has failed, want 1", got)

@@ -540,12 +540,6 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 			b = regexp.MustCompile(`"time": \d+`).ReplaceAll(b, []byte(`"time": 10`))
 			return regexp.MustCompile(`"threads": \d+`).ReplaceAll(b, []byte(`"threads": 16`))
 		}), bkPassword, "1 GiB of memory, 10 passes and 16 lanes"},
-		// A backup-shaped file over the limit: too large, with the limit, not "not a backup"
-		// (17 MiB; the core's own test has 50).
-		{"a 17 MiB backup-shaped file", damaged(func(b []byte) []byte {
-			at := bytes.Index(b, []byte(`"ciphertext": "`)) + len(`"ciphertext": "`)
-			return append(append(b[:at:at], bytes.Repeat([]byte("A"), 17<<20)...), "\"\n}\n"...)
-		}), bkPassword, "too large to be a Codeward backup (the limit is 16 MiB)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			openRestore(t, rp, tt.path, tt.pw)

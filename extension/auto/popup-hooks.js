@@ -1,7 +1,7 @@
 // What automatic backups add to the popup's notices, from the View alone (no extra message
 // on open): where and when the last backup went ("Backed up 3 minutes ago to Google Drive"),
 // a failed backup with its fix (try again, or reconnect on the automatic backups page), and
-// "Set up automatic backups" beside the backup reminder while they are off.
+// "Back up automatically" beside the backup reminder while they are off.
 import { Kinds, send } from "../shared/messages.js";
 import { closeIfPopup } from "../shared/popup-window.js";
 import { pendingCount } from "../backup/state.js";
@@ -87,6 +87,8 @@ export function notices(container, v, repaint) {
   const waiting = pendingCount(v && v.settings) > 0;
   put(container, "last", problems.length ? null : last, "hint", ...(last && !waiting ? [button("Back up now", run)] : []));
 
+  // The menu's entry is "Set up automatic backups"; this one has its own name, so that the
+  // two are never two controls of one name while the menu is open.
   const suggest = !on && pendingCount(v && v.settings) > 0 ? "Never forget a backup again: " : null;
-  put(container, "suggest", suggest, "hint", ...(suggest ? [button("Set up automatic backups", openPage)] : []));
+  put(container, "suggest", suggest, "hint", ...(suggest ? [button("Back up automatically", openPage)] : []));
 }

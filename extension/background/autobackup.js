@@ -72,13 +72,18 @@ async function scheduleFromVault() {
   if (a.on) await schedule(a.delaySeconds);
 }
 
-store.onChange(({ reason }) => {
+store.onChange(({ reason, settings }) => {
   if (reason === "create" && pendingGrants.size) {
     adoptPendingGrants().catch((e) => console.error("codeward: could not keep the destination grant:", e && e.message));
   }
   if (QUIET.has(reason) && reason !== "unlock") return;
   // Every change pushes the alarm back (debounce); an unlock catches up on changes made
-  // just before the last lock.
+  // just before the last lock. The committed settings come with the event: no vault read.
+  if (settings) {
+    const a = autoOf(settings);
+    if (a.on) schedule(a.delaySeconds).catch(() => {});
+    return;
+  }
   scheduleFromVault().catch(() => {});
 });
 

@@ -113,6 +113,16 @@ function backupFile(x) {
   return s;
 }
 
+/**
+ * Decrypts a backup file. With key (the file's key, derived by the restore page's worker:
+ * see extension/backup/key-worker.js) no KDF runs here; with the password the background
+ * runs Argon2id itself, within the core's reading bounds (at most 256 MiB).
+ */
+function readBackup(file, password, key) {
+  if (key !== undefined) return call("backupReadKeyed", backupFile(file), text(key, "the backup key"));
+  return call("backupRead", backupFile(file), text(password, "the backup password"));
+}
+
 async function requireUnlocked() {
   const state = await store.state();
   if (state === "none") throw new CodedError(Errors.NO_VAULT, "there is no vault yet");
@@ -196,8 +206,8 @@ registerHandlers("page", {
     return status();
   },
 
-  [K.RESTORE_PREVIEW]: async ({ file, password }) => {
-    const r = await call("backupRead", backupFile(file), text(password, "the backup password"));
+  [K.RESTORE_PREVIEW]: async ({ file, password, key }) => {
+    const r = await readBackup(file, password, key);
     const incoming = JSON.parse(r.accounts);
     const out = {
       created: r.created,
@@ -214,9 +224,9 @@ registerHandlers("page", {
     return out;
   },
 
-  [K.RESTORE_APPLY]: async ({ file, password, mode, masterPassword }) => {
+  [K.RESTORE_APPLY]: async ({ file, password, key, mode, masterPassword }) => {
     if (!["merge", "replace", "create"].includes(mode)) throw new CodedError(Errors.INVALID, "unknown restore mode");
-    const r = await call("backupRead", backupFile(file), text(password, "the backup password"));
+    const r = await readBackup(file, password, key);
     if (mode === "create") {
       const m = await call("backupMerge", "[]", r.accounts, "replace");
       await store.create(text(masterPassword, "the new master password"), JSON.parse(m.accounts));

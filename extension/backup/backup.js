@@ -1,7 +1,11 @@
-// The backup & restore page. The background does every piece of cryptography (checking the
-// master password, writing and reading backup files); this page only collects input, hands
-// the finished file to the browser's downloads, and reports what happened.
-import { Kinds, Limits, mib, send } from "../shared/messages.js";
+// The backup & restore page. The background does the cryptography (checking the master
+// password, writing and decrypting backup files) but one step: the Argon2id run that turns
+// a backup password into the key of the file being restored runs in a worker of this page
+// (key-worker.js), ended after each use, so that a file asking for a costly derivation
+// blocks no message and leaves no memory behind; the background then opens the file with
+// that key. Otherwise this page only collects input, hands the finished file to the
+// browser's downloads, and reports what happened.
+import { CodedError, Kinds, Limits, mib, send } from "../shared/messages.js";
 import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import {
   $,
@@ -257,7 +261,8 @@ $("backup-form").addEventListener("submit", async (ev) => {
 // --- restore --------------------------------------------------------------------------------
 
 const restoreSection = $("restore");
-/** The file and password of the previewed backup, until it is applied or abandoned. */
+/** The file and its key (or, where no worker runs, its password) of the previewed backup,
+ *  until it is applied or abandoned. */
 let pending = null;
 
 function restoreError(e) {
@@ -287,6 +292,31 @@ $("backup-file").addEventListener("change", () => {
   else $("restore-password").focus();
 });
 
+/**
+ * The key of a backup file for password (JSON text, see wasm/core backupKeyFor), derived in
+ * a worker of this page that is ended afterwards. Errors are the core's (wrong_password,
+ * kdf_params, not_backup...), or "worker" when the worker itself could not run.
+ * @param {string} file @param {string} password @returns {Promise<string>}
+ */
+function backupKey(file, password) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      worker = new Worker(new URL("./key-worker.js", import.meta.url), { type: "module" });
+    } catch {
+      return reject(new CodedError("worker", "no worker"));
+    }
+    const end = (settle) => {
+      worker.terminate(); // gives the Argon2id memory back
+      settle();
+    };
+    worker.onmessage = ({ data: r }) =>
+      end(() => (r && r.ok === true ? resolve(r.value) : reject(new CodedError(r?.error?.code ?? "internal", r?.error?.message ?? "no answer"))));
+    worker.onerror = () => end(() => reject(new CodedError("worker", "the worker did not start")));
+    worker.postMessage({ file, password });
+  });
+}
+
 $("restore-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   say(restoreSection, "");
@@ -306,8 +336,16 @@ $("restore-form").addEventListener("submit", async (ev) => {
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
     const text = file ? await file.text() : remote ? await fetchRemote(remote) : await fetchChosen();
-    const p = await send(K.RESTORE_PREVIEW, { file: text, password });
-    pending = { file: text, password, preview: p };
+    // Where a worker cannot run, the background derives the key itself (same bounds).
+    const secret = await backupKey(text, password).then(
+      (key) => ({ key }),
+      (e) => {
+        if (e.code === "worker") return { password };
+        throw e;
+      },
+    );
+    const p = await send(K.RESTORE_PREVIEW, { file: text, ...secret });
+    pending = { file: text, secret, preview: p };
     renderPreview(p);
     reveal($("preview"));
   } catch (e) {
@@ -374,7 +412,7 @@ async function apply(mode, extra = {}, onError = null) {
   clearFieldErrors(restoreSection);
   try {
     progress("restore-progress", "Restoring… this takes a few seconds.");
-    const r = await send(K.RESTORE_APPLY, { file: pending.file, password: pending.password, mode, ...extra });
+    const r = await send(K.RESTORE_APPLY, { file: pending.file, ...pending.secret, mode, ...extra });
     if (mode === "merge") {
       const skipped = r.skipped > 0 ? ` ${plural(r.skipped, "account")} you already had ${r.skipped === 1 ? "was" : "were"} skipped.` : "";
       restored("Merged", `Added ${plural(r.added, "account")} from the backup.${skipped} Codeward now holds ${plural(r.total, "account")}.`);

@@ -140,9 +140,11 @@ export const Kinds = Object.freeze({
     BACKUP_CREATE: "backup.create",
     /** {seq: number} (from BACKUP_CREATE) → BackupStatus; the file was saved: clears the reminder */
     BACKUP_DONE: "backup.done",
-    /** {file: string, password: string} → RestorePreview */
+    /** {file: string, key: string} or {file: string, password: string} → RestorePreview. key is
+     *  the file's key from the restore page's worker (extension/backup/key-worker.js): then the
+     *  background runs no KDF. */
     RESTORE_PREVIEW: "backup.preview",
-    /** {file: string, password: string, mode: "merge"|"replace"|"create", masterPassword?: string}
+    /** {file: string, key|password: string, mode: "merge"|"replace"|"create", masterPassword?: string}
      *  → {mode, added: number, skipped: number, total: number}; "create" (no vault yet) needs masterPassword */
     RESTORE_APPLY: "backup.restore",
     /** {} → {total: number}: puts back the accounts the last replace removed. Error code: no_undo. */

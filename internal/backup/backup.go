@@ -18,6 +18,7 @@
 package backup
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -265,7 +266,21 @@ func Read(data, password []byte) (*Backup, error) {
 // openPayload checks the envelope and the password and returns the payload bytes as
 // decrypted; the test vectors compare them with the committed payload files.
 func openPayload(data, password []byte) ([]byte, error) {
-	h, nonce, ct, err := parse(data)
+	k, err := KeyFor(data, password)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Clear()
+	return openWithKey(data, k)
+}
+
+// KeyFor runs the one costly step of reading data: Argon2id for password with the
+// parameters and salt of data's header (within the reading bounds), checked against the
+// header's check value (vault.ErrWrongPassword when it differs). A caller may run it
+// somewhere it blocks nothing — the extension runs it in a worker of the restore page —
+// and open the file with ReadWithKey.
+func KeyFor(data, password []byte) (*Key, error) {
+	h, _, _, err := parse(data)
 	if err != nil {
 		return nil, err
 	}
@@ -273,11 +288,34 @@ func openPayload(data, password []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer clear(key[:])
 	if !seal.CheckEqual(check[:], h.check) {
+		clear(key[:])
 		return nil, vault.ErrWrongPassword
 	}
-	plaintext, err := seal.Open(&key, nonce, ct, h.ad())
+	return &Key{KDF: h.kdf, Salt: h.salt, Key: key, Check: check}, nil
+}
+
+// ReadWithKey is Read with the key of data's password (from KeyFor, or the DeriveKey that
+// wrote it): no KDF runs. A key whose parameters, salt or check value are not data's is a
+// wrong password.
+func ReadWithKey(data []byte, k *Key) (*Backup, error) {
+	plaintext, err := openWithKey(data, k)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plaintext)
+	return decodePayload(plaintext)
+}
+
+func openWithKey(data []byte, k *Key) ([]byte, error) {
+	h, nonce, ct, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if k == nil || k.KDF != h.kdf || !bytes.Equal(k.Salt, h.salt) || !seal.CheckEqual(k.Check[:], h.check) {
+		return nil, vault.ErrWrongPassword
+	}
+	plaintext, err := seal.Open(&k.Key, nonce, ct, h.ad())
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}

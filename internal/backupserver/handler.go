@@ -275,6 +275,9 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, name string) {
 		tooLarge(w, max)
 		return
 	}
+	if r.Body == nil { // the Worker's glue leaves it nil for a request without a body
+		r.Body = http.NoBody
+	}
 	body := http.MaxBytesReader(w, r.Body, max)
 	defer body.Close()
 

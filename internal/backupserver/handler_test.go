@@ -71,6 +71,14 @@ func TestUploadIsNotReadWhole(t *testing.T) {
 	}
 }
 
+// A PUT without any body (nil, as the Worker's glue leaves it) is refused, not a panic.
+func TestPutWithoutBody(t *testing.T) {
+	h := backupserver.New(backupserver.Config{Token: checkToken}, &backupserver.MemStore{})
+	if rec := serve(h, "PUT", "/backups/a.json", nil, 0); rec.Code != 422 || !strings.Contains(rec.Body.String(), "not_a_backup") {
+		t.Errorf("PUT without a body: %d %s", rec.Code, rec.Body)
+	}
+}
+
 func TestParseConfig(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	c := backupserver.ParseConfig(env(map[string]string{

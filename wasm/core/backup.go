@@ -13,6 +13,7 @@ import (
 	"codeward.dev/internal/backup"
 	"codeward.dev/internal/passgen"
 	"codeward.dev/internal/restore"
+	"codeward.dev/internal/seal"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 )
@@ -28,6 +29,8 @@ const codeTooLarge = "too_large"
 func init() {
 	bridge.Register("backupWrite", backupWrite)
 	bridge.Register("backupRead", backupRead)
+	bridge.Register("backupKeyFor", backupKeyFor)
+	bridge.Register("backupReadKeyed", backupReadKeyed)
 	bridge.Register("backupMerge", backupMerge)
 	bridge.Register("passwordSuggest", passwordSuggest)
 	bridge.Register("passwordJudge", passwordJudge)
@@ -59,11 +62,74 @@ func backupWrite(args []safejs.Value) (any, error) {
 // label, message}]}. Entries that do not validate are left out and reported one by one, so
 // one bad entry does not sink a restore.
 func backupRead(args []safejs.Value) (any, error) {
-	text, err := bridge.String(args, 0)
+	data, err := backupFileArg(args, 0)
 	if err != nil {
 		return nil, err
 	}
 	password, err := bridge.Password(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.GC()
+	b, err := backup.Read(data, password)
+	if err != nil {
+		return nil, err
+	}
+	return readResult(b)
+}
+
+// backupKeyFor(fileText, password) → the file's key as JSON text (as backupKeyDerive
+// writes it). This is the Argon2id run of a restore, at the parameters the file asks for
+// (within backup's reading bounds): the restore page runs it in a Web Worker it ends
+// afterwards, so it blocks no message and its memory is given back.
+func backupKeyFor(args []safejs.Value) (any, error) {
+	data, err := backupFileArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	password, err := bridge.Password(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.GC()
+	k, err := backup.KeyFor(data, password)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Clear()
+	return bridge.JSON(keyJSON{
+		Memory: k.KDF.Memory, Time: k.KDF.Time, Threads: k.KDF.Threads,
+		Salt: seal.EncodeBase64(k.Salt), Key: seal.EncodeBase64(k.Key[:]), Check: seal.EncodeBase64(k.Check[:]),
+	})
+}
+
+// backupReadKeyed(fileText, keyJSON) → what backupRead returns, with the key from
+// backupKeyFor: no KDF runs. A key that is not the file's is a wrong password.
+func backupReadKeyed(args []safejs.Value) (any, error) {
+	data, err := backupFileArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	s, err := bridge.String(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	k, err := parseKey(s)
+	if err != nil {
+		return nil, bridge.Invalid(errors.New("the backup key is malformed"))
+	}
+	defer k.Clear()
+	b, err := backup.ReadWithKey(data, k)
+	if err != nil {
+		return nil, err
+	}
+	return readResult(b)
+}
+
+// backupFileArg reads a backup file's text, refusing what is not one (a cheap look at its
+// first KiB) and what is too large, each with its own code.
+func backupFileArg(args []safejs.Value, i int) ([]byte, error) {
+	text, err := bridge.String(args, i)
 	if err != nil {
 		return nil, err
 	}
@@ -76,11 +142,10 @@ func backupRead(args []safejs.Value) (any, error) {
 	if len(data) > backup.MaxSize {
 		return nil, bridge.Coded(codeTooLarge, fmt.Errorf("this backup file is too large (%.1f MiB; the limit is %d MiB)", float64(len(data))/(1<<20), backup.MaxSize>>20))
 	}
-	defer runtime.GC()
-	b, err := backup.Read(data, password)
-	if err != nil {
-		return nil, err
-	}
+	return data, nil
+}
+
+func readResult(b *backup.Backup) (any, error) {
 	good := []vault.Account{}
 	problems := []any{}
 	for i, a := range b.Accounts {

@@ -146,3 +146,34 @@ func TestPasswordSuggestAndJudge(t *testing.T) {
 		t.Fatalf("a number judged: %+v", r)
 	}
 }
+
+// The restore page's worker derives the key (backupKeyFor); the background then opens the
+// file with it (backupReadKeyed) and reads what backupRead reads, with no KDF.
+func TestBackupKeyForAndReadKeyed(t *testing.T) {
+	file := smallBackup(t, "["+rfcAccount+"]")
+	k := invoke(t, "backupKeyFor", file, bkPassword)
+	if !k.OK {
+		t.Fatalf("backupKeyFor: %s %s", k.Code, k.Msg)
+	}
+	key := str(t, k.Value)
+	r := invoke(t, "backupReadKeyed", file, key)
+	if !r.OK || !strings.Contains(str(t, field(t, r.Value, "accounts")), `"id":"rfc"`) {
+		t.Fatalf("backupReadKeyed: %+v", r)
+	}
+	if r := invoke(t, "backupKeyFor", file, "not the password"); r.OK || r.Code != bridge.CodeWrongPassword {
+		t.Fatalf("backupKeyFor with a wrong password: %+v", r)
+	}
+	other := smallBackup(t, "[]")
+	if r := invoke(t, "backupReadKeyed", other, key); r.OK || r.Code != bridge.CodeWrongPassword {
+		t.Fatalf("another file with this key: %+v", r)
+	}
+	for _, bad := range []string{"{}", "not json", ""} {
+		if r := invoke(t, "backupReadKeyed", file, bad); r.OK || r.Code != bridge.CodeInvalid || strings.Contains(r.Msg, "argument") {
+			t.Fatalf("malformed key %q: %+v", bad, r)
+		}
+	}
+	costly := regexp.MustCompile(`"memory": \d+`).ReplaceAllString(file, `"memory": 1048576`)
+	if r := invoke(t, "backupKeyFor", costly, bkPassword); r.OK || r.Code != bridge.CodeKDFParams || !strings.Contains(r.Msg, "1 GiB of memory") {
+		t.Fatalf("a file asking for 1 GiB: %+v", r)
+	}
+}

@@ -38,7 +38,26 @@ type Worker struct {
 	binary string
 	mu     sync.Mutex
 	cmd    *exec.Cmd
-	log    *bytes.Buffer
+	exited chan struct{} // closed once cmd.Wait returned (Wait is called there only)
+	log    *lockedBuffer
+}
+
+// lockedBuffer collects workerd's output; exec copies into it while tests may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Root finds the repository root (the directory holding go.mod) from the working
@@ -121,7 +140,7 @@ func (w *Worker) Restart() error {
 	if w.cmd != nil {
 		return errors.New("workerdtest: already running")
 	}
-	w.log = &bytes.Buffer{}
+	w.log = &lockedBuffer{}
 	cmd := exec.Command(w.binary, "serve", "config.capnp")
 	cmd.Dir = w.dir
 	cmd.Stdout = w.log
@@ -131,6 +150,7 @@ func (w *Worker) Restart() error {
 	}
 	w.cmd = cmd
 	exited := make(chan struct{})
+	w.exited = exited
 	go func() { cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -164,7 +184,7 @@ func (w *Worker) stopLocked() {
 		return
 	}
 	w.cmd.Process.Kill()
-	w.cmd.Wait()
+	<-w.exited
 	w.cmd = nil
 }
 

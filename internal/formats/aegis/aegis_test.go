@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/crypto/scrypt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -268,6 +269,7 @@ func TestManyPasswordSlots(t *testing.T) {
 				if i != good {
 					s["salt"] = fmt.Sprintf("%064x", i+1) // derives another key: fails as a wrong password
 				}
+				s["repaired"] = false // as old Aegis wrote them: a long password gets a second try
 				slots = append(slots, s)
 			}
 			h["slots"] = slots
@@ -275,6 +277,20 @@ func TestManyPasswordSlots(t *testing.T) {
 	}
 	if _, err := (Importer{}).Import(withSlots(maxPasswordSlots, maxPasswordSlots-1), pw); err != nil {
 		t.Errorf("the right password in slot %d of %d: %v", maxPasswordSlots, maxPasswordSlots, err)
+	}
+	runs := 0
+	scryptKey = func(pw, salt []byte, n, r, p, l int) ([]byte, error) {
+		runs++
+		return scrypt.Key(pw, salt, n, r, p, l)
+	}
+	t.Cleanup(func() { scryptKey = scrypt.Key })
+	// A password long enough for the legacy retry: every slot would take two runs.
+	long := []byte(strings.Repeat("ü", 40))
+	if _, err := (Importer{}).Import(withSlots(100, -1), long); !errors.Is(err, vault.ErrWrongPassword) {
+		t.Fatalf("100 legacy slots: %v", err)
+	}
+	if runs != maxScryptRuns {
+		t.Errorf("%d scrypt runs for one import of 100 legacy slots, want the budget of %d", runs, maxScryptRuns)
 	}
 	_, err = (Importer{}).Import(withSlots(10000, maxPasswordSlots), pw)
 	if !errors.Is(err, vault.ErrWrongPassword) {

@@ -23,10 +23,18 @@ const (
 	maxScryptP      = 16
 )
 
-// maxPasswordSlots is how many password slots Import tries. Each costs a full scrypt run
-// (about a second in a browser, twice for a slot written by old Aegis versions), and a
-// file may carry any number; Aegis itself adds one per password, rarely more than two.
-const maxPasswordSlots = 4
+// maxPasswordSlots is how many password slots Import tries, and maxScryptRuns how many
+// scrypt runs it spends on them in all (a slot written by old Aegis versions may take a
+// second run with the legacy password bytes). Each run costs about a second in a browser,
+// and a file may carry any number of slots; Aegis itself adds one per password, rarely
+// more than two.
+const (
+	maxPasswordSlots = 4
+	maxScryptRuns    = 6
+)
+
+// scryptKey is scrypt.Key; tests count its runs.
+var scryptKey = scrypt.Key
 
 // ErrKDFParams is wrapped when a password slot asks for scrypt parameters out of bounds.
 var ErrKDFParams = fmt.Errorf("%w: scrypt parameters out of bounds", vault.ErrKDFParams)
@@ -90,18 +98,18 @@ func decrypt(f *file, password []byte) ([]byte, error) {
 }
 
 func unlockSlots(slots []slot, password []byte) ([]byte, error) {
-	tried, total := 0, 0
+	tried, total, runs := 0, 0, maxScryptRuns
 	var firstErr error
 	for _, s := range slots {
 		if s.Type != slotPassword {
 			continue // raw and biometric slots need a key held on the phone
 		}
 		total++
-		if tried == maxPasswordSlots {
+		if tried == maxPasswordSlots || runs <= 0 {
 			continue // counted for the message, not tried
 		}
 		tried++
-		master, err := unlockPasswordSlot(s, password)
+		master, err := unlockPasswordSlot(s, password, &runs)
 		if err == nil {
 			return master, nil
 		}
@@ -115,13 +123,15 @@ func unlockSlots(slots []slot, password []byte) ([]byte, error) {
 	case firstErr != nil && tried == 1:
 		return nil, firstErr
 	case total > tried:
-		return nil, fmt.Errorf("aegis: %w for the first %d of its %d password slots (Codeward tries at most %d; each costs a second or more)",
-			vault.ErrWrongPassword, tried, total, maxPasswordSlots)
+		return nil, fmt.Errorf("aegis: %w for the first %d of its %d password slots (Codeward tries at most %d slots and %d key derivations, each a second or more)",
+			vault.ErrWrongPassword, tried, total, maxPasswordSlots, maxScryptRuns)
 	}
 	return nil, fmt.Errorf("aegis: %w", vault.ErrWrongPassword)
 }
 
-func unlockPasswordSlot(s slot, password []byte) ([]byte, error) {
+// unlockPasswordSlot opens one slot, spending scrypt runs from *runs (one, or two for a
+// legacy slot while runs remain).
+func unlockPasswordSlot(s slot, password []byte, runs *int) ([]byte, error) {
 	if err := checkScrypt(s.N, s.R, s.P); err != nil {
 		return nil, err
 	}
@@ -145,7 +155,8 @@ func unlockPasswordSlot(s slot, password []byte) ([]byte, error) {
 		return nil, err
 	}
 	try := func(pw []byte) ([]byte, error) {
-		kek, err := scrypt.Key(pw, salt, s.N, s.R, s.P, 32)
+		*runs--
+		kek, err := scryptKey(pw, salt, s.N, s.R, s.P, 32)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrKDFParams, err)
 		}
@@ -160,7 +171,7 @@ func unlockPasswordSlot(s slot, password []byte) ([]byte, error) {
 	// slot is not marked repaired; the padding only changes the key when the buffer is
 	// longer than HMAC's 64-byte block, so retry only then.
 	if s.Repaired == nil || !*s.Repaired {
-		if legacy := javaLegacyBytes(password); len(legacy) > 64 && len(legacy) != len(password) {
+		if legacy := javaLegacyBytes(password); *runs > 0 && len(legacy) > 64 && len(legacy) != len(password) {
 			if master, err := try(legacy); err == nil {
 				return master, nil
 			}
