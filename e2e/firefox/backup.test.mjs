@@ -77,6 +77,24 @@ test("firefox: a backup lands on disk and the codeward command opens it", {
     assert.equal(uri.searchParams.get("issuer"), ACCOUNT.issuer);
     assert.ok(decodeURIComponent(uri.pathname).endsWith(ACCOUNT.name), `account name in ${uri.pathname}`);
 
+    // Restoring derives the file's key in a Web Worker of the backup page (so the
+    // background runs no KDF); the background then previews the file with that key.
+    const preview = await page.eval(`new Promise((resolve, reject) => {
+      const w = new Worker(new URL("./key-worker.js", location.href), { type: "module" });
+      w.onerror = (e) => reject(new Error("the key worker did not run: " + e.message));
+      w.onmessage = ({ data: r }) => {
+        w.terminate();
+        if (!r.ok) return reject(new Error("the key worker failed: " + r.error.code));
+        chrome.runtime.sendMessage({ kind: "backup.preview", payload: { file: ${JSON.stringify(data)}, key: r.value } })
+          .then((reply) => resolve(JSON.stringify(reply)), reject);
+      };
+      w.postMessage({ file: ${JSON.stringify(data)}, password: ${JSON.stringify(BACKUP_PASSWORD)} });
+    })`);
+    const reply = JSON.parse(preview);
+    assert.ok(reply.ok, `preview with the worker's key: ${preview}`);
+    assert.equal(reply.value.count, 1, `the preview counts ${reply.value.count} accounts`);
+    assert.equal(reply.value.accounts[0].issuer, ACCOUNT.issuer);
+
     const badge = await page.eval("chrome.action.getBadgeText({})");
     assert.equal(badge, "", "the badge still shows changes after the backup");
     t.diagnostic(`backup ${files[0]} (${data.length} bytes) opened by the codeward command`);
