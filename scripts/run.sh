@@ -4,6 +4,21 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
+# Without a display Chromium dies with a screen of X11 errors. Say in one line what works
+# instead. macOS and Windows need no DISPLAY; an explicit --headless argument needs none.
+headless=false
+for arg in "$@"; do
+  case "$arg" in --headless*) headless=true ;; esac
+done
+case "$(uname -s)" in
+  Linux | *BSD)
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "$headless" = false ]; then
+      echo "run: no display (DISPLAY and WAYLAND_DISPLAY are unset), so Chromium cannot open a window: run 'xvfb-run make run' (Debian package xvfb), or load the folder by hand in a browser on a machine with a screen (README: Installing by hand)" >&2
+      exit 1
+    fi
+    ;;
+esac
+
 if [ ! -f "$root/build/codeward.wasm" ] || [ ! -f "$root/build/codeward-tools.wasm" ] || [ ! -f "$root/build/wasm_exec.js" ]; then
   echo "run: build/ is missing the WASM core; run 'make' first" >&2
   exit 1

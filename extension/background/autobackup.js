@@ -324,7 +324,7 @@ registerHandlers("page", {
     await requireUnlocked();
     const pw = text(backupPassword, "the backup password");
     const judged = await call("passwordJudge", pw);
-    if (judged.verdict === "weak") throw new CodedError("weak_password", judged.hint);
+    if (judged.verdict === "weak") throw new CodedError("weak_password", judged.hint, judged.reason);
     await store.verifyPassword(text(masterPassword, "the master password"));
     // Argon2id runs here, once; every automatic backup after this reuses its output.
     const key = await call("backupKeyDerive", pw);

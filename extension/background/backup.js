@@ -187,7 +187,7 @@ registerHandlers("page", {
     await requireUnlocked();
     const pw = text(backupPassword, "the backup password");
     const judged = await call("passwordJudge", pw);
-    if (judged.verdict === "weak") throw new CodedError("weak_password", judged.hint);
+    if (judged.verdict === "weak") throw new CodedError(Errors.WEAK_PASSWORD, judged.hint, judged.reason);
     // Prove it is you: the master password must open the stored vault, whoever left the
     // browser unlocked. It is used for this check only and not kept.
     await store.verifyPassword(text(masterPassword, "the master password"));

@@ -69,7 +69,11 @@ export async function dispatch(tier, message, sender) {
   } catch (e) {
     // A core function called with the wrong kind of argument is a bug of the caller, and its
     // words ("argument 1 must be base64") mean nothing to a person.
-    if (e instanceof CodedError && e.code !== "bad_argument") return { ok: false, error: { code: e.code, message: e.message } };
+    if (e instanceof CodedError && e.code !== "bad_argument") {
+      const error = { code: e.code, message: e.message };
+      if (e.reason) error.reason = e.reason;
+      return { ok: false, error };
+    }
     if (e instanceof CodedError) console.error("codeward: handler passed a bad argument:", e.message);
     console.error("codeward: handler failed:", e && e.name, e && e.message);
     return { ok: false, error: { code: Errors.INTERNAL, message: "internal error" } };

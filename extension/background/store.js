@@ -28,8 +28,6 @@ const SESSION_KEY = "key";
 const SESSION_SETTINGS = "settings";
 const FORMAT = 1; // shape of the storage record around the blob
 
-export const MIN_PASSWORD_LENGTH = 8;
-
 export const DEFAULT_SETTINGS = Object.freeze({ autoLockMinutes: 15, lockOnScreenLock: false });
 
 /** @type {{key: string, blob: string, gen: number, vault: {accounts: object[], settings: object}}|null} */
@@ -242,9 +240,13 @@ export async function sealKey() {
   return s[SEAL_KEY] ?? null;
 }
 
-function checkNewPassword(password) {
-  if (typeof password !== "string" || [...password].length < MIN_PASSWORD_LENGTH) {
-    throw new CodedError(Errors.INVALID, `the master password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+// The same rules as a backup password (internal/passgen): a copy of the sealed vault can be
+// attacked offline just the same. reason (e.g. "short") lets the page say why.
+async function checkNewPassword(password) {
+  if (typeof password !== "string") throw new CodedError(Errors.INVALID, "the master password must be text");
+  const judged = await call("passwordJudge", password);
+  if (judged.verdict === "weak") {
+    throw new CodedError(Errors.WEAK_PASSWORD, `the master password is too weak (${judged.reason})`, judged.reason);
   }
 }
 
@@ -255,7 +257,7 @@ function checkNewPassword(password) {
  */
 export function create(password, accounts = []) {
   return serialized(async () => {
-    checkNewPassword(password);
+    await checkNewPassword(password);
     const { current, previous } = await readRecords();
     if (current != null || previous != null) throw new CodedError(Errors.EXISTS, "a vault already exists");
     const vault = { accounts, settings: { ...DEFAULT_SETTINGS } };
@@ -402,7 +404,7 @@ async function commit(m, next) {
 export function changePassword(currentPassword, newPassword) {
   return serialized(async () => {
     const m = await ensureOpen();
-    checkNewPassword(newPassword);
+    await checkNewPassword(newPassword);
     if (typeof currentPassword !== "string" || currentPassword === "") {
       throw new CodedError(Errors.WRONG_PASSWORD, "wrong master password");
     }

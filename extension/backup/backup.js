@@ -7,7 +7,24 @@
 // browser's downloads, and reports what happened.
 import { CodedError, Kinds, Limits, mib, send } from "../shared/messages.js";
 import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
-import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
+import {
+  $,
+  clearFieldErrors,
+  download,
+  escapeCloses,
+  explainCommon,
+  fieldError,
+  localDay,
+  markNav,
+  plural,
+  progress,
+  reveal,
+  say,
+  sentence,
+  show,
+  wireUnlock,
+} from "../shared/page.js";
+import { problemLine, strengthHint, weakPassword } from "../shared/words.js";
 import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
 const K = Kinds.page;
@@ -34,7 +51,7 @@ function explain(e) {
     case "wrong_password":
       return null; // the caller knows which password was wrong
     case "weak_password":
-      return `That backup password is too weak. ${e.message}`;
+      return `That backup password is too weak. ${weakPassword(e.reason)}`;
     case "corrupt":
       return "This backup file is damaged (incomplete or altered), so it cannot be opened. Nothing was changed.";
     case "not_backup":
@@ -97,9 +114,7 @@ function renderBackup() {
 function renderRestore() {
   // A replace can be undone as long as nothing has changed since.
   if (status.undo && $("restore-done").hidden) {
-    $("restore-result").textContent = `The last restore replaced your ${plural(status.undo.count, "account")} (${formatDate(status.undo.at)}).`;
-    show($("undo-row"), true);
-    show($("restore-done"), true);
+    outcome("Replaced", `The last restore replaced your ${plural(status.undo.count, "account")} (${formatDate(status.undo.at)}).`, true);
   }
 }
 
@@ -127,8 +142,7 @@ async function judge() {
   const e = await send(K.BACKUP_JUDGE, { password: pw });
   // Typing may have gone on while the background answered.
   if ($("backup-password").value !== pw) return e;
-  const label = { weak: "Too weak", fair: "Fair", strong: "Strong" }[e.verdict];
-  out.textContent = e.verdict === "strong" ? "Strength: strong." : `Strength: ${label.toLowerCase()}. ${e.hint}`;
+  out.textContent = strengthHint(e);
   out.dataset.verdict = e.verdict;
   return e;
 }
@@ -184,21 +198,22 @@ $("show-file").addEventListener("click", () => {
 
 function downloadProblem(reason) {
   if (reason === "USER_CANCELED") {
-    return "The download was cancelled, so no backup file was saved. Press Create backup to try again.";
+    return "The save was cancelled, so no backup file was saved. Your passwords are still filled in: press Create backup to try again.";
   }
-  return `The browser could not save the file (${reason}), so no backup was saved. Check that the download folder exists and has space, then try again.`;
+  return `The browser could not save the file (${reason}), so no backup was saved. Check that the download folder exists and has space, then press Create backup again.`;
 }
 
 $("backup-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   say(backupSection, "");
+  clearFieldErrors(backupSection);
   show($("backup-done"), false);
   const master = $("master-password");
   const pw = $("backup-password");
   const confirm = $("backup-confirm");
-  if (!master.value) return say(backupSection, "Enter your master password first: a backup is made only after you prove it is you.");
-  if (!pw.value) return say(backupSection, "Choose a backup password, or press Generate.");
-  if (pw.value !== confirm.value) return say(backupSection, "The two backup passwords differ. Type the same password in both fields.");
+  if (!master.value) return fieldError(master, "Enter your master password first: a backup is made only after you prove it is you.");
+  if (!pw.value) return fieldError(pw, "Choose a backup password, or press Generate.");
+  if (pw.value !== confirm.value) return fieldError(confirm, "The two backup passwords differ. Type the same password in both fields.");
 
   const button = $("create");
   button.disabled = true;
@@ -209,16 +224,13 @@ $("backup-form").addEventListener("submit", async (ev) => {
   } catch (e) {
     progress("backup-progress", "");
     button.disabled = false;
-    master.value = ""; // the master password never waits in a field after its one use
-    if (e.code === "wrong_password") {
-      say(backupSection, "Wrong master password. No backup was made.");
-      master.focus();
-    } else {
-      say(backupSection, explain(e) ?? "No backup was made.");
-    }
+    if (e.code === "wrong_password") fieldError(master, "Wrong master password. No backup was made.");
+    else if (e.code === "weak_password") fieldError(pw, explain(e));
+    else say(backupSection, explain(e) ?? "No backup was made.");
     return;
   }
-  master.value = "";
+  // The master password stays in its field until the file is saved: a cancelled or failed
+  // save can then be tried again with one press of Create backup.
   try {
     const ask = $("ask-where").checked;
     progress("backup-progress", ask ? "Choose where to save the backup…" : "Saving the backup…");
@@ -230,14 +242,14 @@ $("backup-form").addEventListener("submit", async (ev) => {
       // The file is saved all the same; only the reminder could not be cleared (locked meanwhile).
     }
     progress("backup-progress", "");
-    pw.value = confirm.value = "";
+    master.value = pw.value = confirm.value = "";
     $("strength").textContent = "";
     show($("suggestion"), false);
     $("saved-path").textContent = item.filename;
     $("show-file").dataset.downloadId = String(item.id);
     show($("backup-done"), true);
     renderBackup();
-    $("backup-done-title").focus?.();
+    reveal($("backup-done"));
   } catch (e) {
     progress("backup-progress", "");
     say(backupSection, e.reason ? downloadProblem(e.reason) : explain(e));
@@ -267,10 +279,17 @@ function resetPreview() {
   show($("confirm-replace"), false);
 }
 
+// After choosing a file, focus goes to the next step: its password, or Restore when the
+// password is typed already. (The file is not opened on its own: a password left from
+// another file would only make a wrong-password error appear out of nowhere.)
 $("backup-file").addEventListener("change", () => {
   resetPreview();
   clearServerChoice();
   say(restoreSection, "");
+  clearFieldErrors(restoreSection);
+  if (!$("backup-file").files[0]) return;
+  if ($("restore-password").value) $("restore-form").querySelector("button[type=submit]").focus();
+  else $("restore-password").focus();
 });
 
 /**
@@ -301,6 +320,7 @@ function backupKey(file, password) {
 $("restore-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   say(restoreSection, "");
+  clearFieldErrors(restoreSection);
   resetPreview();
   show($("restore-done"), false);
   const file = $("backup-file").files[0];
@@ -308,10 +328,10 @@ $("restore-form").addEventListener("submit", async (ev) => {
   const remote = file ? null : remoteChoice();
   const fromServer = file || remote ? null : serverChoice();
   const password = $("restore-password").value;
-  if (!file && !remote && !fromServer) return say(restoreSection, "Choose the backup file first.");
-  if (!password) return say(restoreSection, "Enter the backup password.");
+  if (!file && !remote && !fromServer) return fieldError($("backup-file"), "Choose the backup file first.");
+  if (!password) return fieldError($("restore-password"), "Enter the backup password.");
   if (file && file.size > Limits.BACKUP_FILE) {
-    return say(restoreSection, `This file is too large to be a Codeward backup (the limit is ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
+    return fieldError($("backup-file"), `This file is too large to be a Codeward backup (the limit is ${mib(Limits.BACKUP_FILE)}). Nothing was changed.`);
   }
   try {
     progress("restore-progress", "Opening the backup… this takes a few seconds.");
@@ -327,8 +347,11 @@ $("restore-form").addEventListener("submit", async (ev) => {
     const p = await send(K.RESTORE_PREVIEW, { file: text, ...secret });
     pending = { file: text, secret, preview: p };
     renderPreview(p);
+    reveal($("preview"));
   } catch (e) {
-    say(restoreSection, restoreError(e));
+    // A wrong password is about the password field; everything else is about the file.
+    const field = e.code === "wrong_password" ? $("restore-password") : $("backup-file");
+    fieldError(field, restoreError(e));
   } finally {
     progress("restore-progress", "");
   }
@@ -348,8 +371,8 @@ function renderPreview(p) {
   );
   const problems = $("preview-problems");
   problems.textContent = p.problems.length
-    ? `${plural(p.problems.length, "entry", "entries")} of the file cannot be restored and will be left out: ` +
-      p.problems.map((x) => `#${x.index}${x.label ? " (" + x.label + ")" : ""}: ${x.message}`).join("; ") + "."
+    ? `${plural(p.problems.length, "entry", "entries")} of the file cannot be restored and will be left out. ` +
+      p.problems.map(problemLine).join(" ")
     : "";
   show(problems, p.problems.length > 0);
   const existing = p.state === "unlocked";
@@ -364,34 +387,46 @@ function renderPreview(p) {
   show($("preview"), true);
 }
 
-function restored(message, undo = false) {
-  pending = null;
-  clearServerChoice();
-  $("restore-password").value = "";
-  $("backup-file").value = "";
-  show($("preview"), false);
+/** Shows the outcome under a heading that names it (Merged, Replaced, Restored, Undone). */
+function outcome(title, message, undo = false) {
+  $("restore-done-title").textContent = title;
   $("restore-result").textContent = message;
   show($("undo-row"), undo);
   show($("restore-done"), true);
 }
 
-async function apply(mode, extra = {}) {
+function restored(title, message, undo = false) {
+  pending = null;
+  clearServerChoice();
+  $("restore-password").value = "";
+  $("backup-file").value = "";
+  show($("preview"), false);
+  outcome(title, message, undo);
+  reveal($("restore-done"));
+}
+
+/** Runs a restore; a refusal goes to onError when given (the field it is about), else to the section. */
+async function apply(mode, extra = {}, onError = null) {
   if (!pending) return;
   say(restoreSection, "");
+  clearFieldErrors(restoreSection);
   try {
     progress("restore-progress", "Restoring… this takes a few seconds.");
     const r = await send(K.RESTORE_APPLY, { file: pending.file, ...pending.secret, mode, ...extra });
     if (mode === "merge") {
       const skipped = r.skipped > 0 ? ` ${plural(r.skipped, "account")} you already had ${r.skipped === 1 ? "was" : "were"} skipped.` : "";
-      restored(`Added ${plural(r.added, "account")} from the backup.${skipped} Codeward now holds ${plural(r.total, "account")}.`);
+      restored("Merged", `Added ${plural(r.added, "account")} from the backup.${skipped} Codeward now holds ${plural(r.total, "account")}.`);
     } else if (mode === "replace") {
-      restored(`Replaced: Codeward now holds the ${plural(r.total, "account")} from the backup.`, true);
+      restored("Replaced", `Codeward now holds the ${plural(r.total, "account")} from the backup.`, true);
     } else {
-      restored(`Codeward is set up with the ${plural(r.total, "account")} from the backup, and unlocked. Open it from the toolbar.`);
+      restored("Restored", `Codeward is set up with the ${plural(r.total, "account")} from the backup, and unlocked. Open it from the toolbar.`);
     }
     await refresh();
+    return true;
   } catch (e) {
-    say(restoreSection, restoreError(e));
+    if (onError) onError(e);
+    else say(restoreSection, restoreError(e));
+    return false;
   } finally {
     progress("restore-progress", "");
   }
@@ -409,33 +444,51 @@ $("replace").addEventListener("click", () => {
   $("replace-yes").focus();
 });
 
-$("replace-no").addEventListener("click", () => {
+function cancelReplace() {
   show($("confirm-replace"), false);
   $("replace").focus();
-});
+}
+$("replace-no").addEventListener("click", cancelReplace);
+escapeCloses($("confirm-replace"), cancelReplace);
 
 $("replace-yes").addEventListener("click", () => {
   show($("confirm-replace"), false);
   apply("replace");
 });
 
-$("apply-new").addEventListener("submit", (ev) => {
+$("apply-new").addEventListener("submit", async (ev) => {
   ev.preventDefault();
+  clearFieldErrors(restoreSection);
   const a = $("new-master").value;
   const b = $("confirm-master").value;
-  if (!a) return say(restoreSection, "Choose a master password for the new vault.");
-  if (a !== b) return say(restoreSection, "The two master passwords differ. Type the same password in both fields.");
-  apply("create", { masterPassword: a }).then(() => {
-    $("new-master").value = $("confirm-master").value = "";
+  if (!a) return fieldError($("new-master"), "Choose a master password for the new vault.");
+  if (a !== b) return fieldError($("confirm-master"), "The two master passwords differ. Type the same password in both fields.");
+  const ok = await apply("create", { masterPassword: a }, (e) => {
+    if (e.code === "weak_password") fieldError($("new-master"), `That master password is too weak. ${weakPassword(e.reason)}`);
+    else say(restoreSection, restoreError(e));
   });
+  if (ok) $("new-master").value = $("confirm-master").value = "";
+});
+
+// The new master password gets the same live strength hint as the first-run form.
+let masterJudgeTimer = 0;
+$("new-master").addEventListener("input", () => {
+  clearTimeout(masterJudgeTimer);
+  masterJudgeTimer = setTimeout(async () => {
+    const pw = $("new-master").value;
+    const judged = pw ? await send(K.BACKUP_JUDGE, { password: pw }).catch(() => null) : null;
+    if ($("new-master").value !== pw) return;
+    $("master-strength").textContent = strengthHint(judged);
+    $("master-strength").dataset.verdict = judged?.verdict ?? "";
+  }, 150);
 });
 
 $("undo").addEventListener("click", async () => {
   say(restoreSection, "");
   try {
     const r = await send(K.RESTORE_UNDO);
-    show($("undo-row"), false);
-    $("restore-result").textContent = `Undone: Codeward holds your previous ${plural(r.total, "account")} again.`;
+    outcome("Undone", `Codeward holds your previous ${plural(r.total, "account")} again.`);
+    reveal($("restore-done"));
     await refresh();
   } catch (e) {
     say(restoreSection, explain(e));

@@ -2,7 +2,23 @@
 // this page collects the file or text, shows the preview, draws nothing itself but the QR
 // images the core made, and hands exported files to the browser's downloads.
 import { Kinds, Limits, mib, send } from "../shared/messages.js";
-import { $, download, explainCommon, localDay, markNav, plural, progress, say, sentence, show, wireUnlock } from "../shared/page.js";
+import {
+  $,
+  clearFieldErrors,
+  download,
+  explainCommon,
+  fieldError,
+  localDay,
+  markNav,
+  plural,
+  progress,
+  reveal,
+  say,
+  sentence,
+  show,
+  wireUnlock,
+} from "../shared/page.js";
+import { problemLine } from "../shared/words.js";
 
 const K = Kinds.page;
 
@@ -65,6 +81,10 @@ function explain(e) {
       return "This is not a PNG, JPEG or GIF image Codeward can read.";
     case "no_accounts":
       return `${sentence(msg)} Nothing was imported.`;
+    case "invalid_secret":
+      return "The secret key in this code has letters that can't be in a key (only A–Z and 2–7). Nothing was imported; scan or copy the code again from the site's setup page.";
+    case "invalid_uri":
+      return "This otpauth:// link is incomplete or damaged. Nothing was imported; copy the whole link again from the site's setup page.";
     case "expired":
       return "This preview has expired. Read the file or scan the code again.";
     case "nothing_to_export":
@@ -129,6 +149,12 @@ function resetPreview() {
   show($("preview"), false);
   show($("import-done"), false);
   say($("import"), "");
+  clearFieldErrors($("import"));
+}
+
+/** The field an import error is about: the password for password errors, else the source. */
+function sourceField() {
+  return source?.kind === "paste" ? $("paste") : $("import-file");
 }
 
 function askPassword(on) {
@@ -152,11 +178,7 @@ async function reading(message, work) {
 
 async function readSource() {
   resetPreview();
-  if (!source) {
-    say($("import"), "Choose a file or paste the exported text first.");
-    $("import-file").focus();
-    return;
-  }
+  if (!source) return fieldError($("import-file"), "Choose a file or paste the exported text first.");
   const password = $("password-row").hidden ? "" : $("file-password").value;
   try {
     const p = await reading(password ? "Decrypting…" : "Reading…", () =>
@@ -164,11 +186,13 @@ async function readSource() {
     );
     showPreview(p);
   } catch (e) {
-    say($("import"), explain(e));
     if (e.code === "password_required" || e.code === "wrong_password") {
       askPassword(true);
-      $("file-password").select();
-      $("file-password").focus();
+      fieldError($("file-password"), explain(e));
+    } else if (e.code === "locked") {
+      say($("import"), explain(e));
+    } else {
+      fieldError(sourceField(), explain(e));
     }
   }
 }
@@ -180,7 +204,7 @@ $("import-file").addEventListener("change", async () => {
   if (file.size > Limits.IMPORT_FILE) {
     resetPreview();
     source = null;
-    say($("import"), `This file is too large to import (limit ${mib(Limits.IMPORT_FILE)}): exports of authenticator apps are far smaller. Nothing was imported.`);
+    fieldError($("import-file"), `This file is too large to import (limit ${mib(Limits.IMPORT_FILE)}): exports of authenticator apps are far smaller. Nothing was imported.`);
     return;
   }
   $("paste").value = "";
@@ -208,14 +232,15 @@ $("qr-file").addEventListener("change", async () => {
   if (!file) return;
   resetPreview();
   if (file.size > Limits.IMPORT_IMAGE) {
-    say($("import"), `This image is too large (limit ${mib(Limits.IMPORT_IMAGE)}). Take a screenshot of just the QR code instead.`);
+    fieldError($("qr-file"), `This image is too large (limit ${mib(Limits.IMPORT_IMAGE)}). Take a screenshot of just the QR code instead.`);
     return;
   }
   try {
     const image = await fileBase64(file);
     showPreview(await reading("Looking for QR codes…", () => send(K.IMPORT_SCAN_IMAGE, { image })));
   } catch (e) {
-    say($("import"), explain(e));
+    if (e.code === "locked") say($("import"), explain(e));
+    else fieldError($("qr-file"), explain(e));
   }
 });
 
@@ -248,14 +273,13 @@ function showPreview(p) {
   $("warning-list").replaceChildren(...p.warnings.map(item));
   show($("warnings"), p.warnings.length > 0);
   $("problems-title").textContent = `${plural(p.problems.length, "entry", "entries")} could not be read and will be left out`;
-  $("problem-list").replaceChildren(
-    ...p.problems.map((x) => item(`Entry ${x.index}${x.label ? ` (${x.label})` : ""}: ${x.message}`)),
-  );
+  $("problem-list").replaceChildren(...p.problems.map((x) => item(problemLine(x))));
   show($("problems"), p.problems.length > 0);
   $("apply").disabled = p.fresh === 0;
   $("apply").textContent = "Import";
   show($("preview"), true);
   if (p.count === 0) say($("import"), "No account in this file can be imported.");
+  reveal($("preview"));
 }
 
 $("apply").addEventListener("click", async () => {
@@ -270,6 +294,7 @@ $("apply").addEventListener("click", async () => {
     parts.push(`Codeward now holds ${plural(r.total, "account")}.`);
     $("import-result").textContent = parts.join(" ");
     show($("import-done"), true);
+    reveal($("import-done"));
     token = null;
     source = null;
     $("import-file").value = "";
@@ -338,23 +363,24 @@ $("export-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const section = $("export");
   say(section, "");
+  clearFieldErrors(section);
   show($("export-done"), false);
   hideQR();
   const k = kind();
   const master = $("master-password");
   const payload = { masterPassword: master.value, format: k === "aegis-plain" ? "aegis" : k };
-  if (!master.value) return say(section, "Enter your master password."), master.focus();
+  if (!master.value) return fieldError(master, "Enter your master password.");
   if (k === "aegis") {
     const pw = $("export-password").value;
-    if (!pw) return say(section, "Choose a password for the Aegis file."), $("export-password").focus();
-    if (pw !== $("export-confirm").value) return say(section, "The two export passwords differ."), $("export-confirm").focus();
+    if (!pw) return fieldError($("export-password"), "Choose a password for the Aegis file.");
+    if (pw !== $("export-confirm").value) return fieldError($("export-confirm"), "The two export passwords differ. Type the same password in both fields.");
     payload.password = pw;
   }
   if ((k === "aegis-plain" || k === "otpauth") && !$("plain-ok").checked) {
-    return say(section, "This file is not encrypted: tick the box to confirm you understand."), $("plain-ok").focus();
+    return fieldError($("plain-ok"), "This file is not encrypted: tick the box to confirm you understand.");
   }
   if (k === "qr") {
-    if (!$("export-account").value) return say(section, "There is no account to show."), $("export-account").focus();
+    if (!$("export-account").value) return fieldError($("export-account"), "There is no account to show.");
     payload.id = $("export-account").value;
   }
   const button = ev.submitter || $("export-form").querySelector("button[type=submit]");
@@ -382,9 +408,7 @@ $("export-form").addEventListener("submit", async (ev) => {
     show($("export-done"), true);
   } catch (e) {
     if (e.code === "wrong_password") {
-      say(section, "Wrong master password. Nothing was exported.");
-      master.select();
-      master.focus();
+      fieldError(master, "Wrong master password. Nothing was exported.");
     } else {
       say(section, explain(e));
     }

@@ -5,6 +5,7 @@
 // after panels.html), and the rows' Fill buttons are built by paint.js.
 import { Kinds, send } from "../shared/messages.js";
 import { closeIfPopup } from "../shared/popup-window.js";
+import { plain } from "../shared/words.js";
 import { ui, label, list } from "./paint.js";
 
 const K = Kinds.page;
@@ -138,16 +139,16 @@ export function formSites(form) {
 
 /** The "Fill anyway" warning: full width, in the popup's panel (another panel replaces it). */
 function confirmFill(a, r, button) {
-  const bound = r.sites.length ? r.sites.join(", ") : "";
-  const text = bound
-    ? `This page is ${r.page}, not ${bound}. Fill the code here only if you are sure this is the right site.`
-    : `${label(a) || "This account"} has no site yet, and this page is ${r.page}. Fill the code here only if you are sure this is the right site.`;
+  // An account without sites has no "right" site to name: say so instead.
+  const text = r.sites.length
+    ? `This page is ${r.page}, not ${r.sites.join(", ")}. Fill the code here only if you are sure this is the right site.`
+    : `This account has no sites yet, so Codeward cannot tell whether ${r.page} is the right one. Fill the code here only if you are sure; add the site in Edit to skip this question.`;
   const yes = el("button", { type: "button", className: "danger" }, "Fill anyway");
   const no = el("button", { type: "button" }, "Cancel");
   const box = el("div", { className: "panel fill-confirm" }, el("p", { className: "warning", role: "alert" }, text), el("div", { className: "row" }, yes, no));
   yes.addEventListener("click", () => {
     ui.hooks.closePanel?.(false);
-    fill(a, button, r.page).catch((e) => say((e && e.message) || "Fill failed."));
+    fill(a, button, r.page).catch((e) => say(plain(e)));
   });
   no.addEventListener("click", () => ui.hooks.closePanel?.(true));
   ui.hooks.fillPanel?.(box, button);
@@ -175,7 +176,7 @@ document.addEventListener("click", (ev) => {
   const button = ev.target.closest?.("button[data-action=fill]");
   const a = button?.closest("li.account")?.account;
   if (!a) return;
-  fill(a, button).catch((e) => say((e && e.message) || "Fill failed."));
+  fill(a, button).catch((e) => say(plain(e)));
 });
 
 // --- settings ---------------------------------------------------------------------------------
@@ -203,7 +204,7 @@ export function settingsForm(form, saved = say) {
         saved("Saved");
         if (!s.autoFill) grant.hidden = true;
       })
-      .catch((e) => say((e && e.message) || "Could not save the setting."));
+      .catch((e) => say(plain(e)));
   });
   grant.addEventListener("click", () => {
     // Must run inside the click: browsers only show a permission prompt for a user action.

@@ -153,7 +153,7 @@ function firstRunScreen() {
     holdSubmit(h("form", { id: "create-form", className: "stack", noValidate: true },
       h("label", { htmlFor: "new-password" }, "New master password"),
       h("input", { id: "new-password", name: "password", type: "password", autocomplete: "off", "aria-describedby": "strength", required: true }),
-      h("p", { id: "strength", className: "hint", "aria-live": "polite" }, "At least 8 characters; a few unrelated words are best."),
+      h("p", { id: "strength", className: "hint", "aria-live": "polite" }, "At least 12 characters; a few unrelated words are best."),
       h("label", { htmlFor: "confirm-password" }, "Confirm master password"),
       h("input", { id: "confirm-password", name: "confirm", type: "password", autocomplete: "off", required: true }),
       h("p", { className: "warning" },
@@ -161,7 +161,7 @@ function firstRunScreen() {
         " — not by you, not by us. Keep encrypted backups (Menu → Back up): they are your safety net."),
       h("div", { className: "errors" }),
       h("button", { type: "submit", className: "primary" }, "Create vault"),
-      h("div", { className: "busy", hidden: true }, h("progress", { "aria-label": "Creating the vault" }), " ", h("span", {}, "Sealing your vault…")),
+      h("div", { className: "busy", hidden: true }, h("progress", { "aria-label": "Creating the vault" }), " ", h("span", {}, "Creating your vault…")),
     )),
     // Other features add their first-run offers here (restore from a backup, import).
     h("div", { id: "first-run-extra", className: "stack" }),
@@ -298,7 +298,7 @@ function tickRow(li, a, t) {
     li.shown = text;
   }
   button.disabled = !code;
-  if (entry && entry.error) button.title = "This account cannot make codes: " + entry.error.message;
+  if (entry && entry.error) button.title = "This account cannot make codes. " + (ui.hooks.plain?.(entry.error) ?? entry.error.message);
   if (a.type === "hotp") return !code && !(entry && entry.error);
   const left = Math.ceil(a.period - (t % a.period));
   const countdown = li.children[3];

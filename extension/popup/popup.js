@@ -7,6 +7,7 @@ import { Kinds, send, VIEW_KEY } from "../shared/messages.js";
 import { SEAL_KEY } from "../shared/session-seal.js";
 import { closeIfPopup } from "../shared/popup-window.js";
 import "../shared/secret-fields.js";
+import { plain, strengthHint, weakPassword } from "../shared/words.js";
 import { ui, list, paint, announce, h, label, openView, ROW } from "./paint.js";
 
 const K = Kinds.page;
@@ -51,37 +52,24 @@ async function busy(form, work) {
   }
 }
 
-function message(e) {
-  switch (e && e.code) {
-    case "wrong_password":
-      return "Wrong master password.";
-    case "locked":
-      return "The vault is locked.";
-    case "corrupt":
-      return "The stored vault is damaged and cannot be opened.";
-    case "unsupported_version":
-      return "This vault was made by a newer version of Codeward.";
-    default:
-      return (e && e.message) || "Something went wrong.";
-  }
-}
+// Plain words by error code live in shared/words.js; the popup's own wording is only for the
+// codes that mean something particular here.
+const message = (e) => plain(e, { locked: "The vault is locked." });
 
-/** A rough strength estimate: length times the variety of characters used. */
-function strength(pw) {
-  if (!pw) return { ok: false, text: "At least 8 characters; a few unrelated words are best." };
-  const chars = [...pw];
-  if (chars.length < 8) return { ok: false, text: `Too short: ${chars.length} of at least 8 characters.` };
-  let pool = 0;
-  if (/[a-z]/.test(pw)) pool += 26;
-  if (/[A-Z]/.test(pw)) pool += 26;
-  if (/[0-9]/.test(pw)) pool += 10;
-  if (/[^a-zA-Z0-9]/.test(pw)) pool += 33;
-  const distinct = new Set(chars).size;
-  const bits = Math.round(Math.min(chars.length, distinct * 1.5) * Math.log2(Math.max(pool, 2)));
-  if (bits < 40) return { ok: true, text: "Strength: weak. Longer is stronger — try a few unrelated words." };
-  if (bits < 60) return { ok: true, text: "Strength: fair." };
-  if (bits < 80) return { ok: true, text: "Strength: good." };
-  return { ok: true, text: "Strength: strong." };
+/**
+ * Keeps hint saying how strong the password in input is, with the background's judge (the
+ * backup password's rules, which the background enforces for the master password too).
+ */
+function liveStrength(input, hint) {
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const pw = input.value;
+      const judged = pw ? await send(K.BACKUP_JUDGE, { password: pw }).catch(() => null) : null;
+      if (input.value === pw) hint.textContent = strengthHint(judged);
+    }, 150);
+  });
 }
 
 // --- screens ----------------------------------------------------------------------------
@@ -90,13 +78,9 @@ function wireFirstRun() {
   const form = document.getElementById("create-form");
   const pw = document.getElementById("new-password");
   const confirm = document.getElementById("confirm-password");
-  const hint = document.getElementById("strength");
-  pw.addEventListener("input", () => {
-    hint.textContent = strength(pw.value).text;
-  });
+  liveStrength(pw, document.getElementById("strength"));
   form.addEventListener("submit", async () => {
-    const s = strength(pw.value);
-    if (!s.ok) return showError(form, s.text), pw.focus();
+    if (!pw.value) return showError(form, weakPassword("empty")), pw.focus();
     if (pw.value !== confirm.value) return showError(form, "The two passwords differ."), confirm.focus();
     showError(form, "");
     try {
@@ -109,6 +93,7 @@ function wireFirstRun() {
       }
     } catch (e) {
       showError(form, message(e));
+      if (e.code === "weak_password") pw.focus();
     }
   });
   const extra = document.getElementById("first-run-extra");
@@ -536,7 +521,7 @@ function openAccountForm(a, opener) {
       showError(form, "");
       announce("Filled in from the link.");
     } catch (e) {
-      showError(form, "This otpauth:// link cannot be used: " + message(e));
+      showError(form, message(e));
     } finally {
       parsing = null;
     }
@@ -708,14 +693,11 @@ function openSettings() {
   select.addEventListener("change", () => apply("autoLockMinutes", Number(select.value)));
   form.elements.lockOnScreenLock.addEventListener("change", () => apply("lockOnScreenLock", form.elements.lockOnScreenLock.checked));
   const next = pwForm.elements.next;
-  next.addEventListener("input", () => {
-    pwForm.querySelector("#p-strength").textContent = strength(next.value).text;
-  });
+  liveStrength(next, pwForm.querySelector("#p-strength"));
   pwForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const { current, confirm } = pwForm.elements;
-    const s = strength(next.value);
-    if (!s.ok) return showError(pwForm, s.text);
+    if (!next.value) return showError(pwForm, weakPassword("empty")), next.focus();
     if (next.value !== confirm.value) return showError(pwForm, "The two new passwords differ.");
     try {
       await busy(pwForm, () => send(K.CHANGE_PASSWORD, { current: current.value, next: next.value }));
@@ -745,6 +727,7 @@ function refresh() {
 }
 
 ui.hooks.stale = refresh;
+ui.hooks.plain = plain;
 ui.hooks.painted = showNotices;
 ui.hooks.screen = wire;
 ui.hooks.fillPanel = openPanel;

@@ -92,13 +92,13 @@ export const Kinds = Object.freeze({
     /** {have?: string} → View|SameView (state "none" or "locked": no accounts, no codes).
      *  have: the rev of the View the page shows already. */
     STATE: "vault.state",
-    /** {password: string} → View. Error codes: invalid (weak password), exists. */
+    /** {password: string} → View. Error codes: weak_password (with reason), exists. */
     CREATE: "vault.create",
     /** {password: string} → View. Error codes: wrong_password, no_vault, corrupt. */
     UNLOCK: "vault.unlock",
     /** {} → View (locked) */
     LOCK: "vault.lock",
-    /** {current: string, next: string} → {} . Error codes: wrong_password, invalid. */
+    /** {current: string, next: string} → {} . Error codes: wrong_password, weak_password (with reason). */
     CHANGE_PASSWORD: "vault.changePassword",
     // Recovery (extension/background/recovery.js): a forgotten master password, or a vault
     // whose stored copies are all damaged. Setting the vault aside keeps it sealed in
@@ -139,7 +139,9 @@ export const Kinds = Object.freeze({
     BACKUP_STATUS: "backup.status",
     /** {} → {password: string}: a strong, easy-to-type backup password suggestion */
     BACKUP_SUGGEST: "backup.suggestPassword",
-    /** {password: string} → {bits: number, verdict: "weak"|"fair"|"strong", hint: string} */
+    /** {password: string} → {bits: number, verdict: "weak"|"fair"|"strong", hint: string,
+     *  reason: "empty"|"common"|"short"|"guessable"|"fair"|"strong"}; the master password's
+     *  strength hint uses it too (the same rules). */
     BACKUP_JUDGE: "backup.judgePassword",
     /** {askWhereToSave: boolean} → BackupStatus */
     BACKUP_SETTINGS: "backup.settings",
@@ -245,16 +247,21 @@ export const Errors = Object.freeze({
   NOT_FOUND: "not_found",
   INVALID: "invalid",
   WRONG_PASSWORD: "wrong_password",
+  WEAK_PASSWORD: "weak_password",
   INTERNAL: "internal",
   TOO_LARGE: "too_large",
 });
 
-/** An error with a stable code, thrown by send() and by the background's handlers. */
+/**
+ * An error with a stable code, thrown by send() and by the background's handlers. reason, when
+ * given, refines the code for wording (weak_password: passgen's reason, e.g. "short").
+ */
 export class CodedError extends Error {
-  constructor(code, message) {
+  constructor(code, message, reason) {
     super(message);
     this.name = "CodedError";
     this.code = code;
+    if (reason) this.reason = reason;
   }
 }
 
@@ -280,6 +287,6 @@ export async function send(kind, payload = {}) {
   if (!reply || typeof reply.ok !== "boolean") {
     throw new CodedError(Errors.INTERNAL, "no reply from the background");
   }
-  if (!reply.ok) throw new CodedError(reply.error.code, reply.error.message);
+  if (!reply.ok) throw new CodedError(reply.error.code, reply.error.message, reply.error.reason);
   return reply.value;
 }

@@ -3,6 +3,9 @@
 // with the unlock form, files handed to the browser's downloads — so the behaviour lives here
 // once and the two pages cannot drift apart. Each page keeps its own wording.
 import { Kinds, send } from "./messages.js";
+import { plain } from "./words.js";
+
+export { sentence } from "./words.js";
 import "./secret-fields.js"; // every page with a password field keeps it out of session files
 
 /** @param {string} id @returns {HTMLElement} */
@@ -23,9 +26,10 @@ export function say(section, message) {
   show(el, Boolean(message));
 }
 
-/** Sets a role=status progress line; an empty message clears it. */
+/** Sets a role=status progress line; an empty message clears it. A page without it says nothing. */
 export function progress(id, message) {
-  $(id).textContent = message;
+  const el = $(id);
+  if (el) el.textContent = message;
 }
 
 /** "1 account", "2 accounts". */
@@ -39,26 +43,75 @@ export function localDay(now = new Date()) {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** A message from the core (lower-case, no full stop) as a sentence. */
-export function sentence(message) {
-  return message.charAt(0).toUpperCase() + message.slice(1) + (/[.!?]$/.test(message) ? "" : ".");
+/**
+ * The wording for error codes both pages can meet (shared/words.js); a page's own explain()
+ * handles its codes first and falls back to this. The code decides, never the message text.
+ */
+export function explainCommon(e) {
+  return plain(e);
 }
 
 /**
- * The wording for error codes both pages can meet; a page's own explain() handles its codes
- * first and falls back to this. The code decides, never the message text.
+ * Shows message as an alert right after the field it is about (or after its own
+ * [data-error-after] anchor), marks the field invalid, and moves focus there. The alert is
+ * named in the field's aria-describedby, so the field reads with its problem.
+ * @param {HTMLElement} field
+ * @param {string} message
  */
-export function explainCommon(e) {
-  switch (e && e.code) {
-    case "locked":
-      return "Codeward locked itself meanwhile. Unlock it and try again.";
-    case "invalid":
-      return e.message ? sentence(e.message) : "Something in the form is not valid.";
-    case "too_large":
-      return `${sentence(e.message)} Nothing was changed.`;
-    default:
-      return "Something went wrong: " + ((e && e.message) || "unknown error") + ". Nothing was changed.";
+export function fieldError(field, message) {
+  const id = `${field.id}-error`;
+  let el = document.getElementById(id);
+  if (!el) {
+    el = document.createElement("p");
+    el.id = id;
+    el.className = "alert field-error";
+    el.setAttribute("role", "alert");
+    const anchor = field.closest("[data-error-after]") ?? field;
+    anchor.after(el);
   }
+  el.textContent = message;
+  show(el, true);
+  field.setAttribute("aria-invalid", "true");
+  const described = (field.getAttribute("aria-describedby") ?? "").split(/\s+/).filter(Boolean);
+  if (!described.includes(id)) field.setAttribute("aria-describedby", [...described, id].join(" "));
+  field.scrollIntoView({ block: "center", behavior: "instant" });
+  field.focus();
+  if (field.tagName === "INPUT" && /^(text|password|search)$/.test(field.type)) field.select();
+}
+
+/** Removes every field error inside root (a form or section) and the marks they left. */
+export function clearFieldErrors(root) {
+  for (const el of root.querySelectorAll(".field-error")) {
+    const field = document.querySelector(`[aria-describedby~="${el.id}"]`);
+    if (field) {
+      field.removeAttribute("aria-invalid");
+      const rest = field.getAttribute("aria-describedby").split(/\s+/).filter((x) => x && x !== el.id);
+      if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+      else field.removeAttribute("aria-describedby");
+    }
+    el.remove();
+  }
+}
+
+/**
+ * Brings a result into view after a file was chosen or read: scrolls it there and moves
+ * keyboard focus to its heading (made focusable for this), so the next Tab continues in it.
+ */
+export function reveal(section) {
+  const heading = section.querySelector("h2, h3") ?? section;
+  if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+  section.scrollIntoView({ block: "start", behavior: "instant" });
+  heading.focus({ preventScroll: true });
+}
+
+/** Escape in container (a confirmation) runs cancel, as its Cancel button would. */
+export function escapeCloses(container, cancel) {
+  container.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && !container.hidden) {
+      ev.preventDefault();
+      cancel();
+    }
+  });
 }
 
 /** Marks the nav link of the view on screen, for screen readers and the current-page style. */
@@ -82,14 +135,21 @@ export function wireUnlock({ refresh, explain, emptyMessage }) {
     const section = $("locked");
     const pw = $("unlock-password");
     say(section, "");
-    if (!pw.value && emptyMessage) return say(section, emptyMessage);
+    clearFieldErrors(section);
+    if (!pw.value && emptyMessage) return fieldError(pw, emptyMessage);
+    const button = ev.submitter ?? $("unlock-form").querySelector("button");
+    button.disabled = true;
+    progress("unlock-progress", "Unlocking…");
     try {
       await send(Kinds.page.UNLOCK, { password: pw.value });
       pw.value = "";
       await refresh();
     } catch (e) {
-      say(section, e.code === "wrong_password" ? "Wrong master password." : explain(e));
-      pw.select();
+      if (e.code === "wrong_password") fieldError(pw, "Wrong master password.");
+      else say(section, explain(e));
+    } finally {
+      button.disabled = false;
+      progress("unlock-progress", "");
     }
   });
 }

@@ -15,7 +15,7 @@ func Collect[E any](entries []E, read func(E) (vault.Account, string, error)) Re
 	for i, e := range entries {
 		a, label, err := read(e)
 		if err != nil {
-			res.Problems = append(res.Problems, Problem{Index: i + 1, Label: label, Message: err.Error()})
+			res.Problems = append(res.Problems, ProblemOf(i+1, label, err))
 			continue
 		}
 		res.Accounts = append(res.Accounts, a)

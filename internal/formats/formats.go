@@ -9,6 +9,7 @@ import (
 	"sort"
 	"sync"
 
+	"codeward.dev/internal/otp"
 	"codeward.dev/internal/vault"
 )
 
@@ -29,6 +30,45 @@ type Problem struct {
 	Index   int    // 1-based position of the entry in the file
 	Label   string // issuer and/or account name when they could be read, else ""
 	Message string
+	Code    string // what kind of refusal, for wording it (see CodeOf); "" when none applies
+}
+
+// Problem codes: stable names for the refusals a person can act on, so that the extension
+// words them plainly without reading Message. The same names as the WASM bridge's codes.
+const (
+	CodeInvalidSecret = "invalid_secret" // the secret key is not base32, or empty
+	CodeInvalidURI    = "invalid_uri"    // an otpauth:// link that does not parse
+	CodeInvalidKey    = "invalid_key"    // type, algorithm, digits or period out of range
+)
+
+// CodeOf names the kind of refusal err is, or "" when it is none of the known ones.
+func CodeOf(err error) string {
+	switch {
+	case errors.Is(err, otp.ErrInvalidSecret):
+		return CodeInvalidSecret
+	case errors.Is(err, otp.ErrInvalidURI):
+		return CodeInvalidURI
+	case errors.Is(err, otp.ErrInvalidKey):
+		return CodeInvalidKey
+	}
+	return ""
+}
+
+// BadSecret is the error for an entry whose secret key cannot be read: message as given,
+// and errors.Is(err, otp.ErrInvalidSecret), so that CodeOf names it.
+func BadSecret(message string) error { return refusal{message, otp.ErrInvalidSecret} }
+
+type refusal struct {
+	message string
+	kind    error
+}
+
+func (r refusal) Error() string { return r.message }
+func (r refusal) Unwrap() error { return r.kind }
+
+// ProblemOf is the Problem for entry index (1-based) refused with err.
+func ProblemOf(index int, label string, err error) Problem {
+	return Problem{Index: index, Label: label, Message: err.Error(), Code: CodeOf(err)}
 }
 
 func (p Problem) String() string {

@@ -4,6 +4,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestCollectAndNoneRead(t *testing.T) {
 	if len(res.Accounts) != 2 || res.Accounts[1].Name != "b" {
 		t.Errorf("accounts = %+v", res.Accounts)
 	}
-	want := []Problem{{2, "Lbad1", "refused"}, {4, "Lbad2", "refused"}}
+	want := []Problem{{Index: 2, Label: "Lbad1", Message: "refused"}, {Index: 4, Label: "Lbad2", Message: "refused"}}
 	if len(res.Problems) != 2 || res.Problems[0] != want[0] || res.Problems[1] != want[1] {
 		t.Errorf("problems = %+v", res.Problems)
 	}
@@ -103,6 +104,33 @@ func TestTypeAndAlgorithm(t *testing.T) {
 		got, err := Algorithm(tc.name)
 		if got != tc.want || (err == nil) != (tc.want != "") {
 			t.Errorf("Algorithm(%q) = %q, %v", tc.name, got, err)
+		}
+	}
+}
+
+// Problems carry a code the extension words plainly; the message stays the technical one.
+func TestProblemCodes(t *testing.T) {
+	_, secretErr := otp.ParseSecret("not base32 1")
+	_, uriErr := otp.ParseURI("otpauth://totp/A:b")
+	keyErr := (otp.Key{Type: otp.TOTP, Algorithm: "MD5", Secret: []byte{1}, Digits: 6, Period: 30}).Validate()
+	tests := []struct {
+		err  error
+		code string
+	}{
+		{secretErr, CodeInvalidSecret},
+		{fmt.Errorf("line 3: %w", secretErr), CodeInvalidSecret},
+		{BadSecret("the secret is not valid base32"), CodeInvalidSecret},
+		{uriErr, CodeInvalidURI},
+		{keyErr, CodeInvalidKey},
+		{errors.New("something else"), ""},
+	}
+	for _, tt := range tests {
+		if tt.err == nil {
+			t.Fatalf("test error for %s is nil", tt.code)
+		}
+		p := ProblemOf(2, "A: b", tt.err)
+		if p.Code != tt.code || p.Message != tt.err.Error() || p.Index != 2 || p.Label != "A: b" {
+			t.Errorf("ProblemOf(%v) = %+v, want code %q", tt.err, p, tt.code)
 		}
 	}
 }

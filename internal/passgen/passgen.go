@@ -89,7 +89,22 @@ type Estimate struct {
 	Bits    float64 `json:"bits"`
 	Verdict Verdict `json:"verdict"`
 	Hint    string  `json:"hint"` // one plain sentence for the person typing; never contains the password
+	// Reason names the rule behind the verdict, so that callers can word it for their own
+	// form (the hints speak of a backup password and its Generate button).
+	Reason Reason `json:"reason"`
 }
+
+// Reason is why a password got its verdict.
+type Reason string
+
+const (
+	ReasonEmpty     Reason = "empty"     // Weak: nothing typed
+	ReasonCommon    Reason = "common"    // Weak: one of the most common passwords
+	ReasonShort     Reason = "short"     // Weak: fewer than MinLength characters
+	ReasonGuessable Reason = "guessable" // Weak: common words, repeats, runs, years
+	ReasonFair      Reason = "fair"      // Fair
+	ReasonStrong    Reason = "strong"    // Strong
+)
 
 // Check returns ErrTooWeak (wrapped with the hint) when pw should be refused.
 func Check(pw string) error {
@@ -117,17 +132,17 @@ func Judge(pw string) Estimate {
 	e := Estimate{Bits: math.Round(bits*10) / 10}
 	switch {
 	case n == 0:
-		e.Verdict, e.Hint = Weak, hintEmpty
+		e.Verdict, e.Hint, e.Reason = Weak, hintEmpty, ReasonEmpty
 	case isCommon(pw):
-		e.Verdict, e.Hint = Weak, hintCommon
+		e.Verdict, e.Hint, e.Reason = Weak, hintCommon, ReasonCommon
 	case n < MinLength:
-		e.Verdict, e.Hint = Weak, hintShort
+		e.Verdict, e.Hint, e.Reason = Weak, hintShort, ReasonShort
 	case bits < MinBits:
-		e.Verdict, e.Hint = Weak, hintGuessable
+		e.Verdict, e.Hint, e.Reason = Weak, hintGuessable, ReasonGuessable
 	case bits < StrongBits:
-		e.Verdict, e.Hint = Fair, hintFair
+		e.Verdict, e.Hint, e.Reason = Fair, hintFair, ReasonFair
 	default:
-		e.Verdict, e.Hint = Strong, hintStrong
+		e.Verdict, e.Hint, e.Reason = Strong, hintStrong, ReasonStrong
 	}
 	return e
 }

@@ -155,7 +155,26 @@ func TestJudge(t *testing.T) {
 			if e.Hint == "" {
 				t.Fatal("empty hint")
 			}
+			if e.Reason == "" {
+				t.Fatal("no reason")
+			}
 		})
+	}
+}
+
+// Each rule has its own reason, so callers can word it for their form.
+func TestJudgeReasons(t *testing.T) {
+	for pw, want := range map[string]Reason{
+		"":                         ReasonEmpty,
+		"password":                 ReasonCommon,
+		"Xk9#tQ2!":                 ReasonShort,
+		"abababababababababab":     ReasonGuessable,
+		"tc8qkx2vhpr4":             ReasonFair,
+		"k7mq-3xtp-vr9c-h2wd-a8ne": ReasonStrong,
+	} {
+		if got := Judge(pw).Reason; got != want {
+			t.Errorf("Judge(%q).Reason = %q, want %q", pw, got, want)
+		}
 	}
 }
 

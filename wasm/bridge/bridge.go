@@ -20,6 +20,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"codeward.dev/internal/otp"
 	"codeward.dev/internal/vault"
 )
 
@@ -45,10 +46,13 @@ const (
 	CodeCorrupt            = "corrupt"
 	CodeUnsupportedVersion = "unsupported_version"
 	CodeKDFParams          = "kdf_params"
-	CodeInvalid            = "invalid"      // input that the core refuses (bad URI, secret, ranges)
-	CodeBadArgument        = "bad_argument" // the caller passed the wrong kind of argument
-	CodeInternal           = "internal"     // a panic: a bug, never the user's fault
-	CodeFailed             = "failed"       // anything else
+	CodeInvalid            = "invalid"        // input that the core refuses (bad URI, secret, ranges)
+	CodeInvalidSecret      = "invalid_secret" // a secret key that is not base32 (or empty)
+	CodeInvalidURI         = "invalid_uri"    // an otpauth:// link that does not parse
+	CodeInvalidSite        = "invalid_site"   // a site in an account's list that cannot be one
+	CodeBadArgument        = "bad_argument"   // the caller passed the wrong kind of argument
+	CodeInternal           = "internal"       // a panic: a bug, never the user's fault
+	CodeFailed             = "failed"         // anything else
 )
 
 // codedError attaches a stable code to an error whose sentinel the bridge cannot name.
@@ -79,6 +83,12 @@ func ErrorCode(err error) string {
 		return CodeUnsupportedVersion
 	case errors.Is(err, vault.ErrKDFParams):
 		return CodeKDFParams
+	// The finer refusals first: they are wrapped inside vault.ErrInvalid and ErrInvalidURI
+	// (a link with a bad secret is about the secret), and the extension words them apart.
+	case errors.Is(err, otp.ErrInvalidSecret):
+		return CodeInvalidSecret
+	case errors.Is(err, otp.ErrInvalidURI):
+		return CodeInvalidURI
 	case errors.Is(err, vault.ErrInvalid):
 		return CodeInvalid
 	case errors.As(err, &ce):

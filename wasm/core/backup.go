@@ -150,7 +150,7 @@ func readResult(b *backup.Backup) (any, error) {
 	problems := []any{}
 	for i, a := range b.Accounts {
 		if err := a.Validate(); err != nil {
-			problems = append(problems, map[string]any{"index": i + 1, "label": bridge.Label(a), "message": err.Error()})
+			problems = append(problems, map[string]any{"index": i + 1, "label": bridge.Label(a), "message": err.Error(), "code": bridge.ErrorCode(err)})
 			continue
 		}
 		good = append(good, a)
@@ -206,14 +206,15 @@ func passwordSuggest([]safejs.Value) (any, error) {
 	return passgen.Generate(nil)
 }
 
-// passwordJudge(password) → {bits, verdict, hint}
+// passwordJudge(password) → {bits, verdict, hint, reason}; reason: empty, common, short,
+// guessable (all weak), fair or strong (see passgen.Reason).
 func passwordJudge(args []safejs.Value) (any, error) {
 	pw, err := bridge.String(args, 0)
 	if err != nil {
 		return nil, err
 	}
 	e := passgen.Judge(pw)
-	return map[string]any{"bits": e.Bits, "verdict": string(e.Verdict), "hint": e.Hint}, nil
+	return map[string]any{"bits": e.Bits, "verdict": string(e.Verdict), "hint": e.Hint, "reason": string(e.Reason)}, nil
 }
 
 func nonNil(a []vault.Account) []vault.Account {

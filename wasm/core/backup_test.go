@@ -92,7 +92,7 @@ func TestBackupBridgeErrors(t *testing.T) {
 		// A backup-shaped file of 50 MiB is too large, not something else.
 		{"50 MiB backup", "backupRead", []any{file[:len(file)-3] + strings.Repeat("A", 50<<20) + "\"\n}\n", bkPassword}, codeTooLarge},
 		{"unknown merge mode", "backupMerge", []any{"[]", "[]", "append"}, bridge.CodeBadArgument},
-		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, bridge.CodeInvalid},
+		{"merge of invalid accounts", "backupMerge", []any{`[{"id":"x"}]`, "[]", "merge"}, bridge.CodeInvalidSecret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,7 +138,7 @@ func TestPasswordSuggestAndJudge(t *testing.T) {
 	}
 	for pw, want := range map[string]string{str(t, r.Value): "strong", "password123": "weak"} {
 		j := invoke(t, "passwordJudge", pw)
-		if !j.OK || str(t, field(t, j.Value, "verdict")) != want || str(t, field(t, j.Value, "hint")) == "" {
+		if !j.OK || str(t, field(t, j.Value, "verdict")) != want || str(t, field(t, j.Value, "hint")) == "" || str(t, field(t, j.Value, "reason")) == "" {
 			t.Fatalf("passwordJudge: %+v, want %s", j, want)
 		}
 	}

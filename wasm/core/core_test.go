@@ -27,7 +27,9 @@ func TestArgumentErrors(t *testing.T) {
 	}{
 		{"missing argument", "parseURI", nil, bridge.CodeBadArgument},
 		{"number for string", "parseURI", []any{42}, bridge.CodeBadArgument},
-		{"bad uri", "parseURI", []any{"https://example.com/"}, bridge.CodeInvalid},
+		{"bad uri", "parseURI", []any{"https://example.com/"}, bridge.CodeInvalidURI},
+		{"uri with a bad secret", "parseURI", []any{"otpauth://totp/A:b?secret=JBSWY3DP1HPK3PXP"}, bridge.CodeInvalidSecret},
+		{"secret not base32", "validateAccount", []any{`{"id":"a","type":"totp","name":"n","secret":"not base32 1","algorithm":"SHA1","digits":6,"period":30}`}, bridge.CodeInvalidSecret},
 		{"fractional time", "codes", []any{"[]", 1.5, 1}, bridge.CodeBadArgument},
 		{"negative time", "codes", []any{"[]", -30, 1}, bridge.CodeBadArgument},
 		{"too many steps", "codes", []any{"[]", 0, maxSteps + 1}, bridge.CodeBadArgument},

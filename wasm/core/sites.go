@@ -29,7 +29,7 @@ func sitesNormalize(args []safejs.Value) (any, error) {
 	}
 	list, err := sites.NormalizeList(s)
 	if err != nil {
-		return nil, bridge.Invalid(err)
+		return nil, bridge.Coded(bridge.CodeInvalidSite, err)
 	}
 	return bridge.JSON(list)
 }

@@ -19,7 +19,7 @@ func TestSitesBridge(t *testing.T) {
 	if want := []string{"github.com", "localhost:3000", "xn--bcher-kva.de"}; !reflect.DeepEqual(list, want) {
 		t.Errorf("sitesNormalize = %q, want %q", list, want)
 	}
-	if r := invoke(t, "sitesNormalize", "github.com, co.uk"); r.OK || r.Code != bridge.CodeInvalid {
+	if r := invoke(t, "sitesNormalize", "github.com, co.uk"); r.OK || r.Code != bridge.CodeInvalidSite {
 		t.Errorf("sitesNormalize with a public suffix: ok=%v code=%q", r.OK, r.Code)
 	}
 

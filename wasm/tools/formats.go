@@ -373,14 +373,14 @@ func preview(res formats.Result) (map[string]any, error) {
 	good := []vault.Account{}
 	problems := []any{}
 	for _, p := range res.Problems {
-		problems = append(problems, map[string]any{"index": p.Index, "label": p.Label, "message": p.Message})
+		problems = append(problems, map[string]any{"index": p.Index, "label": p.Label, "message": p.Message, "code": p.Code})
 	}
 	for i, a := range res.Accounts {
 		a.ID = vault.NewID(nil)
 		a.Order = len(good)
 		a.Created, a.Updated = now, now
 		if err := a.Validate(); err != nil {
-			problems = append(problems, map[string]any{"index": i + 1, "label": bridge.Label(a), "message": err.Error()})
+			problems = append(problems, map[string]any{"index": i + 1, "label": bridge.Label(a), "message": err.Error(), "code": formats.CodeOf(err)})
 			continue
 		}
 		good = append(good, a)

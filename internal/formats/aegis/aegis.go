@@ -165,7 +165,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 		return vault.Account{}, label, err
 	}
 	if k.Secret, err = otp.ParseSecret(e.Info.Secret); err != nil {
-		return vault.Account{}, label, errors.New("the secret is not valid base32")
+		return vault.Account{}, label, formats.BadSecret("the secret is not valid base32")
 	}
 	if k.Algorithm, err = formats.Algorithm(e.Info.Algo); err != nil {
 		return vault.Account{}, label, err

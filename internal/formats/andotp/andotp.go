@@ -210,7 +210,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 		return vault.Account{}, label, err
 	}
 	if k.Secret, err = otp.ParseSecret(e.Secret); err != nil {
-		return vault.Account{}, label, errors.New("the secret is not valid base32")
+		return vault.Account{}, label, formats.BadSecret("the secret is not valid base32")
 	}
 	if k.Algorithm, err = formats.Algorithm(e.Algorithm); err != nil {
 		return vault.Account{}, label, err

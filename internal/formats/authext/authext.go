@@ -197,7 +197,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 		k.Secret, err = hex.DecodeString(secret)
 	}
 	if err != nil || len(k.Secret) == 0 {
-		return vault.Account{}, label, errors.New("the secret is not valid base32 or hex")
+		return vault.Account{}, label, formats.BadSecret("the secret is not valid base32 or hex")
 	}
 
 	// The export leaves SHA1, the default, out.

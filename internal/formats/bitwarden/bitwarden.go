@@ -133,7 +133,7 @@ func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
 		}
 		a, err := r.account()
 		if err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: r.name, Message: err.Error()})
+			res.Problems = append(res.Problems, formats.ProblemOf(i+1, r.name, err))
 			continue
 		}
 		res.Accounts = append(res.Accounts, a)
@@ -228,7 +228,7 @@ func (r record) account() (vault.Account, error) {
 	case strings.HasPrefix(lower, "steam://"):
 		secret, err := otp.ParseSecret(totp[len("steam://"):])
 		if err != nil {
-			return vault.Account{}, errors.New("the Steam secret is not valid base32")
+			return vault.Account{}, formats.BadSecret("the Steam secret is not valid base32")
 		}
 		k = otp.Key{Type: otp.Steam, Secret: secret, Algorithm: otp.SHA1, Digits: 5, Period: 30}
 	default:

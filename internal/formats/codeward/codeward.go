@@ -55,7 +55,7 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 	res := formats.Result{Accounts: make([]vault.Account, 0, len(b.Accounts))}
 	for i, a := range b.Accounts {
 		if err := a.Validate(); err != nil {
-			res.Problems = append(res.Problems, formats.Problem{Index: i + 1, Label: label(a), Message: err.Error()})
+			res.Problems = append(res.Problems, formats.ProblemOf(i+1, label(a), err))
 			continue
 		}
 		res.Accounts = append(res.Accounts, a)

@@ -334,7 +334,7 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 				firstErr = fmt.Errorf("URI %d: %w", n+1, err)
 			}
 			index++
-			res.Problems = append(res.Problems, formats.Problem{Index: index, Message: fmt.Sprintf("URI %d of %d: %v", n+1, len(uris), err)})
+			res.Problems = append(res.Problems, formats.ProblemOf(index, "", fmt.Errorf("URI %d of %d: %w", n+1, len(uris), err)))
 			continue
 		}
 		if p.BatchSize > 1 && (p.BatchIndex < 0 || p.BatchIndex >= p.BatchSize) {
@@ -354,7 +354,7 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 			index++
 			k, err := op.Key()
 			if err != nil {
-				res.Problems = append(res.Problems, formats.Problem{Index: index, Label: label(op), Message: err.Error()})
+				res.Problems = append(res.Problems, formats.ProblemOf(index, label(op), err))
 				continue
 			}
 			res.Accounts = append(res.Accounts, vault.AccountFromKey(k))

@@ -192,7 +192,7 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	}
 	secret, err := otp.ParseSecret(e.Secret)
 	if err != nil {
-		return vault.Account{}, label, errors.New("the secret is not valid base32")
+		return vault.Account{}, label, formats.BadSecret("the secret is not valid base32")
 	}
 	k.Secret, k.Digits = secret, *e.Digits
 	if k.Type == otp.HOTP {

@@ -162,7 +162,7 @@ func readService(raw json.RawMessage, schema int) (vault.Account, string, error)
 	}
 	var err error
 	if k.Secret, err = otp.ParseSecret(s.Secret); err != nil {
-		return vault.Account{}, label, errors.New("the secret is not valid base32")
+		return vault.Account{}, label, formats.BadSecret("the secret is not valid base32")
 	}
 	// Schema 1 files have no algorithm: 2FAS then knew only SHA1.
 	if k.Algorithm, err = formats.Algorithm(cmp.Or(s.OTP.Algorithm, "SHA1")); err != nil {
