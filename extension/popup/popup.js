@@ -62,14 +62,16 @@ const message = (e) => plain(e, { locked: "The vault is locked." });
  */
 function liveStrength(input, hint) {
   let timer = 0;
-  input.addEventListener("input", () => {
+  const judge = () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       const pw = input.value;
       const judged = pw ? await send(K.BACKUP_JUDGE, { password: pw }).catch(() => null) : null;
       if (input.value === pw) hint.textContent = strengthHint(judged);
     }, 150);
-  });
+  };
+  input.addEventListener("input", judge);
+  if (input.value) judge(); // typed before this module had loaded
 }
 
 // --- screens ----------------------------------------------------------------------------
