@@ -181,7 +181,7 @@ async function readSource() {
   if (!source) return fieldError($("import-file"), "Choose a file or paste the exported text first.");
   const password = $("password-row").hidden ? "" : $("file-password").value;
   try {
-    const p = await reading(password ? "Decrypting…" : "Reading…", () =>
+    const p = await reading(password ? "Opening the encrypted file…" : "Reading…", () =>
       send(K.IMPORT_READ, { data: source.data, format: $("format").value, password }),
     );
     showPreview(p);

@@ -215,7 +215,7 @@ func WriteWithKey(accounts []vault.Account, k *Key, opt Options) ([]byte, error)
 func checkAccounts(accounts []vault.Account) error {
 	seen := make(map[string]int, len(accounts))
 	for i, a := range accounts {
-		if err := a.Validate(); err != nil {
+		if err := a.ValidateStored(); err != nil {
 			return fmt.Errorf("account %d: %w", i+1, err)
 		}
 		if j, dup := seen[a.ID]; dup {

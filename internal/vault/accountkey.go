@@ -71,7 +71,14 @@ func AccountFromKey(k otp.Key) Account {
 // HOTP and no counter on TOTP or Steam, and text fields that are valid UTF-8 without
 // control characters (the note may contain line breaks and tabs). Names that are not
 // valid UTF-8 are refused rather than silently altered by JSON encoding.
-func (a Account) Validate() error {
+func (a Account) Validate() error { return a.validate(true) }
+
+// ValidateStored is Validate without the issuer and name length bounds. Those bounds are a
+// rule for what enters the vault (forms, imports, restores, URIs); an account stored before
+// they existed must not make every later write or backup of the vault fail.
+func (a Account) ValidateStored() error { return a.validate(false) }
+
+func (a Account) validate(bounded bool) error {
 	if a.ID == "" {
 		return fmt.Errorf("%w: empty id", ErrInvalid)
 	}
@@ -85,8 +92,10 @@ func (a Account) Validate() error {
 	if err != nil {
 		return err
 	}
-	if err := k.Validate(); err != nil { // the length bounds
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	if bounded {
+		if err := k.Validate(); err != nil { // the length bounds
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
 	}
 	if otp.EncodeSecret(k.Secret) != a.Secret {
 		return fmt.Errorf("%w: secret is not canonical base32 (upper case, no padding, no spaces)", ErrInvalid)

@@ -209,15 +209,15 @@ func ChangePassword(blob []byte, key DataKey, newPassword []byte, opt Options) (
 	return s.marshal(), newKey, nil
 }
 
-// Validate reports whether v can be sealed: every account valid, ids unique, settings
-// empty or a JSON object.
+// Validate reports whether v can be sealed: every account valid as stored (see
+// Account.ValidateStored), ids unique, settings empty or a JSON object.
 func (v *Vault) Validate() error {
 	if v == nil {
 		return fmt.Errorf("%w: no vault", ErrInvalid)
 	}
 	seen := make(map[string]int, len(v.Accounts))
 	for i, a := range v.Accounts {
-		if err := a.Validate(); err != nil {
+		if err := a.ValidateStored(); err != nil {
 			return fmt.Errorf("account %d: %w", i+1, err)
 		}
 		if j, dup := seen[a.ID]; dup {

@@ -165,7 +165,9 @@ func keyArg(args []safejs.Value, i int) (vault.DataKey, error) {
 }
 
 // vaultArg reads a vault as JSON, refusing unknown fields and invalid accounts: nothing the
-// core would not have produced itself gets sealed.
+// core would not have produced itself gets sealed. Length bounds are checked where accounts
+// enter (validated, imports, restores), not here, so a vault holding an account from before
+// them can still be written.
 func vaultArg(args []safejs.Value, i int) (*vault.Vault, error) {
 	s, err := bridge.String(args, i)
 	if err != nil {
@@ -176,7 +178,7 @@ func vaultArg(args []safejs.Value, i int) (*vault.Vault, error) {
 		return nil, bridge.Invalid(fmt.Errorf("vault: %w", err))
 	}
 	for n, a := range v.Accounts {
-		if err := a.Validate(); err != nil {
+		if err := a.ValidateStored(); err != nil {
 			return nil, bridge.Invalid(fmt.Errorf("account %d: %w", n+1, err))
 		}
 	}
