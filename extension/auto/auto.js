@@ -1,6 +1,7 @@
 // The automatic backups page: set up (master password, backup password, destinations),
 // connect or disconnect Google Drive, see when the last backup went where, fix a problem,
 // back up now. The background derives and keeps the key; this page never sees it.
+import { wireBackupPassword } from "../shared/backup-password.js";
 import { Kinds, send } from "../shared/messages.js";
 import { $, explainCommon, plural, progress, say, show, wireUnlock } from "../shared/page.js";
 import { connectDestination } from "../shared/connect.js";
@@ -123,57 +124,7 @@ wireUnlock({ refresh, explain, emptyMessage: "Enter your master password." });
 // --- the password fields --------------------------------------------------------------------
 
 const setupSection = $("setup");
-let judgeTimer = 0;
-
-async function judge() {
-  const pw = $("backup-password").value;
-  const out = $("strength");
-  if (!pw) {
-    out.textContent = "";
-    return null;
-  }
-  const e = await send(K.BACKUP_JUDGE, { password: pw });
-  if ($("backup-password").value !== pw) return e;
-  const label = { weak: "too weak", fair: "fair", strong: "strong" }[e.verdict];
-  out.textContent = e.verdict === "strong" ? "Strength: strong." : `Strength: ${label}. ${e.hint}`;
-  out.dataset.verdict = e.verdict;
-  return e;
-}
-
-$("backup-password").addEventListener("input", () => {
-  clearTimeout(judgeTimer);
-  judgeTimer = setTimeout(() => judge().catch(() => {}), 150);
-});
-
-$("show-passwords").addEventListener("change", (ev) => {
-  const type = ev.target.checked ? "text" : "password";
-  $("backup-password").type = type;
-  $("backup-confirm").type = type;
-});
-
-$("generate").addEventListener("click", async () => {
-  say(setupSection, "");
-  try {
-    const { password } = await send(K.BACKUP_SUGGEST);
-    $("backup-password").value = password;
-    $("backup-confirm").value = password;
-    $("suggested").value = password;
-    $("copied").textContent = "";
-    show($("suggestion"), true);
-    await judge();
-  } catch (e) {
-    say(setupSection, explain(e));
-  }
-});
-
-$("copy").addEventListener("click", async () => {
-  try {
-    await navigator.clipboard.writeText($("suggested").value);
-    $("copied").textContent = "Copied. Paste it into your password manager now.";
-  } catch {
-    $("copied").textContent = "Copying failed: select the password and copy it by hand.";
-  }
-});
+wireBackupPassword({ section: setupSection, explain });
 
 for (const box of document.querySelectorAll("input[data-dest]")) {
   box.addEventListener("change", () => {

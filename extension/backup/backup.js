@@ -5,6 +5,7 @@
 // blocks no message and leaves no memory behind; the background then opens the file with
 // that key. Otherwise this page only collects input, hands the finished file to the
 // browser's downloads, and reports what happened.
+import { wireBackupPassword } from "../shared/backup-password.js";
 import { CodedError, Kinds, Limits, mib, send } from "../shared/messages.js";
 import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import {
@@ -129,59 +130,7 @@ wireUnlock({ refresh, explain, emptyMessage: "Enter your master password." });
 // --- backup ---------------------------------------------------------------------------------
 
 const backupSection = $("backup");
-let judgeTimer = 0;
-
-async function judge() {
-  const pw = $("backup-password").value;
-  const out = $("strength");
-  if (!pw) {
-    out.textContent = "";
-    out.dataset.verdict = "";
-    return null;
-  }
-  const e = await send(K.BACKUP_JUDGE, { password: pw });
-  // Typing may have gone on while the background answered.
-  if ($("backup-password").value !== pw) return e;
-  out.textContent = strengthHint(e);
-  out.dataset.verdict = e.verdict;
-  return e;
-}
-
-$("backup-password").addEventListener("input", () => {
-  clearTimeout(judgeTimer);
-  judgeTimer = setTimeout(() => judge().catch(() => {}), 150);
-  show($("suggestion"), $("backup-password").value === $("suggested").value && $("suggested").value !== "");
-});
-
-$("show-passwords").addEventListener("change", (ev) => {
-  const type = ev.target.checked ? "text" : "password";
-  $("backup-password").type = type;
-  $("backup-confirm").type = type;
-});
-
-$("generate").addEventListener("click", async () => {
-  say(backupSection, "");
-  try {
-    const { password } = await send(K.BACKUP_SUGGEST);
-    $("backup-password").value = password;
-    $("backup-confirm").value = password;
-    $("suggested").value = password;
-    $("copied").textContent = "";
-    show($("suggestion"), true);
-    await judge();
-  } catch (e) {
-    say(backupSection, explain(e));
-  }
-});
-
-$("copy").addEventListener("click", async () => {
-  try {
-    await navigator.clipboard.writeText($("suggested").value);
-    $("copied").textContent = "Copied. Paste it into your password manager now.";
-  } catch {
-    $("copied").textContent = "Copying failed: select the password and copy it by hand.";
-  }
-});
+wireBackupPassword({ section: backupSection, explain });
 
 $("ask-where").addEventListener("change", async (ev) => {
   try {
