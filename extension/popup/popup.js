@@ -14,8 +14,10 @@ const K = Kinds.page;
 
 // Templates of the panels first, then the modules that extend them (they look for the
 // templates when they load).
-const panels = await fetch("panels.html").then((r) => r.text());
-document.body.insertAdjacentHTML("beforeend", panels);
+// Parsed as its own document (static markup of this extension, no account data), then moved in:
+// <template> elements at the top of a fragment land in the parsed document's head.
+const panels = new DOMParser().parseFromString(await fetch("panels.html").then((r) => r.text()), "text/html");
+document.body.append(...panels.head.childNodes, ...panels.body.childNodes);
 const autofill = await import("./autofill.js");
 const backup = await import("../backup/popup-hooks.js");
 const auto = await import("../auto/popup-hooks.js");
