@@ -50,6 +50,11 @@ func backupKeyDerive(args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	defer k.Clear()
+	return keyReply(k)
+}
+
+// keyReply writes a derived key as keyJSON text, the one shape both derivations return.
+func keyReply(k *backup.Key) (any, error) {
 	return bridge.JSON(keyJSON{
 		Memory: k.KDF.Memory, Time: k.KDF.Time, Threads: k.KDF.Threads,
 		Salt: seal.EncodeBase64(k.Salt), Key: seal.EncodeBase64(k.Key[:]), Check: seal.EncodeBase64(k.Check[:]),

@@ -13,7 +13,6 @@ import (
 	"codeward.dev/internal/backup"
 	"codeward.dev/internal/passgen"
 	"codeward.dev/internal/restore"
-	"codeward.dev/internal/seal"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 )
@@ -97,10 +96,7 @@ func backupKeyFor(args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	defer k.Clear()
-	return bridge.JSON(keyJSON{
-		Memory: k.KDF.Memory, Time: k.KDF.Time, Threads: k.KDF.Threads,
-		Salt: seal.EncodeBase64(k.Salt), Key: seal.EncodeBase64(k.Key[:]), Check: seal.EncodeBase64(k.Check[:]),
-	})
+	return keyReply(k)
 }
 
 // backupReadKeyed(fileText, keyJSON) → what backupRead returns, with the key from
