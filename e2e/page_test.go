@@ -470,24 +470,44 @@ func (n *Node) Query(role, name string) []*Node {
 
 // Click scrolls the element into view and clicks its centre with real mouse events, so
 // whatever covers it gets the click instead, and the page sees a user activation (needed by
-// the clipboard).
+// the clipboard). Like a person, it aims where the element is now: when a late change of
+// layout (a status line that appears once the background answers) moves the element between
+// finding its box and clicking, it looks again, for up to two seconds, before clicking.
 func (n *Node) Click() {
 	n.p.t.Helper()
 	n.p.call("click "+n.String(), func(ctx context.Context) error {
-		if _, err := chromedp.Call(ctx, dom.ScrollIntoViewIfNeeded, dom.ScrollIntoViewIfNeededParams{BackendNodeID: n.Backend}); err != nil {
-			return err
-		}
-		q, err := chromedp.Call(ctx, dom.GetContentQuads, dom.GetContentQuadsParams{BackendNodeID: n.Backend})
+		obj, err := chromedp.Call(ctx, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: n.Backend})
 		if err != nil {
 			return err
 		}
-		if len(q.Quads) == 0 || len(q.Quads[0]) < 8 {
-			return fmt.Errorf("not rendered (no box to click)")
-		}
+		defer chromedp.Call(ctx, runtime.ReleaseObject, runtime.ReleaseObjectParams{ObjectID: obj.Object.ObjectID})
 		var x, y float64
-		for i := 0; i < 8; i += 2 {
-			x += q.Quads[0][i] / 4
-			y += q.Quads[0][i+1] / 4
+		for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if _, err := chromedp.Call(ctx, dom.ScrollIntoViewIfNeeded, dom.ScrollIntoViewIfNeededParams{BackendNodeID: n.Backend}); err != nil {
+				return err
+			}
+			q, err := chromedp.Call(ctx, dom.GetContentQuads, dom.GetContentQuadsParams{BackendNodeID: n.Backend})
+			if err != nil {
+				return err
+			}
+			if len(q.Quads) == 0 || len(q.Quads[0]) < 8 {
+				return fmt.Errorf("not rendered (no box to click)")
+			}
+			x, y = 0, 0
+			for i := 0; i < 8; i += 2 {
+				x += q.Quads[0][i] / 4
+				y += q.Quads[0][i+1] / 4
+			}
+			res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+				FunctionDeclaration: fmt.Sprintf(`function() { const e = document.elementFromPoint(%g, %g); return !!e && (e === this || this.contains(e) || !!(this.labels && [...this.labels].some((l) => l.contains(e)))); }`, x, y),
+				ObjectID:            obj.Object.ObjectID, ReturnByValue: new(true),
+			})
+			if err != nil {
+				return err
+			}
+			if string(res.Result.Value) == "true" || time.Now().After(deadline) {
+				break
+			}
 		}
 		for _, ev := range []input.DispatchMouseEventParams{
 			{Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: y},
