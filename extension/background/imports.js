@@ -3,16 +3,18 @@
 //
 // An import runs in two steps: a read that parses the source in the Go core and answers
 // with a preview holding no secrets, then an apply that merges into the vault through
-// store.update (exact duplicates skipped). An encrypted file is read by a worker of the
-// import page instead (extension/import/read-worker.js), so that its KDF — seconds for an
-// Aegis file's scrypt slots or andOTP's PBKDF2 at their bounds — never keeps this worker
-// from answering the popup, fills and automatic backups; the page hands the accounts read
-// here (IMPORT_HOLD), and they are checked again, as the vault will, before they are held.
-// IMPORT_READ with a password remains the fallback where the page cannot start a worker. Between the two, the parsed accounts wait in
+// store.update (exact duplicates skipped). Between the two, the parsed accounts wait in
 // storage.session under PENDING_KEY, so that they survive the service worker being stopped
 // while a person reads the preview: memory only, trusted contexts only, cleared when the
 // vault locks, and sealed (AES-GCM, a random key kept beside them) so that no storage dump
 // shows account data in the clear. Only the latest preview is kept.
+//
+// An encrypted file is read by a worker of the import page instead
+// (extension/import/read-worker.js), so that its KDF — seconds for an Aegis file's scrypt
+// slots or andOTP's PBKDF2 at their bounds — never keeps the background from answering the
+// popup, fills and automatic backups. The page hands over what the worker read
+// (IMPORT_HOLD), checked here again as the vault will check it before it is held.
+// IMPORT_READ with a password remains the fallback where the page cannot start a worker.
 //
 // Exports need the master password each time (checked against the stored vault, never
 // kept); the page downloads the result itself (a service worker has no URL.createObjectURL,
