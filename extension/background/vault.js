@@ -257,6 +257,15 @@ export async function currentView() {
 
 /** What a popup that already shows View rev `have` needs: just {same: true} when that is current. */
 async function viewFor(have) {
+  // After a worker restart the popup has painted the View stored in storage.session: its
+  // bookkeeping says whether that is still current without opening the View (2 MB at 5,000
+  // accounts) only to answer "same".
+  if (typeof have === "string" && have && !current && (await store.state()) === "unlocked") {
+    const meta = (await chrome.storage.session.get(VIEW_META_KEY))[VIEW_META_KEY];
+    if (meta && meta.rev === have && fresh(meta.validUntil, meta.gen, await store.generation())) {
+      return { state: "unlocked", rev: have, same: true };
+    }
+  }
   const v = await currentView();
   if (typeof have === "string" && have === v.rev) return { state: v.state, rev: v.rev, same: true };
   return v;
