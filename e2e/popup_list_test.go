@@ -530,6 +530,11 @@ func TestPopupAtScale(t *testing.T) {
 	// A fresh popup: typed at once, Enter copies an account far past the first screen.
 	p.Close()
 	p = b.OpenPopup()
+	for deadline := time.Now().Add(Timeout); Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`) != "Search"; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the search never had focus")
+		}
+	}
 	typeText(p.Page, accounts[4321].Name)
 	p.Press(kb.Enter)
 	status := func() string { return Eval[string](p, `document.getElementById("announce").textContent`) }
