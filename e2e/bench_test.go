@@ -234,12 +234,16 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 		for deadline := time.Now().Add(Timeout); ; time.Sleep(20 * time.Millisecond) {
 			v, err := EvalErr[map[string]float64](tab, `globalThis.__codewardFirstCode ?? null`)
 			if err == nil && v != nil {
-				if path == PopupPath && series != "" {
-					if phases[series] == nil {
-						phases[series] = map[string][]float64{}
+				if series != "" {
+					key := series
+					if path != PopupPath {
+						key += ", empty page"
+					}
+					if phases[key] == nil {
+						phases[key] = map[string][]float64{}
 					}
 					for k, x := range v {
-						phases[series][k] = append(phases[series][k], x)
+						phases[key][k] = append(phases[key][k], x)
 					}
 				}
 				return v["painted"], true
@@ -287,7 +291,7 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 		fmt.Fprintf(report, "popup → first code: an open painted nothing within %v; popup figures skipped\n", Timeout)
 	}
 	series = ""
-	for _, s := range []string{"warm", "stopped"} {
+	for _, s := range []string{"warm", "warm, empty page", "stopped", "stopped, empty page"} {
 		if len(phases[s]) == 0 {
 			continue
 		}

@@ -617,6 +617,7 @@ async function loadWhole() {
 async function start() {
   performance.mark("codeward:start");
   const got = await chrome.storage.session.get([VIEW_HEAD_KEY, SEAL_KEY, LOCK_REASON_KEY]);
+  performance.mark("codeward:storage-read");
   ui.lockReason = got[LOCK_REASON_KEY] ?? null;
   let v = await openView(got[VIEW_HEAD_KEY], got[SEAL_KEY]);
   if (!v && got[SEAL_KEY]) {
