@@ -76,7 +76,7 @@ fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
 
 test-wasm:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" GOOS=js GOARCH=wasm $(GO) test -count=1 ./wasm/... ./internal/argon2id ./internal/seal
+	PATH="$$PATH:$(GOROOT)/lib/wasm" GOOS=js GOARCH=wasm $(GO) test -count=1 ./wasm/... ./internal/argon2id ./internal/seal ./internal/sites
 
 # Browser tests: headless Chromium (Go, chromedp) and a Firefox smoke test (Node, WebDriver
 # BiDi). Both drive the built extension; `make deps` installs the browsers and npm packages.

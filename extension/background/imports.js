@@ -15,6 +15,7 @@
 import { call, callTools } from "../shared/core.js";
 import { Kinds, Errors, CodedError, Limits, mib } from "../shared/messages.js";
 import { registerHandlers } from "./router.js";
+import { greyPixels } from "./grey.js";
 import * as store from "./store.js";
 
 const K = Kinds.page;
@@ -145,7 +146,13 @@ store.onChange(({ reason }) => {
   if (reason === "lock") forgetPending().catch(() => {});
 });
 
-/** The tab to scan must be the one showing in its window: that is what can be captured. */
+/** Reads the QR codes in an image (a Blob) with the tools: the browser decodes it, they read grey levels. */
+async function scan(image) {
+  const { grey, width, height } = await greyPixels(image);
+  return callTools("qrImport", toB64(grey), width, height);
+}
+
+/** The tab to scan must be the one showing in its window: that is what can be captured (a PNG Blob). */
 async function captureTab(tabId) {
   if (!Number.isInteger(tabId) || tabId < 0) throw new CodedError(Errors.INVALID, "tabId must be a tab id");
   let tab;
@@ -164,7 +171,7 @@ async function captureTab(tabId) {
   }
   const prefix = "data:image/png;base64,";
   if (typeof url !== "string" || !url.startsWith(prefix)) throw new CodedError("no_access", "the capture is empty");
-  return url.slice(prefix.length);
+  return new Blob([fromB64(url.slice(prefix.length))], { type: "image/png" });
 }
 
 // --- export -----------------------------------------------------------------------------
@@ -228,12 +235,12 @@ registerHandlers("page", {
 
   [K.IMPORT_SCAN_TAB]: async ({ tabId }) => {
     await requireUnlocked();
-    return hold(await callTools("qrImport", await captureTab(tabId)));
+    return hold(await scan(await captureTab(tabId)));
   },
 
   [K.IMPORT_SCAN_IMAGE]: async ({ image }) => {
     await requireUnlocked();
-    return hold(await callTools("qrImport", base64(image, "the image", MAX_IMAGE_B64)));
+    return hold(await scan(new Blob([fromB64(base64(image, "the image", MAX_IMAGE_B64))])));
   },
 
   [K.IMPORT_PENDING]: async () => {

@@ -82,7 +82,8 @@
  */
 export const Limits = Object.freeze({
   IMPORT_FILE: 16 << 20, // the core's bound on an authenticator export (wasm/tools)
-  IMPORT_IMAGE: 32 << 20, // the core's bound on a QR code image
+  IMPORT_IMAGE: 32 << 20, // the bound on a QR code image file
+  IMPORT_IMAGE_PIXELS: 40_000_000, // and on its pixels once decoded (internal/qr.MaxPixels)
   BACKUP_FILE: 16 << 20, // the backup format's bound (docs/backup-format.md)
 });
 

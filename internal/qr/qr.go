@@ -1,19 +1,18 @@
 // Package qr finds QR codes in images and draws them, for importing accounts from a
 // screenshot or a capture of the current tab (otpauth:// and otpauth-migration:// codes,
 // several per image) and for showing one account or a Google Authenticator transfer batch
-// to a phone. Everything works on bytes in and bytes out, so the WebAssembly bridge can
-// call it directly; nothing leaves the machine.
+// to a phone. Nothing leaves the machine.
+//
+// Reading works on pixels: in the extension the browser decodes the image (any format it
+// can read) and hands over grey levels (DecodeGray), so the WebAssembly tools link no image
+// codec; native builds can also read PNG, JPEG and GIF files (Decode, in file.go). Drawing
+// writes a PNG of its own (png.go) for the same reason.
 package qr
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
-	_ "image/gif" // decoders for Decode
-	_ "image/jpeg"
-	"image/png"
 
 	"github.com/makiuchi-d/gozxing"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
@@ -37,21 +36,24 @@ const (
 	MaxSize = 4096
 )
 
-// Decode returns the text of every QR code found in a PNG, JPEG or GIF image, each once,
-// in the order found.
-func Decode(data []byte) ([]string, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("qr: not a PNG, JPEG or GIF image: %w", err)
+// checkSize refuses images with no pixels or more than MaxPixels.
+func checkSize(width, height int) error {
+	if width <= 0 || height <= 0 || int64(width)*int64(height) > MaxPixels {
+		return fmt.Errorf("%w: %d×%d pixels (at most %d)", ErrTooLarge, width, height, MaxPixels)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, fmt.Errorf("%w: %d×%d pixels (at most %d)", ErrTooLarge, cfg.Width, cfg.Height, MaxPixels)
+	return nil
+}
+
+// DecodeGray returns the text of every QR code in an image given as grey levels (0 black
+// to 255 white), one byte per pixel, row by row, width×height bytes in all.
+func DecodeGray(width, height int, pix []byte) ([]string, error) {
+	if err := checkSize(width, height); err != nil {
+		return nil, err
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("qr: cannot decode the image: %w", err)
+	if len(pix) != width*height {
+		return nil, fmt.Errorf("qr: %d bytes of pixels for a %d×%d image", len(pix), width, height)
 	}
-	return DecodeImage(img)
+	return DecodeImage(&image.Gray{Pix: pix, Stride: width, Rect: image.Rect(0, 0, width, height)})
 }
 
 // DecodeImage is Decode for an image already in memory.
@@ -95,7 +97,7 @@ func DecodeImage(img image.Image) (texts []string, err error) {
 }
 
 // Encode draws text as a black-on-white QR code (error correction M, a quiet zone of four
-// modules) in a PNG of about size×size pixels (MinSize–MaxSize).
+// modules) in a PNG of about size×size pixels (MinSize–MaxSize), one bit per pixel.
 func Encode(text string, size int) ([]byte, error) {
 	if size < MinSize || size > MaxSize {
 		return nil, fmt.Errorf("qr: size %d is out of range %d–%d", size, MinSize, MaxSize)
@@ -112,18 +114,5 @@ func Encode(text string, size int) ([]byte, error) {
 		// The text is usually an otpauth URI with a secret: never repeat it.
 		return nil, fmt.Errorf("qr: the text does not fit in a QR code of this size (%d bytes)", len(text))
 	}
-	b := m.Bounds()
-	img := image.NewPaletted(b, color.Palette{color.White, color.Black})
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if m.Get(x, y) {
-				img.SetColorIndex(x, y, 1)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("qr: %w", err)
-	}
-	return buf.Bytes(), nil
+	return bilevelPNG(m.GetWidth(), m.GetHeight(), m.Get), nil
 }

@@ -152,3 +152,79 @@ func FuzzDecode(f *testing.F) {
 		Decode(data)
 	})
 }
+
+// TestDecodeGray reads grey levels as the extension passes them (the browser decoded the
+// image): the two codes of TestTwoCodesOneImage on a light grey page, and its bounds.
+func TestDecodeGray(t *testing.T) {
+	a, _ := Encode(uri, 300)
+	b, _ := Encode(migration, 250)
+	ia, ib := decodePNG(t, a), decodePNG(t, b)
+	const w, h = 701, 390 // odd width: rows are not a multiple of anything
+	canvas := image.NewGray(image.Rect(0, 0, w, h))
+	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.Gray{Y: 235}), image.Point{}, draw.Src)
+	draw.Draw(canvas, ia.Bounds().Add(image.Pt(20, 40)), ia, image.Point{}, draw.Src)
+	draw.Draw(canvas, ib.Bounds().Add(image.Pt(420, 60)), ib, image.Point{}, draw.Src)
+	got, err := DecodeGray(w, h, canvas.Pix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	want := []string{uri, migration}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("decoded %q", got)
+	}
+
+	for _, tc := range []struct {
+		name string
+		w, h int
+		pix  []byte
+		want error
+	}{
+		{"blank", 50, 40, bytes.Repeat([]byte{255}, 2000), ErrNotFound},
+		{"too large", 100000, 100000, nil, ErrTooLarge},
+		{"no pixels", 0, 10, nil, ErrTooLarge},
+		{"negative", -5, -5, nil, ErrTooLarge},
+		{"short", 50, 40, make([]byte, 1999), nil},
+		{"long", 50, 40, make([]byte, 2001), nil},
+	} {
+		if _, err := DecodeGray(tc.w, tc.h, tc.pix); err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestPNGIsBilevel checks the hand-written PNG: one bit per pixel, black and white only,
+// the modules where the matrix has them (read back by image/png, which checks the CRCs and
+// the zlib checksum), at a size needing more than one stored block.
+func TestPNGIsBilevel(t *testing.T) {
+	for _, size := range []int{MinSize, 301, 1200} {
+		b, err := Encode(uri, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b[24] != 1 || b[25] != 0 {
+			t.Errorf("size %d: bit depth %d, colour type %d, want 1 and 0", size, b[24], b[25])
+		}
+		img := decodePNG(t, b)
+		r := img.Bounds()
+		dark := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				switch g := color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y; g {
+				case 0:
+					dark++
+				case 255:
+				default:
+					t.Fatalf("size %d: grey %d at %d,%d", size, g, x, y)
+				}
+			}
+		}
+		if n := r.Dx() * r.Dy(); dark < n/5 || dark > n*3/5 {
+			t.Errorf("size %d: %d of %d pixels dark", size, dark, n)
+		}
+		if img.At(0, 0) != (color.Gray{Y: 255}) {
+			t.Errorf("size %d: the quiet zone is not white", size)
+		}
+	}
+}

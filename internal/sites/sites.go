@@ -15,7 +15,9 @@
 //
 // Names are compared in their ASCII (punycode) form after IDNA mapping, so case, Unicode
 // spelling and a trailing dot make no difference, while look-alike letters from another
-// script produce a different name and do not match.
+// script produce a different name and do not match. Native builds map with
+// golang.org/x/net/idna, the extension's WebAssembly with the browser's URL parser under
+// the same rules (idna.go).
 //
 // Normalize turns what a person types (a domain, a host, a URL) into the canonical site;
 // Match tells whether a page URL belongs to a site; Suggest proposes sites for a new account.
@@ -29,8 +31,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/net/idna"
 )
 
 var (
@@ -277,13 +277,13 @@ func parseHostPort(hp, scheme string) (host, error) {
 	if name == "" || strings.HasSuffix(name, ".") {
 		return host{}, ErrInvalid
 	}
-	ascii, err := idna.Lookup.ToASCII(name)
+	ascii, err := toASCII(name)
 	if err != nil || ascii == "" {
 		return host{}, ErrInvalid
 	}
 	ascii = strings.ToLower(ascii)
 	// The ASCII form must read back as itself, or two spellings could name one site.
-	if again, err := idna.Lookup.ToASCII(ascii); err != nil || again != ascii {
+	if again, err := toASCII(ascii); err != nil || again != ascii {
 		return host{}, ErrInvalid
 	}
 	if len(ascii) > 253 {

@@ -23,8 +23,9 @@ import (
 	"codeward.dev/wasm/bridge"
 )
 
-// Files and images cross the boundary as standard base64 (they may be binary: andOTP and
-// Stratum backups, PNG captures); account lists as JSON; exported files as their text.
+// Files cross the boundary as standard base64 (they may be binary: andOTP and Stratum
+// backups), and so do images, as grey levels the browser decoded; account lists as JSON;
+// exported files as their text.
 
 // Error codes of the import bridge, besides the shared ones (wrong_password, kdf_params...).
 const (
@@ -33,16 +34,13 @@ const (
 	codeUnsupported      = "unsupported"       // a recognised variant Codeward cannot read (e.g. encrypted Bitwarden)
 	codeUnreadable       = "unreadable"        // recognised but damaged, or no entry could be read
 	codeNoQR             = "no_qr"             // no QR code in the image
-	codeNotImage         = "not_image"         // not a PNG, JPEG or GIF
+	codeNotImage         = "not_image"         // too many pixels (the background says when a file is no image)
 	codeNoAccounts       = "no_accounts"       // QR codes found, none of them an authenticator account
 	codeNothingToExport  = "nothing_to_export"
 )
 
 // maxImportSize bounds the files importRead accepts: real exports are kilobytes.
 const maxImportSize = 16 << 20
-
-// maxImageSize bounds encoded images; qr.Decode bounds their pixels separately.
-const maxImageSize = 32 << 20
 
 func init() {
 	bridge.Register("formatsList", formatsList)
@@ -160,7 +158,7 @@ func formatExport(args []safejs.Value) (any, error) {
 	return string(out), nil
 }
 
-// qrDecode(imageB64) → [text] of every QR code in the image.
+// qrDecode(greyB64, width, height) → [text] of every QR code in the image (see decodeImage).
 func qrDecode(args []safejs.Value) (any, error) {
 	texts, err := decodeImage(args, 0)
 	if err != nil {
@@ -169,7 +167,7 @@ func qrDecode(args []safejs.Value) (any, error) {
 	return bridge.List(texts), nil
 }
 
-// qrImport(imageB64) → what formatImport returns (format "qr"), plus codes: the number of
+// qrImport(greyB64, width, height) → what formatImport returns (format "qr"), plus codes: the number of
 // QR codes found. otpauth:// and otpauth-migration:// codes are both read; the migration
 // codes are read together so that the batches of one transfer are checked as a whole.
 func qrImport(args []safejs.Value) (any, error) {
@@ -345,21 +343,33 @@ func importError(err error) error {
 	return bridge.Coded(codeUnreadable, err)
 }
 
+// decodeImage reads arguments i, i+1, i+2: an image as grey levels (base64, one byte per
+// pixel, row by row; the background has the browser decode the file or capture), its width
+// and its height.
 func decodeImage(args []safejs.Value, i int) ([]string, error) {
-	data, err := bridge.Bytes(args, i)
+	width, err := bridge.Int(args, i+1, 1, qr.MaxPixels)
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > maxImageSize {
-		return nil, bridge.Coded(codeNotImage, errors.New("the image file is too large"))
+	height, err := bridge.Int(args, i+2, 1, qr.MaxPixels)
+	if err != nil {
+		return nil, err
 	}
-	defer runtime.GC() // a screen capture decodes to tens of MiB of pixels
-	texts, err := qr.Decode(data)
+	if width*height > qr.MaxPixels {
+		return nil, bridge.Coded(codeNotImage, fmt.Errorf("%w: %d×%d pixels (at most %d)", qr.ErrTooLarge, width, height, qr.MaxPixels))
+	}
+	pix, err := bridge.Bytes(args, i)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(pix)) != width*height {
+		return nil, bridge.BadArg(i, fmt.Sprintf("%d×%d grey levels", width, height))
+	}
+	defer runtime.GC() // a screen capture is megabytes of pixels, and gozxing copies them
+	texts, err := qr.DecodeGray(int(width), int(height), pix)
 	switch {
 	case errors.Is(err, qr.ErrNotFound):
 		return nil, bridge.Coded(codeNoQR, err)
-	case errors.Is(err, qr.ErrTooLarge):
-		return nil, bridge.Coded(codeNotImage, err)
 	case err != nil:
 		return nil, bridge.Coded(codeNotImage, err)
 	}

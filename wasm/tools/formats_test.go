@@ -263,6 +263,27 @@ func pngOf(t *testing.T, text string) []byte {
 	return b
 }
 
+// grey turns a PNG into qrImport's arguments, as the background does with the browser's
+// decoders: grey levels (base64), width, height.
+func grey(t *testing.T, p []byte) (string, int, int) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := img.Bounds()
+	g := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(g, g.Bounds(), img, r.Min, draw.Src)
+	return base64.StdEncoding.EncodeToString(g.Pix), r.Dx(), r.Dy()
+}
+
+// scan calls qrImport on a PNG.
+func scan(t *testing.T, p []byte) bridgetest.Result {
+	t.Helper()
+	pix, w, h := grey(t, p)
+	return invoke(t, "qrImport", pix, w, h)
+}
+
 // sideBySide draws PNGs next to each other on one white image, like a page showing several codes.
 func sideBySide(t *testing.T, pngs ...[]byte) []byte {
 	t.Helper()
@@ -302,7 +323,7 @@ func TestQRImport(t *testing.T) {
 	migration := strings.TrimSpace(str(t, mig.Value))
 
 	image := sideBySide(t, pngOf(t, uriGitHub), pngOf(t, migration), pngOf(t, "https://example.com/not-a-code"))
-	got := readImport(t, invoke(t, "qrImport", base64.StdEncoding.EncodeToString(image)))
+	got := readImport(t, scan(t, image))
 	if got.Codes != 3 || got.Format != "qr" {
 		t.Errorf("codes %d format %s, want 3 qr", got.Codes, got.Format)
 	}
@@ -314,17 +335,29 @@ func TestQRImport(t *testing.T) {
 		t.Errorf("warnings %q, want one about the code that is not an account", got.Warnings)
 	}
 
-	blank := sideBySide(t)
+	blank, bw, bh := grey(t, sideBySide(t))
+	hello, hw, hh := grey(t, pngOf(t, "hello"))
 	for _, tt := range []struct {
-		name, data, code string
+		name string
+		args []any
+		code string
 	}{
-		{"no code", base64.StdEncoding.EncodeToString(blank), codeNoQR},
-		{"not an image", b64("plain text"), codeNotImage},
-		{"only other codes", base64.StdEncoding.EncodeToString(pngOf(t, "hello")), codeNoAccounts},
+		{"no code", []any{blank, bw, bh}, codeNoQR},
+		{"only other codes", []any{hello, hw, hh}, codeNoAccounts},
+		{"too many pixels", []any{"", 10000, 5000}, codeNotImage},
+		{"fewer pixels than width × height", []any{blank, bw, bh + 1}, bridge.CodeBadArgument},
+		{"not base64", []any{"plain text", 2, 5}, bridge.CodeBadArgument},
+		{"no size", []any{blank}, bridge.CodeBadArgument},
+		{"width 0", []any{"", 0, 1}, bridge.CodeBadArgument},
 	} {
-		if r := invoke(t, "qrImport", tt.data); r.OK || r.Code != tt.code {
+		if r := invoke(t, "qrImport", tt.args...); r.OK || r.Code != tt.code {
 			t.Errorf("%s: ok=%v code=%q (%s), want %q", tt.name, r.OK, r.Code, r.Msg, tt.code)
 		}
+	}
+	if r := invoke(t, "qrDecode", hello, hw, hh); !r.OK {
+		t.Errorf("qrDecode: %s %s", r.Code, r.Msg)
+	} else if js, _ := jsonOf(r); js != `["hello"]` {
+		t.Errorf("qrDecode: %s, want [\"hello\"]", js)
 	}
 	if r := invoke(t, "qrEncode", uriGitHub, 10); r.OK || r.Code != bridge.CodeBadArgument {
 		t.Errorf("qrEncode size 10: %+v", r)
@@ -365,8 +398,12 @@ func TestGoogleQRCodes(t *testing.T) {
 	// Scanning both codes, as the phone would, gives the 12 accounts back.
 	var texts []string
 	for _, c := range got.Codes {
-		img, _ := base64.StdEncoding.DecodeString(c.Image)
-		found, err := qr.Decode(img)
+		b, _ := base64.StdEncoding.DecodeString(c.Image)
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := qr.DecodeImage(img)
 		if err != nil || len(found) != 1 {
 			t.Fatalf("decode batch: %v %d", err, len(found))
 		}

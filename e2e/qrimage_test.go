@@ -1,0 +1,97 @@
+package e2e
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImportQRImageFile reads QR codes from image files on the import page. The background
+// has the browser decode the file and hands the tools grey levels: a JPEG photo-like capture
+// with two codes on a grey page, a GIF with one code, and a file that is no image, which
+// gets a plain answer and leaves the vault as it was.
+func TestImportQRImageFile(t *testing.T) {
+	const (
+		oneSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+		twoSecret = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
+		gifSecret = "KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF"
+	)
+	one := "otpauth://totp/Photoline:ann@example.com?secret=" + oneSecret + "&issuer=Photoline"
+	two := "otpauth://totp/Grainy:bo@example.com?secret=" + twoSecret + "&issuer=Grainy"
+	three := "otpauth://totp/Gifworks:cy@example.com?secret=" + gifSecret + "&issuer=Gifworks"
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	decode := func(b []byte) image.Image {
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+
+	canvas := image.NewRGBA(image.Rect(0, 0, 700, 380))
+	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.RGBA{225, 228, 232, 255}), image.Point{}, draw.Src)
+	a, c := decode(qrPNG(t, one, 300)), decode(qrPNG(t, two, 260))
+	draw.Draw(canvas, a.Bounds().Add(image.Pt(30, 40)), a, image.Point{}, draw.Src)
+	draw.Draw(canvas, c.Bounds().Add(image.Pt(400, 70)), c, image.Point{}, draw.Src)
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, canvas, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	var gf bytes.Buffer
+	if err := gif.Encode(&gf, decode(qrPNG(t, three, 240)), nil); err != nil {
+		t.Fatal(err)
+	}
+	jpgPath, gifPath := write("capture.jpg", jpg.Bytes()), write("code.gif", gf.Bytes())
+	notImage := write("code.png", []byte("otpauth://totp/Fake:x?secret="+oneSecret)) // named .png, but text
+
+	b := StartBrowser(t, BrowserOptions{})
+	p := b.OpenPopup()
+	p.WaitState(StateFirstRun)
+	p.CreateVault(imMaster)
+	pg := b.OpenExtensionPage(ImportPage)
+	before := vaultRecord(b)
+
+	setFile(t, pg, NameQRImageFile, notImage)
+	pg.WaitText("This is not a PNG, JPEG or GIF image Codeward can read.")
+	if got := vaultRecord(b); got != before {
+		t.Fatal("reading a file that is no image changed the stored vault")
+	}
+
+	setFile(t, pg, NameQRImageFile, jpgPath)
+	items := previewItems(t, pg, 2)
+	if !strings.Contains(strings.Join(items, "\n"), "Photoline (ann@example.com)") || !strings.Contains(strings.Join(items, "\n"), "Grainy (bo@example.com)") {
+		t.Errorf("JPEG preview %q", items)
+	}
+	pg.WaitText("2 QR codes read")
+	pg.Click("button", NameImport)
+	pg.WaitText("Imported 2 accounts.")
+
+	setFile(t, pg, NameQRImageFile, gifPath)
+	items = previewItems(t, pg, 1)
+	if !strings.Contains(items[0], "Gifworks (cy@example.com)") {
+		t.Errorf("GIF preview %q", items)
+	}
+	pg.Click("button", NameImport)
+	pg.WaitText("Imported 1 account.")
+
+	p.Reload()
+	p.WaitState(StateUnlocked)
+	requireCode(t, p, oneSecret, TOTPOpts{}, "Photoline", "ann@example.com")
+	requireCode(t, p, twoSecret, TOTPOpts{}, "Grainy", "bo@example.com")
+	requireCode(t, p, gifSecret, TOTPOpts{}, "Gifworks", "cy@example.com")
+}
