@@ -9,6 +9,13 @@
 // vault locks, and sealed (AES-GCM, a random key kept beside them) so that no storage dump
 // shows account data in the clear. Only the latest preview is kept.
 //
+// An encrypted file is read by a worker of the import page instead
+// (extension/import/read-worker.js), so that its KDF — seconds for an Aegis file's scrypt
+// slots or andOTP's PBKDF2 at their bounds — never keeps the background from answering the
+// popup, fills and automatic backups. The page hands over what the worker read
+// (IMPORT_HOLD), checked here again as the vault will check it before it is held.
+// IMPORT_READ with a password remains the fallback where the page cannot start a worker.
+//
 // Exports need the master password each time (checked against the stored vault, never
 // kept); the page downloads the result itself (a service worker has no URL.createObjectURL,
 // and Firefox refuses data: downloads).
@@ -96,7 +103,10 @@ async function forgetPending() {
   await chrome.storage.session.remove([PENDING_KEY, PENDING_SEAL_KEY]);
 }
 
-/** Counts what merging accounts (JSON) into the vault now would add and skip. */
+/** Counts what merging accounts (JSON) into the vault now would add and skip. The merge
+ *  reads the accounts strictly and validates each one as the vault will (Account.Validate,
+ *  names within their limits), and the merged vault as a whole: an error means they cannot
+ *  be held. */
 async function compare(accountsJSON) {
   const v = await store.snapshot();
   const m = await call("backupMerge", JSON.stringify(v.accounts), accountsJSON, "merge");
@@ -105,7 +115,9 @@ async function compare(accountsJSON) {
 
 /** Keeps the parsed accounts of result (a bridge import result) and answers with a preview. */
 async function hold(result) {
+  const counts = await compare(result.accounts); // first: nothing the vault would refuse is held
   const incoming = JSON.parse(result.accounts);
+  if (!Array.isArray(incoming)) throw new CodedError(Errors.INVALID, "the accounts read must be a list");
   const token = await call("newID");
   const preview = {
     format: result.format,
@@ -120,7 +132,48 @@ async function hold(result) {
   const expires = Date.now() + PENDING_MINUTES * 60_000;
   const { raw, sealed } = await sealPending({ accounts: result.accounts, preview });
   await chrome.storage.session.set({ [PENDING_KEY]: { token, expires, sealed }, [PENDING_SEAL_KEY]: raw });
-  return { token, ...preview, ...(await compare(result.accounts)) };
+  return { token, ...preview, ...counts };
+}
+
+// What a page's worker read (IMPORT_HOLD): at most this much text in all. A 16 MiB export
+// reads to a few times its size at worst; runtime messages are capped at 64 MiB.
+const MAX_READ_CHARS = 48 << 20;
+const FORMAT_NAME = /^[a-z0-9-]{1,40}$/;
+
+/**
+ * The parts of an ImportRead (messages.js) that hold() uses, each checked for its type and
+ * size; the accounts themselves are checked by compare() in hold().
+ * @returns {{format: string, description: string, encrypted: boolean, accounts: string, problems: object[], warnings: string[]}}
+ */
+function readFile(read) {
+  const bad = (what) => new CodedError(Errors.INVALID, `the file read has no valid ${what}`);
+  if (!read || typeof read !== "object") throw bad("result");
+  const { format, description, encrypted, accounts, problems, warnings } = read;
+  if (typeof format !== "string" || !FORMAT_NAME.test(format)) throw bad("format");
+  if (typeof description !== "string" || description.length > 200) throw bad("description");
+  if (typeof encrypted !== "boolean") throw bad("encrypted flag");
+  if (typeof accounts !== "string") throw bad("accounts");
+  const isText = (x) => typeof x === "string";
+  if (!Array.isArray(warnings) || !warnings.every(isText)) throw bad("warnings");
+  if (
+    !Array.isArray(problems) ||
+    !problems.every((p) => p && Number.isInteger(p.index) && isText(p.label) && isText(p.message) && (p.code == null || isText(p.code)))
+  ) {
+    throw bad("problems");
+  }
+  const lines = (list) => list.reduce((n, x) => n + x.length, 0);
+  const size = accounts.length + lines(warnings) + lines(problems.map((p) => p.label + p.message));
+  if (size > MAX_READ_CHARS) {
+    throw new CodedError(Errors.TOO_LARGE, `this file holds too much to import at once (limit ${mib(MAX_READ_CHARS)} of accounts)`);
+  }
+  return {
+    format,
+    description,
+    encrypted,
+    accounts,
+    problems: problems.map(({ index, label, message, code }) => ({ index, label, message, code: code ?? "" })),
+    warnings: warnings.slice(),
+  };
 }
 
 /** The held import: {token, accounts (JSON), preview}, or null when there is none. */
@@ -231,6 +284,11 @@ registerHandlers("page", {
     await requireUnlocked();
     const r = await callTools("formatImport", base64(data, "the file", MAX_FILE_B64), optional(format, "format"), optional(password, "the file password"));
     return hold(r);
+  },
+
+  [K.IMPORT_HOLD]: async ({ read }) => {
+    await requireUnlocked();
+    return hold(readFile(read));
   },
 
   [K.IMPORT_SCAN_TAB]: async ({ tabId }) => {

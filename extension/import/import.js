@@ -1,7 +1,10 @@
 // The import & export page. The background parses, merges and exports (in the Go core);
 // this page collects the file or text, shows the preview, draws nothing itself but the QR
-// images the core made, and hands exported files to the browser's downloads.
-import { Kinds, Limits, mib, send } from "../shared/messages.js";
+// images the core made, and hands exported files to the browser's downloads. One step runs
+// here instead: an encrypted file is read in a worker of this page (read-worker.js), ended
+// after each use, so that its KDF blocks no message of the background and leaves no memory
+// behind; the background then checks and holds the accounts it read.
+import { CodedError, Kinds, Limits, mib, send } from "../shared/messages.js";
 import {
   $,
   clearFieldErrors,
@@ -176,14 +179,58 @@ async function reading(message, work) {
   }
 }
 
+/**
+ * What formatImport (wasm/tools) reads from a file, run in a worker of this page that is
+ * ended afterwards. Errors are the tools' (wrong_password, kdf_params, unreadable...), or
+ * "worker" when the worker itself could not run.
+ * @returns {Promise<import("../shared/messages.js").ImportRead>}
+ */
+function readInWorker(data, format, password) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      worker = new Worker(new URL("./read-worker.js", import.meta.url), { type: "module" });
+    } catch {
+      return reject(new CodedError("worker", "no worker"));
+    }
+    const end = (settle) => {
+      worker.terminate(); // gives the KDF's memory back
+      settle();
+    };
+    worker.onmessage = ({ data: r }) =>
+      end(() => (r && r.ok === true ? resolve(r.value) : reject(new CodedError(r?.error?.code ?? "internal", r?.error?.message ?? "no answer"))));
+    worker.onerror = () => end(() => reject(new CodedError("worker", "the worker did not start")));
+    worker.postMessage({ data, format, password });
+  });
+}
+
+/** The largest file the background takes, as base64 characters. */
+const MAX_FILE_B64 = Math.ceil(Limits.IMPORT_FILE / 3) * 4;
+
+/**
+ * The preview of data read as format. Only an encrypted file (a password given) can cost a
+ * KDF: it is read in this page's worker, and the background holds what the worker read;
+ * where no worker runs, the background reads it itself (within the importers' bounds). Plain
+ * files and text, and sources too large to read, go to the background as they are.
+ */
+async function read(data, format, password) {
+  if (!password || data.length > MAX_FILE_B64) return send(K.IMPORT_READ, { data, format, password });
+  let got;
+  try {
+    got = await readInWorker(data, format, password);
+  } catch (e) {
+    if (e.code === "worker") return send(K.IMPORT_READ, { data, format, password });
+    throw e;
+  }
+  return send(K.IMPORT_HOLD, { read: got });
+}
+
 async function readSource() {
   resetPreview();
   if (!source) return fieldError($("import-file"), "Choose a file or paste the exported text first.");
   const password = $("password-row").hidden ? "" : $("file-password").value;
   try {
-    const p = await reading(password ? "Opening the encrypted file…" : "Reading…", () =>
-      send(K.IMPORT_READ, { data: source.data, format: $("format").value, password }),
-    );
+    const p = await reading(password ? "Opening the encrypted file…" : "Reading…", () => read(source.data, $("format").value, password));
     showPreview(p);
   } catch (e) {
     if (e.code === "password_required" || e.code === "wrong_password") {

@@ -68,6 +68,11 @@
  *   problems: {index: number, label: string, message: string}[], warnings: string[],
  *   fresh: number, duplicates: number}} ImportPreview
  *   What an import would bring in (no secrets); token names it for IMPORT_APPLY. codes: QR codes found.
+ * @typedef {{format: string, description: string, encrypted: boolean, accounts: string,
+ *   problems: {index: number, label: string, message: string, code?: string}[], warnings: string[]}} ImportRead
+ *   A file read by the import page's worker (extension/import/read-worker.js: formatImport of
+ *   wasm/tools, where an encrypted file's KDF runs). accounts: JSON of the accounts read, with
+ *   their secrets; the background checks each one again (as the vault will) before holding it.
  * @typedef {{file?: string, count?: number, codes?: {image: string, count: number}[],
  *   skipped?: {label: string, message: string}[], image?: string}} ExportResult
  *   aegis/otpauth: file (text) and count; google: codes (PNG base64, accounts in each) and the
@@ -214,8 +219,13 @@ export const Kinds = Object.freeze({
     // unreadable, kdf_params, no_qr, not_image, no_accounts, not_visible, no_access, expired.
     /** {} → {name: string, description: string, import: boolean, export: boolean}[] */
     IMPORT_FORMATS: "import.formats",
-    /** {data: string, format?: string ("auto"), password?: string} → ImportPreview */
+    /** {data: string, format?: string ("auto"), password?: string} → ImportPreview. The import
+     *  page sends an encrypted file (a password given) to its worker instead, then IMPORT_HOLD;
+     *  this path, whose KDF would block the background, is its fallback where no worker runs. */
     IMPORT_READ: "import.read",
+    /** {read: ImportRead} → ImportPreview: holds what the page's worker read (no KDF runs here).
+     *  Error codes: invalid (an account the vault would refuse), too_large. */
+    IMPORT_HOLD: "import.hold",
     /** {tabId: number} → ImportPreview of the QR codes visible in that tab */
     IMPORT_SCAN_TAB: "import.scanTab",
     /** {image: string} (PNG, JPEG or GIF) → ImportPreview of its QR codes */

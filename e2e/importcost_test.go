@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"codeward.dev/internal/formats/andotp"
+)
+
+// andOTPEncrypted writes plain (andOTP's JSON list) as an encrypted andOTP backup
+// (.json.aes: iterations ‖ salt ‖ IV ‖ AES-256-GCM of PBKDF2-HMAC-SHA1), outside the
+// product's code.
+func andOTPEncrypted(t *testing.T, password, plain string, iterations uint32) string {
+	t.Helper()
+	salt, iv := make([]byte, 12), make([]byte, 12)
+	rand.Read(salt)
+	rand.Read(iv)
+	key, err := pbkdf2.Key(sha1.New, password, salt, int(iterations), 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := binary.BigEndian.AppendUint32(nil, iterations)
+	data = append(append(data, salt...), iv...)
+	data = gcm.Seal(data, iv, []byte(plain), nil)
+	path := filepath.Join(t.TempDir(), "otp_accounts.json.aes")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestImportKDFOffTheBackground opens an encrypted andOTP backup at the largest PBKDF2
+// iteration count Codeward accepts (seconds of work) on the import page, and while the page
+// is opening it, a person imports pasted text from another page and the popup asks for the
+// vault's state. Those other messages must be answered while the file is still being opened:
+// the importer's KDF runs in a worker of the import page, not in the background. (When the
+// background derived the key itself, every message sent meanwhile waited for it, and the
+// encrypted file's preview was ready before the other import's.)
+func TestImportKDFOffTheBackground(t *testing.T) {
+	const filePassword = "andotp file password 41"
+	const secret = "KRSXG5CTMVRXEZLUKN2XAZLSONSWG4TF"
+	plain := `[{"secret":"` + secret + `","issuer":"Lanternfield","label":"kim@example.org","digits":6,"type":"TOTP","algorithm":"SHA1","period":30}]`
+	path := andOTPEncrypted(t, filePassword, plain, andotp.MaxIterations)
+
+	b := StartBrowser(t, BrowserOptions{})
+	p := b.OpenPopup()
+	p.WaitState(StateFirstRun)
+	p.CreateVault(imMaster)
+	pg := openImportPage(t, b, p, NameImport, "#import")
+	other := b.OpenPopup()
+	other.WaitState(StateUnlocked)
+
+	// The file first asks for its password (no KDF runs for that).
+	setFile(t, pg, NameImportFile, path)
+	if alert := pg.WaitAlert(); !strings.Contains(alert, "encrypted") {
+		t.Fatalf("an encrypted andOTP file without its password: alert %q", alert)
+	}
+	pg.Fill("textbox", NameFilePassword, filePassword)
+	start := time.Now()
+	pg.Click("button", NamePreview)
+	pg.WaitText("Opening the encrypted file")
+
+	// Meanwhile, from the popup: its state, and an import of pasted text (a read, a sealed
+	// hold and a merge count in the background: as much work as the encrypted file's preview
+	// takes there once its key is known).
+	probe := Eval[struct {
+		State     string
+		Read      struct{ Count int }
+		StateMS   float64
+		ReadMS    float64
+		ReadError *struct{ Code, Message string }
+	}](other.Page, `(async () => {
+		let t = performance.now();
+		const state = await chrome.runtime.sendMessage({kind: "vault.state", payload: {}});
+		const stateMS = performance.now() - t;
+		t = performance.now();
+		const read = await chrome.runtime.sendMessage({kind: "import.read", payload: {data: `+mustJSON(base64.StdEncoding.EncodeToString([]byte("otpauth://totp/Probe:pat@example.org?secret=JBSWY3DPEHPK3PXP&issuer=Probe\n")))+`}});
+		return {state: state.value && state.value.state, read: read.value || {}, readError: read.error || null,
+			stateMS, readMS: performance.now() - t};
+	})()`)
+	// The ordering: both answers came while the file was still being opened.
+	stillOpening := strings.Contains(pg.Text(), "Opening the encrypted file")
+	previewShown := len(pg.Query("list", "Accounts to import")) > 0
+	if probe.State != "unlocked" || probe.ReadError != nil || probe.Read.Count != 1 {
+		t.Errorf("the popup's messages during the import: %+v", probe)
+	}
+	if previewShown || !stillOpening {
+		t.Error("the background answered the other page only after the encrypted file was opened: the importer's KDF blocked it")
+	}
+	t.Logf("during the encrypted import, vault.state waited %.0f ms and a pasted import %.0f ms", probe.StateMS, probe.ReadMS)
+
+	// The costly file does open, and its account imports with working codes.
+	items := previewItems(t, pg, 1)
+	opened := time.Since(start)
+	if !strings.Contains(items[0], "Lanternfield") || !strings.Contains(pg.Text(), "andOTP") || !strings.Contains(pg.Text(), "decrypted") {
+		t.Errorf("preview of the andOTP file: %q\n%s", items, pg.Text())
+	}
+	pg.Click("button", NameImport)
+	pg.WaitText("Imported 1 account.")
+	p = b.OpenPopup()
+	p.WaitState(StateUnlocked)
+	requireCode(t, p, secret, TOTPOpts{}, "Lanternfield", "kim@example.org")
+	t.Logf("opening an andOTP file at %d PBKDF2 iterations took %v (worker start, PBKDF2, hold in the background)", andotp.MaxIterations, opened.Round(10*time.Millisecond))
+}

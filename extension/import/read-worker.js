@@ -1,0 +1,47 @@
+// A dedicated worker of the import page: reads one encrypted file from another
+// authenticator (formatImport in the tools, build/codeward-tools.wasm), which runs the
+// file's KDF — scrypt per Aegis password slot, PBKDF2 for andOTP and 2FAS, Argon2id for
+// Stratum — and answers with the parsed accounts. The page ends the worker after one answer,
+// which gives its WASM memory back at once; and while it works, the background answers
+// every other message, because it runs no importer's KDF. The page hands the result to the
+// background (IMPORT_HOLD), which checks every account again before holding it.
+// (A service worker cannot start workers of its own, so the page that asked does.)
+//
+// Message in: {data: string (base64), format: string, password: string}. Message out: the
+// bridge result, {ok: true, value: ImportRead} or {ok: false, error: {code, message}}.
+import "../../build/wasm_exec.js"; // defines globalThis.Go
+
+async function loadTools() {
+  const go = new Go();
+  const ready = new Promise((resolve) => {
+    globalThis.__codewardToolsReady = resolve; // see wasm/bridge.Publish
+  });
+  const url = new URL("../../build/codeward-tools.wasm", import.meta.url);
+  let instance;
+  try {
+    ({ instance } = await WebAssembly.instantiateStreaming(fetch(url), go.importObject));
+  } catch {
+    const bytes = await (await fetch(url)).arrayBuffer();
+    ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
+  }
+  go.run(instance); // resolves only when the Go program exits, which it does not
+  await ready;
+  return globalThis.codewardTools;
+}
+
+const tools = loadTools();
+tools.catch(() => {}); // reported to the page on its message, below
+
+self.onmessage = async ({ data }) => {
+  let bridge;
+  try {
+    bridge = await tools;
+  } catch (e) {
+    // The tools did not load here: the page falls back to the background.
+    self.postMessage({ ok: false, error: { code: "worker", message: `the import tools did not load in the worker: ${(e && e.message) || e}` } });
+    return;
+  }
+  // The bridge turns every error (a panic too) into {ok: false, error}; the password never
+  // appears in one.
+  self.postMessage(bridge.formatImport(data.data, data.format, data.password));
+};
