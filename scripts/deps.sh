@@ -2,7 +2,7 @@
 # Installs what the build and the tests need, and only what is missing, so that `make test`
 # works on a fresh Debian machine with Go and Node and costs nothing on a prepared one.
 #
-#   scripts/deps.sh            browsers (apt), npm packages (npm ci), Go modules
+#   scripts/deps.sh            browsers and advzip (apt), npm packages (npm ci), Go modules
 #   scripts/deps.sh browsers   only the browsers (for `make run`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,7 @@ browsers() {
   local want=()
   have_chromium || want+=(chromium chromium-driver)
   have_firefox || want+=(firefox-esr)
+  command -v advzip >/dev/null 2>&1 || want+=(advancecomp) # scripts/dist.sh: smaller store zips
   if [ ${#want[@]} -eq 0 ]; then
     return
   fi
