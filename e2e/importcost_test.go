@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,4 +120,101 @@ func TestImportKDFOffTheBackground(t *testing.T) {
 	p.WaitState(StateUnlocked)
 	requireCode(t, p, secret, TOTPOpts{}, "Lanternfield", "kim@example.org")
 	t.Logf("opening an andOTP file at %d PBKDF2 iterations took %v (worker start, PBKDF2, hold in the background)", andotp.MaxIterations, opened.Round(10*time.Millisecond))
+}
+
+// TestImportHoldChecksWhatPagesRead hands the background files "read" by a page's worker
+// (import.hold) that the vault must not take: each is refused with a plain error that shows
+// no secret, and nothing is held; a good one is held and imports. Then the fallback for pages
+// that cannot start a worker — the background reading an encrypted file itself — still
+// works.
+func TestImportHoldChecksWhatPagesRead(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXP"
+	b := StartBrowser(t, BrowserOptions{})
+	p := b.OpenPopup()
+	p.WaitState(StateFirstRun)
+	p.CreateVault(imMaster)
+	pg := openImportPage(t, b, p, NameImport, "#import")
+
+	type reply struct {
+		OK    bool
+		Value struct {
+			Token      string
+			Count      int
+			Fresh      int
+			Duplicates int
+			Added      int
+		}
+		Error *struct{ Code, Message string }
+	}
+	do := func(kind string, payload any) reply {
+		t.Helper()
+		return Eval[reply](pg, `chrome.runtime.sendMessage({kind: `+mustJSON(kind)+`, payload: `+mustJSON(payload)+`})`)
+	}
+	account := func(edit func(map[string]any)) map[string]any {
+		a := map[string]any{"id": "5f0c1e2d3c4b5a69788796a5b4c3d2e1", "type": "totp", "issuer": "Heldfast", "name": "lee@example.org",
+			"secret": secret, "algorithm": "SHA1", "digits": 6, "period": 30, "order": 0,
+			"created": "2026-12-01T10:00:00Z", "updated": "2026-12-01T10:00:00Z"}
+		if edit != nil {
+			edit(a)
+		}
+		return a
+	}
+	read := func(accounts any, edit func(map[string]any)) map[string]any {
+		r := map[string]any{"format": "aegis", "description": "Aegis vault", "encrypted": true,
+			"accounts": mustJSON(accounts), "problems": []any{}, "warnings": []any{}}
+		if edit != nil {
+			edit(r)
+		}
+		return map[string]any{"read": r}
+	}
+
+	for _, tc := range []struct {
+		name    string
+		payload map[string]any
+	}{
+		{"an issuer longer than the vault allows", read([]any{account(func(a map[string]any) { a["issuer"] = strings.Repeat("I", 201) })}, nil)},
+		{"a secret that is not canonical base32", read([]any{account(func(a map[string]any) { a["secret"] = strings.ToLower(secret) })}, nil)},
+		{"a field accounts do not have", read([]any{account(func(a map[string]any) { a["password"] = "x" })}, nil)},
+		{"a time-based account with a counter", read([]any{account(func(a map[string]any) { a["counter"] = 7 })}, nil)},
+		{"accounts that are not a list", read(account(nil), nil)},
+		{"no format", read([]any{account(nil)}, func(r map[string]any) { delete(r, "format") })},
+		{"problems that are not entries", read([]any{account(nil)}, func(r map[string]any) { r["problems"] = []any{"x"} })},
+		{"no read at all", map[string]any{}},
+	} {
+		got := do("import.hold", tc.payload)
+		if got.OK || got.Error == nil || got.Error.Code != "invalid" {
+			t.Errorf("%s: reply %+v, want the invalid error", tc.name, got)
+			continue
+		}
+		if strings.Contains(strings.ToUpper(got.Error.Message), secret) {
+			t.Errorf("%s: the error shows the secret: %q", tc.name, got.Error.Message)
+		}
+		if pending := Eval[json.RawMessage](pg, `chrome.runtime.sendMessage({kind: "import.pending", payload: {}}).then((r) => r.value)`); string(pending) != "null" {
+			t.Errorf("%s: something was held: %s", tc.name, pending)
+		}
+	}
+
+	// A good read: held, previewed, imported; its codes are the account's.
+	held := do("import.hold", read([]any{account(nil)}, nil))
+	if !held.OK || held.Value.Count != 1 || held.Value.Fresh != 1 {
+		t.Fatalf("a good read: %+v", held)
+	}
+	if applied := do("import.apply", map[string]any{"token": held.Value.Token}); !applied.OK || applied.Value.Added != 1 {
+		t.Fatalf("import.apply: %+v", applied)
+	}
+
+	// Where no worker runs, the page asks the background to read the encrypted file itself
+	// (bounded as before): the same andOTP file, whose account is now a duplicate.
+	plain := `[{"secret":"` + secret + `","issuer":"Heldfast","label":"lee@example.org","digits":6,"type":"TOTP","algorithm":"SHA1","period":30}]`
+	data, err := os.ReadFile(andOTPEncrypted(t, "fallback file password", plain, 10_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fallback := do("import.read", map[string]any{"data": base64.StdEncoding.EncodeToString(data), "format": "auto", "password": "fallback file password"})
+	if !fallback.OK || fallback.Value.Count != 1 || fallback.Value.Duplicates != 1 {
+		t.Fatalf("the background's own read of an encrypted file: %+v", fallback)
+	}
+	p = b.OpenPopup()
+	p.WaitState(StateUnlocked)
+	requireCode(t, p, secret, TOTPOpts{}, "Heldfast", "lee@example.org")
 }
