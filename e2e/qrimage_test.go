@@ -59,7 +59,7 @@ func TestImportQRImageFile(t *testing.T) {
 	}
 	jpgPath, gifPath := write("capture.jpg", jpg.Bytes()), write("code.gif", gf.Bytes())
 	notImage := write("code.png", []byte("otpauth://totp/Fake:x?secret="+oneSecret)) // named .png, but text
-	huge := image.NewGray(image.Rect(0, 0, 7000, 6000)) // 42 million pixels, a few KB as a PNG
+	huge := image.NewGray(image.Rect(0, 0, 7000, 6000))                              // 42 million pixels, a few KB as a PNG
 	for i := range huge.Pix {
 		huge.Pix[i] = 255
 	}
