@@ -3,10 +3,12 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -80,7 +82,14 @@ const firstCodeProbe = `(() => {
   const done = () => {
     const found = performance.now();
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      globalThis.__codewardFirstCode = { found, painted: performance.now() };
+      const out = { found, painted: performance.now() };
+      // Where the time went, in ms from navigation start: the document's milestones, the
+      // page's own performance marks, and when each file it loaded had arrived.
+      const nav = performance.getEntriesByType("navigation")[0];
+      if (nav) for (const k of ["responseEnd", "domInteractive", "domContentLoadedEventStart", "domContentLoadedEventEnd"]) out["nav:" + k] = nav[k];
+      for (const m of performance.getEntriesByType("mark")) out["mark:" + m.name] ??= m.startTime;
+      for (const r of performance.getEntriesByType("resource")) out["file:" + r.name.split("/").pop()] ??= r.responseEnd;
+      globalThis.__codewardFirstCode = out;
     }));
   };
   const mo = new MutationObserver(() => {
@@ -216,12 +225,27 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 	// openOnce opens path in the tab and returns when its first code (or the empty page's
 	// paragraph) was painted, in ms from navigation start; ok is false when nothing was
 	// painted within Timeout (a popup that cannot show this many accounts).
+	// phases collects, per series, the milestones of each popup open (see firstCodeProbe).
+	phases := map[string]map[string][]float64{}
+	series := ""
 	openOnce := func(path string) (ms float64, ok bool) {
 		tab.Navigate("about:blank")
 		tab.Navigate(b.URL(path))
 		for deadline := time.Now().Add(Timeout); ; time.Sleep(20 * time.Millisecond) {
 			v, err := EvalErr[map[string]float64](tab, `globalThis.__codewardFirstCode ?? null`)
 			if err == nil && v != nil {
+				if series != "" {
+					key := series
+					if path != PopupPath {
+						key += ", empty page"
+					}
+					if phases[key] == nil {
+						phases[key] = map[string][]float64{}
+					}
+					for k, x := range v {
+						phases[key][k] = append(phases[key][k], x)
+					}
+				}
 				return v["painted"], true
 			}
 			if time.Now().After(deadline) {
@@ -243,11 +267,13 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 		fmt.Fprintf(report, "popup → first code: nothing painted within %v; popup figures skipped\n", Timeout)
 	}
 	var warm, warmEmpty, cold, coldEmpty []float64
+	series = "warm"
 	for i := 0; popupOK && i < opens; i++ {
 		warmEmpty = append(warmEmpty, must(openOnce(emptyPagePath)))
 		ms, ok := openOnce(PopupPath)
 		warm, popupOK = append(warm, ms), ok
 	}
+	series = "stopped"
 	for i := 0; popupOK && i < opens; i++ {
 		tab.Navigate("about:blank")
 		b.StopServiceWorker()
@@ -263,6 +289,19 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 			opens, pct(cold, 50), pct(cold, 95), pct(coldEmpty, 50), pct(coldEmpty, 95), ratio(cold, coldEmpty))
 	} else if len(warm) > 0 {
 		fmt.Fprintf(report, "popup → first code: an open painted nothing within %v; popup figures skipped\n", Timeout)
+	}
+	series = ""
+	for _, s := range []string{"warm", "warm, empty page", "stopped", "stopped, empty page"} {
+		if len(phases[s]) == 0 {
+			continue
+		}
+		keys := slices.Collect(maps.Keys(phases[s]))
+		slices.SortFunc(keys, func(a, b string) int { return cmp.Compare(pct(phases[s][a], 50), pct(phases[s][b], 50)) })
+		fmt.Fprintf(report, "popup milestones, worker %s (p50, ms from navigation start):", s)
+		for _, k := range keys {
+			fmt.Fprintf(report, " %s %.1f;", k, pct(phases[s][k], 50))
+		}
+		fmt.Fprintln(report)
 	}
 
 	// Cold worker start: worker stopped → first message answered (vault.state while

@@ -84,6 +84,31 @@ func sealedView(t *testing.T, p *Page) []string {
 	})()`)
 }
 
+// viewHead is what the test reads of the sealed head of the View in storage.session.
+type viewHead struct {
+	Accounts     []string // issuer/name, in order
+	Total, Codes int      // accounts in the whole View; accounts of the head with codes
+	Rev, ViewRev string   // the head's rev and the whole View's
+	Clear        bool     // an account name of the head readable in storage without the key
+}
+
+// sealedHead opens the View's head from storage.session, from extension page p.
+func sealedHead(t *testing.T, p *Page) viewHead {
+	t.Helper()
+	return Eval[viewHead](p, `(async () => {
+		const seal = await import("/extension/shared/session-seal.js");
+		const got = await chrome.storage.session.get([seal.VIEW_HEAD_KEY, seal.VIEW_KEY, seal.SEAL_KEY]);
+		const h = await seal.open(got[seal.VIEW_HEAD_KEY], got[seal.SEAL_KEY]);
+		const v = await seal.open(got[seal.VIEW_KEY], got[seal.SEAL_KEY]);
+		const stored = JSON.stringify(got[seal.VIEW_HEAD_KEY]);
+		return {
+			Accounts: h.accounts.map((a) => a.issuer + "/" + a.name), Total: h.total,
+			Codes: h.accounts.filter((a) => typeof h.codes[a.id]?.codes === "string" && h.codes[a.id].codes === v.codes[a.id].codes).length,
+			Rev: h.rev, ViewRev: v.rev, Clear: h.accounts.some((a) => stored.includes(a.name)),
+		};
+	})()`)
+}
+
 // typeText types text, key by key, into whatever has the keyboard focus, as a person does.
 func typeText(p *Page, text string) {
 	p.t.Helper()
@@ -454,6 +479,16 @@ func TestPopupAtScale(t *testing.T) {
 	if got := sealedView(t, p.Page); !slices.Equal(got, want) {
 		t.Fatalf("the View holds %d accounts (first %q), want the vault's %d in order", len(got), got[:min(3, len(got))], n)
 	}
+	// The first screen is painted from the View's head alone (its first rows, sealed
+	// apart): the whole View is read only after that.
+	head := sealedHead(t, p.Page)
+	if head.Total != n || head.Rev == "" || head.Rev != head.ViewRev || len(head.Accounts) < 12 || len(head.Accounts) > 50 || !slices.Equal(head.Accounts, want[:len(head.Accounts)]) {
+		t.Fatalf("the View's head: %d accounts (first %q), total %d, rev %q (View %q); want the View's first rows, total %d, the same rev",
+			len(head.Accounts), head.Accounts[:min(3, len(head.Accounts))], head.Total, head.Rev, head.ViewRev, n)
+	}
+	if head.Codes != len(head.Accounts) || head.Clear {
+		t.Errorf("the head holds codes for %d of its %d accounts (want all); account names in the clear in storage: %v", head.Codes, len(head.Accounts), head.Clear)
+	}
 	// The list says how many there are, and windows them: only some rows are in the page.
 	items := p.Query("listitem", "")
 	if len(items) == 0 || len(items) > 100 {
@@ -474,6 +509,45 @@ func TestPopupAtScale(t *testing.T) {
 		})
 		requireCode(t, p, accounts[i].Secret, TOTPOpts{}, accounts[i].Issuer, accounts[i].Name)
 	}
+	// Keyboard: from the first row, End goes to the last account (past the head's rows).
+	search.Fill("")
+	waitItems(t, p, "the first account on top", func(items []string) bool { return len(items) > 0 && strings.Contains(items[0], "Scale 0000") })
+	p.Press(kb.ArrowDown)
+	p.Press(kb.End)
+	last := fmt.Sprintf("Copy code for %s %s", accounts[n-1].Issuer, accounts[n-1].Name)
+	for deadline := time.Now().Add(Timeout); Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`) != last; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("End from the first row put focus on %q, want %q", Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`), last)
+		}
+	}
+	// A fresh popup: typed at once, Enter copies an account far past the first screen.
+	p.Close()
+	p = b.OpenPopup()
+	for deadline := time.Now().Add(Timeout); Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`) != "Search"; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the search never had focus")
+		}
+	}
+	typeText(p.Page, accounts[4321].Name)
+	p.Press(kb.Enter)
+	status := func() string { return Eval[string](p, `document.getElementById("announce").textContent`) }
+	for deadline := time.Now().Add(Timeout); !strings.Contains(status(), "Copied the code for "+accounts[4321].Issuer); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Enter did not copy %s's code; status: %q", accounts[4321].Issuer, status())
+		}
+	}
+	AssertTOTP(t, Eval[string](p, `navigator.clipboard.readText()`), accounts[4321].Secret, TOTPOpts{})
+	// That popup (the View built and stored long before it opened) painted its first codes
+	// from the head, and read the whole View after that.
+	order := Eval[[]string](p, `(async () => {
+		for (let i = 0; i < 200 && !performance.getEntriesByName("codeward:view-whole").length; i++) await new Promise((r) => setTimeout(r, 50));
+		return performance.getEntriesByType("mark").filter((m) => m.name.startsWith("codeward:")).sort((a, b) => a.startTime - b.startTime).map((m) => m.name);
+	})()`)
+	if painted, whole := slices.Index(order, "codeward:codes-painted"), slices.Index(order, "codeward:view-whole"); painted < 0 || whole < 0 || painted > whole {
+		t.Errorf("the popup's marks in order: %q; want the first codes painted before the whole View was read", order)
+	}
+	search = p.Find("searchbox", "Search")
+
 	// Adding one more works at this size and shows it.
 	search.Fill("")
 	p.Click("button", NameAddAccount)

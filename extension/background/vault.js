@@ -3,7 +3,7 @@ import { call, core } from "../shared/core.js";
 import { Kinds, Errors, CodedError, VIEW_KEY } from "../shared/messages.js";
 import { registerHandlers, onPageMessage } from "./router.js";
 import * as store from "./store.js";
-import { seal, open as openSealed } from "../shared/session-seal.js";
+import { seal, open as openSealed, VIEW_HEAD_KEY } from "../shared/session-seal.js";
 import { publicSettings } from "./secrets.js";
 
 const K = Kinds.page;
@@ -21,6 +21,9 @@ const CODE_BUDGET = 120_000;
 const VIEW_ALARM = "codeward.view";
 // A View whose codes run out sooner than this is rebuilt rather than handed out.
 const VIEW_MARGIN_SECONDS = 90;
+// Rows in the View's head: the popup (at most 600 px, 48 px rows) shows 12, and builds six
+// more below them; a few more for a margin.
+const HEAD_ROWS = 24;
 
 const TYPES = new Set(["totp", "hotp", "steam"]);
 const ALGORITHMS = new Set(["SHA1", "SHA256", "SHA512"]);
@@ -119,6 +122,18 @@ function stepsFor(accounts, settings) {
   return Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.ceil(horizon / shortest) + 1, budget));
 }
 
+/**
+ * The head of view (messages.js ViewHead): its first HEAD_ROWS accounts and their codes,
+ * and all the rest of the View (rev, counts, settings, notices) — what the popup's first
+ * screen shows, a few KB whatever the vault's size.
+ */
+function headOf(view) {
+  const accounts = view.accounts.slice(0, HEAD_ROWS);
+  const codes = {};
+  for (const a of accounts) if (view.codes[a.id]) codes[a.id] = view.codes[a.id];
+  return { ...view, accounts, codes, head: true, total: view.accounts.length };
+}
+
 /** Builds the View from the open vault, seals it into storage.session and arms its refresh. */
 async function buildView() {
   const { vault, gen } = await store.versioned();
@@ -154,16 +169,17 @@ async function buildView() {
   // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
   const key = await store.sealKey();
   if (!key) return view;
-  const sealed = await seal(view, key);
+  const [sealed, sealedHead] = await Promise.all([seal(view, key), seal(headOf(view), key)]);
   if ((await store.sealKey()) !== key) return view;
   current = { view, gen };
   try {
-    await chrome.storage.session.set({ [VIEW_KEY]: sealed, [VIEW_META_KEY]: { rev, gen, validUntil } });
+    // One write: a popup never finds a head of another rev than the View beside it.
+    await chrome.storage.session.set({ [VIEW_KEY]: sealed, [VIEW_HEAD_KEY]: sealedHead, [VIEW_META_KEY]: { rev, gen, validUntil } });
   } catch (e) {
     // Over storage.session's quota (a very large vault): the change itself is saved; the
     // popup then asks the background instead of painting from the cache.
     console.warn("codeward: the View is not cached:", e && e.message);
-    await chrome.storage.session.remove([VIEW_KEY, VIEW_META_KEY]).catch(() => {});
+    await chrome.storage.session.remove([VIEW_KEY, VIEW_HEAD_KEY, VIEW_META_KEY]).catch(() => {});
   }
   // Rebuild when two thirds of the window have passed (alarms may fire late).
   const when = (now + Math.max(30, (validUntil - now) * (2 / 3))) * 1000;
@@ -241,6 +257,15 @@ export async function currentView() {
 
 /** What a popup that already shows View rev `have` needs: just {same: true} when that is current. */
 async function viewFor(have) {
+  // After a worker restart the popup has painted the View stored in storage.session: its
+  // bookkeeping says whether that is still current without opening the View (2 MB at 5,000
+  // accounts) only to answer "same".
+  if (typeof have === "string" && have && !current && (await store.state()) === "unlocked") {
+    const meta = (await chrome.storage.session.get(VIEW_META_KEY))[VIEW_META_KEY];
+    if (meta && meta.rev === have && fresh(meta.validUntil, meta.gen, await store.generation())) {
+      return { state: "unlocked", rev: have, same: true };
+    }
+  }
   const v = await currentView();
   if (typeof have === "string" && have === v.rev) return { state: v.state, rev: v.rev, same: true };
   return v;

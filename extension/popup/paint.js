@@ -1,14 +1,16 @@
 // The popup's first paint, and its account list. This module is the only script popup.html
-// loads up front: it reads the sealed View from storage.session (no message, so a sleeping
-// worker costs nothing), paints the current screen — and only that one — and then, after
-// the first frame, loads popup.js with everything else (forms, menus, settings, messages).
+// loads up front: it reads the sealed head of the View from storage.session (no message, so
+// a sleeping worker costs nothing; the head is the first screen's rows and codes, a few KB
+// whatever the vault's size), paints the current screen — and only that one — and then,
+// after the first frame, reads the whole View (for scrolling and search) and loads popup.js
+// with everything else (forms, menus, settings, messages).
 //
 // The list is windowed: rows have one fixed height and only those in (or near) the visible
 // part of the list exist in the page, so opening, searching, scrolling and the per-second
 // tick cost the same at 50 and at 5,000 accounts, and nothing needs a layout pass per row.
 // Account data is only ever put into the page as text (textContent, attributes), never as
 // markup.
-import { SEAL_KEY, VIEW_KEY, open as openSealed } from "../shared/session-seal.js";
+import { SEAL_KEY, VIEW_KEY, VIEW_HEAD_KEY, open as openSealed } from "../shared/session-seal.js";
 
 /** Height of an account row in px; popup.css sets the same (--row). */
 export const ROW = 48;
@@ -232,10 +234,33 @@ function show(name, content) {
   ui.hooks.screen?.(name);
 }
 
-/** Paints a View (or a {same: true} reply, which changes nothing). */
+/** True for the head of a View (messages.js ViewHead) that lacks some of its accounts. */
+export function partial(v) {
+  return !!(v && v.head && v.total > v.accounts.length);
+}
+
+let fullWaiters = [];
+
+/**
+ * The View painted once it is whole (not a partial head): what reordering, and anything
+ * else that needs every account, works on. Resolves at once in the usual case.
+ */
+export function whenFull() {
+  if (!partial(ui.view)) return Promise.resolve(ui.view);
+  return new Promise((resolve) => fullWaiters.push(resolve));
+}
+
+/** Paints a View, or its head (or a {same: true} reply, which changes nothing). */
 export function paint(v) {
   if (!v || v.same) return;
+  // The head of a View already painted whole adds nothing (and would hide the other rows).
+  if (partial(v) && ui.view && !partial(ui.view) && ui.view.rev === v.rev) return;
   ui.view = v;
+  if (!partial(v)) {
+    const waiters = fullWaiters;
+    fullWaiters = [];
+    queueMicrotask(() => waiters.forEach((w) => w(v)));
+  }
   if (v.state === "none") {
     if (ui.screen !== "first-run") show("first-run", firstRunScreen()), focusFirst(document.getElementById("new-password"));
     return;
@@ -358,16 +383,38 @@ export const list = {
     if (!li) return;
     ev.preventDefault();
     const action = ev.target.dataset.action ?? "copy";
-    const i = this.matches.findIndex((x) => x.id === li.account.id);
-    const to = { ArrowUp: i - 1, ArrowDown: i + 1, Home: 0, End: this.matches.length - 1 }[ev.key];
+    const go = () => {
+      const i = this.matches.findIndex((x) => x.id === li.account.id);
+      const to = { ArrowUp: i - 1, ArrowDown: i + 1, Home: 0, End: this.matches.length - 1 }[ev.key];
+      return { i, to };
+    };
+    let { to } = go();
+    // Past the head's rows (or to the end): once the whole View is in.
+    if (partial(ui.view) && (ev.key === "End" || to >= this.matches.length)) {
+      return whenFull().then(() => {
+        if (!li.isConnected && !this.rows.has(li.account.id)) return;
+        ({ to } = go());
+        this.moveTo(to, action);
+      });
+    }
     if (to < 0) return this.search.focus();
-    if (to >= this.matches.length) return;
+    this.moveTo(to, action);
+  },
+
+  /** Focuses the control of kind action (or the code) in row to of the matches. */
+  moveTo(to, action) {
+    if (to < 0 || to >= this.matches.length) return;
     const next = this.reveal(this.matches[to].id);
     const target = next?.querySelector(`[data-action="${action}"]`);
     (target && !target.disabled ? target : next?.querySelector("[data-action=copy]:not(:disabled)") ?? next)?.focus();
   },
 
-  /** Takes a new View: same query, same scroll position, only visible rows touched. */
+  /** How many rows the list has: all the View's accounts while a head without a search is in. */
+  setSize() {
+    return partial(ui.view) && !this.query ? ui.view.total : this.matches.length;
+  },
+
+  /** Takes a new View (or its head): same query, same scroll position, only visible rows touched. */
   update(v) {
     this.accounts = v.accounts;
     // Search matches issuer, account name and sites, case-insensitively.
@@ -396,9 +443,10 @@ export const list = {
     const changed = q !== this.query;
     this.query = q;
     this.matches = q ? this.accounts.filter((_, i) => this.hay[i].includes(q)) : this.accounts;
-    this.ul.style.height = `${this.matches.length * ROW}px`;
+    this.ul.style.height = `${this.setSize() * ROW}px`;
     this.ul.setAttribute("aria-label", q ? `Accounts matching “${this.search.value.trim()}”` : "Accounts");
-    const none = this.matches.length === 0;
+    // No match in a partial head says nothing yet: the whole View decides.
+    const none = this.matches.length === 0 && !partial(ui.view);
     this.empty.hidden = !none;
     this.empty.textContent = this.accounts.length === 0 ? "No accounts yet. Use Add account to add your first one." : "No account matches your search.";
     if (changed && !keepScroll) this.scroller.scrollTop = 0;
@@ -412,9 +460,11 @@ export const list = {
     const height = this.scroller.clientHeight || 600;
     const top = this.scroller.scrollTop;
     const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
-    const last = Math.min(this.matches.length, Math.ceil((top + height) / ROW) + OVERSCAN);
+    const last = Math.min(this.setSize(), Math.ceil((top + height) / ROW) + OVERSCAN);
     const wanted = [];
-    for (let i = first; i < last; i++) {
+    // (While only the head is in, the list is as long as the whole View but only its first
+    // rows can be built: the others come with the whole View, after the first frame.)
+    for (let i = first; i < Math.min(last, this.matches.length); i++) {
       const a = this.matches[i];
       let li = this.rows.get(a.id);
       if (!li) {
@@ -424,7 +474,7 @@ export const list = {
       li.index = i;
       li.style.transform = `translateY(${i * ROW}px)`;
       li.setAttribute("aria-posinset", String(i + 1));
-      li.setAttribute("aria-setsize", String(this.matches.length));
+      li.setAttribute("aria-setsize", String(this.setSize()));
       wanted.push(li);
     }
     const keep = new Set(wanted);
@@ -474,8 +524,10 @@ export const list = {
     if (ev.key === "Enter") {
       ev.preventDefault();
       this.filter();
+      // The head holds the View's first rows in order: its first match is the View's.
       const a = this.matches[0];
       if (a) this.copy(a, true);
+      else if (partial(ui.view)) whenFull().then(() => this.onSearchKey(ev));
       else announce("No account matches your search.");
     } else if (ev.key === "Escape" && this.search.value) {
       ev.preventDefault();
@@ -545,11 +597,33 @@ export async function openView(sealed, key) {
   }
 }
 
+/**
+ * After the first frame, when the head painted lacks accounts: reads and paints the whole
+ * View (or asks the background for it when storage.session has none, e.g. over its quota).
+ */
+async function loadWhole() {
+  if (!partial(ui.view)) return;
+  const got = await chrome.storage.session.get([VIEW_KEY, SEAL_KEY]);
+  let v = await openView(got[VIEW_KEY], got[SEAL_KEY]);
+  if (!v && got[SEAL_KEY]) {
+    const { send, Kinds } = await import("../shared/messages.js");
+    v = await send(Kinds.page.VIEW).catch(() => null);
+  }
+  performance.mark("codeward:view-whole");
+  // Something newer may have been painted meanwhile (a change, popup.js's own request).
+  if (v && partial(ui.view)) paint(v);
+}
+
 async function start() {
   performance.mark("codeward:start");
-  const got = await chrome.storage.session.get([VIEW_KEY, SEAL_KEY, LOCK_REASON_KEY]);
+  const got = await chrome.storage.session.get([VIEW_HEAD_KEY, SEAL_KEY, LOCK_REASON_KEY]);
+  performance.mark("codeward:storage-read");
   ui.lockReason = got[LOCK_REASON_KEY] ?? null;
-  const v = await openView(got[VIEW_KEY], got[SEAL_KEY]);
+  let v = await openView(got[VIEW_HEAD_KEY], got[SEAL_KEY]);
+  if (!v && got[SEAL_KEY]) {
+    // No head (a View written before heads existed): the whole View, as before.
+    v = await openView((await chrome.storage.session.get(VIEW_KEY))[VIEW_KEY], got[SEAL_KEY]);
+  }
   performance.mark("codeward:view-read");
   if (v) {
     paint(v);
@@ -567,7 +641,7 @@ async function start() {
   // Everything else after the first frame. (A page that is not visible gets no frames: the
   // timer loads it then.)
   let loading = null;
-  const load = () => (loading ??= import("./popup.js"));
+  const load = () => (loading ??= (loadWhole().catch(() => {}), import("./popup.js")));
   requestAnimationFrame(() => setTimeout(load, 0));
   setTimeout(load, 200);
 }

@@ -8,7 +8,7 @@ import { SEAL_KEY } from "../shared/session-seal.js";
 import { closeIfPopup } from "../shared/popup-window.js";
 import "../shared/secret-fields.js";
 import { plain, strengthHint, weakPassword } from "../shared/words.js";
-import { ui, list, paint, announce, h, label, openView, ROW } from "./paint.js";
+import { ui, list, paint, announce, h, label, openView, whenFull, ROW } from "./paint.js";
 
 const K = Kinds.page;
 
@@ -298,8 +298,10 @@ function openRowMenu(button, a) {
   menu.setAttribute("aria-label", `Actions for ${label(a)}`);
   const ids = ui.view.accounts.map((x) => x.id);
   const at = ids.indexOf(a.id);
+  // (ui.view may still be the View's head: its first rows, and total, the count of all.)
+  const count = ui.view.total ?? ids.length;
   for (const b of menu.querySelectorAll("[data-action=top], [data-action=up]")) b.disabled = at === 0;
-  for (const b of menu.querySelectorAll("[data-action=down], [data-action=bottom]")) b.disabled = at === ids.length - 1;
+  for (const b of menu.querySelectorAll("[data-action=down], [data-action=bottom]")) b.disabled = at === count - 1;
   // Placed under (or above) the button, inside the popup.
   const r = button.getBoundingClientRect();
   document.body.append(menu);
@@ -367,7 +369,7 @@ async function rowAction(action, a, button) {
 
 /** Moves account id (in the whole list, whatever the search shows): up, down, top, bottom. */
 async function move(id, where, focusAction = "more") {
-  const ids = ui.view.accounts.map((x) => x.id);
+  const ids = (await whenFull()).accounts.map((x) => x.id);
   const at = ids.indexOf(id);
   const to = { up: at - 1, down: at + 1, top: 0, bottom: ids.length - 1 }[where];
   if (at < 0 || to < 0 || to >= ids.length || to === at) return;
@@ -434,9 +436,12 @@ function wireDrag() {
     clear();
     dragged = null;
     if (!a || a.id === id) return;
-    const ids = ui.view.accounts.map((x) => x.id).filter((x) => x !== id);
-    ids.splice(ids.indexOf(a.id) + (after ? 1 : 0), 0, id);
-    reorder(ids, id, "more")
+    whenFull()
+      .then((v) => {
+        const ids = v.accounts.map((x) => x.id).filter((x) => x !== id);
+        ids.splice(ids.indexOf(a.id) + (after ? 1 : 0), 0, id);
+        return reorder(ids, id, "more");
+      })
       .then(() => announce(`Moved ${label(ui.view.accounts.find((x) => x.id === id) ?? {})}.`))
       .catch((e) => announce(message(e)));
   });
@@ -538,7 +543,7 @@ function openAccountForm(a, opener) {
   const scanned = async (work, button) => {
     showError(form, "");
     chooser.hidden = true;
-    const before = ui.view.accounts;
+    const before = (await whenFull()).accounts;
     let preview;
     try {
       preview = await busyButton(button, "Scanning…", work);
@@ -617,7 +622,7 @@ function openAccountForm(a, opener) {
     account.sites = autofill.formSites(form);
     if (!a && !account.secret) return showError(form, "Enter the secret key."), f.secret.focus();
     if (!account.name && !account.issuer) return showError(form, "Enter an issuer or an account name."), f.name.focus();
-    const before = ui.view.accounts;
+    const before = (await whenFull()).accounts;
     try {
       const v = await busy(form, () => (a ? send(K.UPDATE, { id: a.id, account }) : send(K.ADD, { account })));
       closePanel(!!a);

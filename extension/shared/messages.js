@@ -34,6 +34,11 @@
  *   so that it fits storage.session at 10,000 accounts. recovered: present when the vault
  *   was opened from its previous copy; the popup must say so until the person dismisses it
  *   (DISMISS_NOTICE).
+ * @typedef {View & {head: true, total: number}} ViewHead
+ *   The first rows of View rev (as many as the popup's first screen shows, and a margin) with
+ *   their codes, everything else of the View but the other accounts, and total: how many
+ *   accounts the View has. Sealed separately under VIEW_HEAD_KEY in the same write as the
+ *   View, so a popup paints its first screen without reading the whole View.
  * @typedef {{same: true, state: VaultState, rev: string}} SameView
  *   The reply to STATE/VIEW when the page already has View rev (payload `have`).
  * @typedef {{at: string, missing: boolean}} RecoveryNotice
@@ -90,8 +95,9 @@ export const Limits = Object.freeze({
 /** "16 MiB": a limit as people read it. */
 export const mib = (bytes) => `${Math.round(bytes / (1 << 20))} MiB`;
 
-/** storage.session key of the cached, sealed View (present only while unlocked). */
-export { VIEW_KEY } from "./session-seal.js";
+/** storage.session keys of the cached, sealed View and of its head (present only while
+ *  unlocked; see ViewHead). */
+export { VIEW_KEY, VIEW_HEAD_KEY } from "./session-seal.js";
 
 export const Kinds = Object.freeze({
   page: Object.freeze({

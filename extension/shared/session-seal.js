@@ -10,8 +10,21 @@ export const SEAL_KEY = "sealKey";
 /** storage.session key of the sealed View (messages.js re-exports it with the protocol). */
 export const VIEW_KEY = "view";
 
+/**
+ * storage.session key of the sealed head of the View: what the popup's first screen needs
+ * (the first rows, their codes, the counts and notices), written with the View in the same
+ * rebuild so that a popup's first paint costs the same at 50 and at 5,000 accounts.
+ */
+export const VIEW_HEAD_KEY = "view.head";
+
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
-const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+// A plain loop: Uint8Array.from(string, fn) walks an iterator, ~10× slower on a 2 MB View.
+function unb64(s) {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
 
 let cached = { raw: null, key: null };
 
