@@ -17,7 +17,8 @@ import (
 // TestImportQRImageFile reads QR codes from image files on the import page. The background
 // has the browser decode the file and hands the tools grey levels: a JPEG photo-like capture
 // with two codes on a grey page, a GIF with one code, and a file that is no image, which
-// gets a plain answer and leaves the vault as it was.
+// gets a plain answer and leaves the vault as it was, and so does a picture of more pixels
+// than the reader takes (Limits.IMPORT_IMAGE_PIXELS).
 func TestImportQRImageFile(t *testing.T) {
 	const (
 		oneSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
@@ -58,6 +59,15 @@ func TestImportQRImageFile(t *testing.T) {
 	}
 	jpgPath, gifPath := write("capture.jpg", jpg.Bytes()), write("code.gif", gf.Bytes())
 	notImage := write("code.png", []byte("otpauth://totp/Fake:x?secret="+oneSecret)) // named .png, but text
+	huge := image.NewGray(image.Rect(0, 0, 7000, 6000))                              // 42 million pixels, a few KB as a PNG
+	for i := range huge.Pix {
+		huge.Pix[i] = 255
+	}
+	var hugePNG bytes.Buffer
+	if err := png.Encode(&hugePNG, huge); err != nil {
+		t.Fatal(err)
+	}
+	hugePath := write("huge.png", hugePNG.Bytes())
 
 	b := StartBrowser(t, BrowserOptions{})
 	p := b.OpenPopup()
@@ -68,8 +78,10 @@ func TestImportQRImageFile(t *testing.T) {
 
 	setFile(t, pg, NameQRImageFile, notImage)
 	pg.WaitText("This is not a PNG, JPEG or GIF image Codeward can read.")
+	setFile(t, pg, NameQRImageFile, hugePath)
+	pg.WaitText("too many pixels (7000 × 6000; at most 40 million)")
 	if got := vaultRecord(b); got != before {
-		t.Fatal("reading a file that is no image changed the stored vault")
+		t.Fatal("reading a file that is no image, or too large a one, changed the stored vault")
 	}
 
 	setFile(t, pg, NameQRImageFile, jpgPath)

@@ -262,7 +262,7 @@ func TestRecoveryBitFlips(t *testing.T) {
 		var r struct {
 			Pos, Bit, Accounts    int
 			OK, Recovered, Intact bool
-			Error              *struct{ Code, Message string }
+			Error                 *struct{ Code, Message string }
 		}
 		if err := json.Unmarshal(got, &r); err != nil {
 			t.Fatal(err)

@@ -3,12 +3,12 @@
 // pixel, so that the tools' WebAssembly links no image codec (wasm/tools decodeImage,
 // internal/qr.DecodeGray). Runs in the background: a service worker in Chrome, an event
 // page in Firefox; both have createImageBitmap and OffscreenCanvas.
-import { CodedError, Limits } from "../shared/messages.js";
+import { CodedError, Errors, Limits } from "../shared/messages.js";
 
 /**
  * The grey levels of an image file or capture: {grey: Uint8Array, width, height}. A file the
- * browser cannot decode, and an image of more than Limits.IMPORT_IMAGE_PIXELS pixels, throw
- * not_image.
+ * browser cannot decode throws not_image; an image of more than Limits.IMPORT_IMAGE_PIXELS
+ * pixels, too_large.
  * @param {Blob} blob
  */
 export async function greyPixels(blob) {
@@ -20,8 +20,10 @@ export async function greyPixels(blob) {
   }
   try {
     const { width, height } = bitmap;
-    if (!(width > 0 && height > 0) || width * height > Limits.IMPORT_IMAGE_PIXELS) {
-      throw new CodedError("not_image", `the image is too large: ${width}×${height} pixels (at most ${Limits.IMPORT_IMAGE_PIXELS})`);
+    if (!(width > 0 && height > 0)) throw new CodedError("not_image", "the image has no pixels");
+    if (width * height > Limits.IMPORT_IMAGE_PIXELS) {
+      const most = `${Limits.IMPORT_IMAGE_PIXELS / 1e6} million`;
+      throw new CodedError(Errors.TOO_LARGE, `the image has too many pixels (${width} × ${height}; at most ${most}): take a screenshot of just the QR code`);
     }
     const ctx = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
     // Transparent parts read as white, as on a page (and as the QR reader itself would).

@@ -1,3 +1,7 @@
+//go:build !js
+
+// The tests read image files through Decode, which only native builds have (file.go).
+
 package qr
 
 import (

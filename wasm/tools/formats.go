@@ -34,7 +34,8 @@ const (
 	codeUnsupported      = "unsupported"       // a recognised variant Codeward cannot read (e.g. encrypted Bitwarden)
 	codeUnreadable       = "unreadable"        // recognised but damaged, or no entry could be read
 	codeNoQR             = "no_qr"             // no QR code in the image
-	codeNotImage         = "not_image"         // too many pixels (the background says when a file is no image)
+	codeNotImage         = "not_image"         // not an image the browser can decode (said by the background)
+	codeTooLarge         = "too_large"         // an image of more than qr.MaxPixels pixels
 	codeNoAccounts       = "no_accounts"       // QR codes found, none of them an authenticator account
 	codeNothingToExport  = "nothing_to_export"
 )
@@ -356,7 +357,7 @@ func decodeImage(args []safejs.Value, i int) ([]string, error) {
 		return nil, err
 	}
 	if width*height > qr.MaxPixels {
-		return nil, bridge.Coded(codeNotImage, fmt.Errorf("%w: %d×%d pixels (at most %d)", qr.ErrTooLarge, width, height, qr.MaxPixels))
+		return nil, bridge.Coded(codeTooLarge, fmt.Errorf("%w: %d×%d pixels (at most %d)", qr.ErrTooLarge, width, height, qr.MaxPixels))
 	}
 	pix, err := bridge.Bytes(args, i)
 	if err != nil {

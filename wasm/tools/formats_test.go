@@ -344,7 +344,7 @@ func TestQRImport(t *testing.T) {
 	}{
 		{"no code", []any{blank, bw, bh}, codeNoQR},
 		{"only other codes", []any{hello, hw, hh}, codeNoAccounts},
-		{"too many pixels", []any{"", 10000, 5000}, codeNotImage},
+		{"too many pixels", []any{"", 10000, 5000}, codeTooLarge},
 		{"fewer pixels than width × height", []any{blank, bw, bh + 1}, bridge.CodeBadArgument},
 		{"not base64", []any{"plain text", 2, 5}, bridge.CodeBadArgument},
 		{"no size", []any{blank}, bridge.CodeBadArgument},
