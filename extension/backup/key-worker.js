@@ -7,27 +7,9 @@
 //
 // Message in: {file: string, password: string}. Message out: the bridge result,
 // {ok: true, value: keyJSON} or {ok: false, error: {code, message}}.
-import "../../build/wasm_exec.js"; // defines globalThis.Go
+import { startGoProgram } from "../shared/go-program.js";
 
-async function loadCore() {
-  const go = new Go();
-  const ready = new Promise((resolve) => {
-    globalThis.__codewardReady = resolve; // see wasm/bridge.Publish
-  });
-  const url = new URL("../../build/codeward.wasm", import.meta.url);
-  let instance;
-  try {
-    ({ instance } = await WebAssembly.instantiateStreaming(fetch(url), go.importObject));
-  } catch {
-    const bytes = await (await fetch(url)).arrayBuffer();
-    ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
-  }
-  go.run(instance); // resolves only when the Go program exits, which it does not
-  await ready;
-  return globalThis.codeward;
-}
-
-const core = loadCore();
+const core = startGoProgram(new URL("../../build/codeward.wasm", import.meta.url), "codeward");
 core.catch(() => {}); // reported to the page on its message, below
 
 self.onmessage = async ({ data }) => {

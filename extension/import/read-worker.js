@@ -9,27 +9,9 @@
 //
 // Message in: {data: string (base64), format: string, password: string}. Message out: the
 // bridge result, {ok: true, value: ImportRead} or {ok: false, error: {code, message}}.
-import "../../build/wasm_exec.js"; // defines globalThis.Go
+import { startGoProgram } from "../shared/go-program.js";
 
-async function loadTools() {
-  const go = new Go();
-  const ready = new Promise((resolve) => {
-    globalThis.__codewardToolsReady = resolve; // see wasm/bridge.Publish
-  });
-  const url = new URL("../../build/codeward-tools.wasm", import.meta.url);
-  let instance;
-  try {
-    ({ instance } = await WebAssembly.instantiateStreaming(fetch(url), go.importObject));
-  } catch {
-    const bytes = await (await fetch(url)).arrayBuffer();
-    ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
-  }
-  go.run(instance); // resolves only when the Go program exits, which it does not
-  await ready;
-  return globalThis.codewardTools;
-}
-
-const tools = loadTools();
+const tools = startGoProgram(new URL("../../build/codeward-tools.wasm", import.meta.url), "codewardTools");
 tools.catch(() => {}); // reported to the page on its message, below
 
 self.onmessage = async ({ data }) => {

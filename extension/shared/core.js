@@ -8,7 +8,7 @@
 //   background needs on every start;
 // - the tools (build/codeward-tools.wasm, wasm/tools): import, export and QR codes, loaded
 //   only when such a message arrives, never on a worker start or a popup open.
-import "../../build/wasm_exec.js"; // defines globalThis.Go
+import { startGoProgram } from "./go-program.js";
 import { CodedError } from "./messages.js";
 
 /** One lazily loaded Go program: file under build/, published as globalThis[name]. */
@@ -23,25 +23,8 @@ function program(file, name) {
   };
 }
 
-async function load(file, name) {
-  const go = new Go();
-  const readyKey = `__${name}Ready`; // see wasm/bridge.Publish
-  const ready = new Promise((resolve) => {
-    globalThis[readyKey] = resolve;
-  });
-  const url = chrome.runtime.getURL(`build/${file}`);
-  let instance;
-  try {
-    ({ instance } = await WebAssembly.instantiateStreaming(fetch(url), go.importObject));
-  } catch {
-    // Some builds serve the file without the application/wasm type streaming requires.
-    const bytes = await (await fetch(url)).arrayBuffer();
-    ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
-  }
-  go.run(instance); // resolves only when the Go program exits, which it does not
-  await ready;
-  delete globalThis[readyKey];
-  return globalThis[name];
+function load(file, name) {
+  return startGoProgram(chrome.runtime.getURL(`build/${file}`), name);
 }
 
 /** @returns {Promise<Object<string, Function>>} the core's bridge functions (wasm/core). */

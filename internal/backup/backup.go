@@ -19,7 +19,6 @@ package backup
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	"unicode/utf8"
 
 	"codeward.dev/internal/seal"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -198,7 +198,7 @@ func WriteWithKey(accounts []vault.Account, k *Key, opt Options) ([]byte, error)
 	if pl.Accounts == nil {
 		pl.Accounts = []vault.Account{}
 	}
-	plaintext, err := json.Marshal(&pl)
+	plaintext, err := pl.encode()
 	if err != nil {
 		return nil, fmt.Errorf("encoding backup: %w", err)
 	}
@@ -230,10 +230,7 @@ func checkAccounts(accounts []vault.Account) error {
 // note every value is a fixed name, a number or base64, none of which needs escaping, and
 // this spares encoding/json a second pass over the ciphertext.
 func marshal(h *header, nonce, ct []byte) []byte {
-	note, err := json.Marshal(h.note)
-	if err != nil {
-		panic("backup: encoding note: " + err.Error()) // a string always encodes
-	}
+	note := strictjson.AppendString(nil, h.note)
 	ciphertext := seal.EncodeBase64(ct)
 	b := make([]byte, 0, len(ciphertext)+1024)
 	b = fmt.Appendf(b, "{\n  \"format\": %q,\n  \"version\": %d,\n  \"note\": %s,\n  \"kdf\": {\n    \"name\": %q,\n    \"memory\": %d,\n    \"time\": %d,\n    \"threads\": %d,\n    \"salt\": %q\n  },\n  \"check\": %q,\n  \"cipher\": %q,\n  \"nonce\": %q,\n  \"ciphertext\": \"",
@@ -329,24 +326,21 @@ func parse(data []byte) (h *header, nonce, ct []byte, err error) {
 	if len(data) > MaxSize {
 		return nil, nil, nil, ErrTooLarge
 	}
-	var head struct {
-		Format  string `json:"format"`
-		Version *int64 `json:"version"`
-	}
-	if err := seal.DecodeLoose(data, &head); err != nil {
+	format, version, err := seal.Head(data, true)
+	if err != nil {
 		return nil, nil, nil, err
 	}
-	if head.Format != formatName {
+	if format != formatName {
 		return nil, nil, nil, fmt.Errorf("%w: not a Codeward backup", vault.ErrCorrupt)
 	}
-	if head.Version == nil {
+	if version == nil {
 		return nil, nil, nil, fmt.Errorf("%w: no version", vault.ErrCorrupt)
 	}
-	if *head.Version != formatVersion {
-		return nil, nil, nil, fmt.Errorf("%w: backup version %d (this version reads %d)", vault.ErrUnsupportedVersion, *head.Version, formatVersion)
+	if *version != formatVersion {
+		return nil, nil, nil, fmt.Errorf("%w: backup version %d (this version reads %d)", vault.ErrUnsupportedVersion, *version, formatVersion)
 	}
-	var e envelopeJSON
-	if err := seal.DecodeStrict(data, &e); err != nil {
+	e, err := readEnvelope(data)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	if e.KDF.Name != seal.KDFArgon2id {
@@ -394,20 +388,18 @@ func checkNote(s string) error {
 }
 
 func decodePayload(b []byte) (*Backup, error) {
-	var head struct {
-		Version *int64 `json:"version"`
-	}
-	if err := seal.DecodeLoose(b, &head); err != nil {
+	_, version, err := seal.Head(b, false)
+	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
-	if head.Version == nil {
+	if version == nil {
 		return nil, fmt.Errorf("%w: payload has no version", vault.ErrCorrupt)
 	}
-	if *head.Version != payloadVersion {
-		return nil, fmt.Errorf("%w: payload version %d (this version reads %d)", vault.ErrUnsupportedVersion, *head.Version, payloadVersion)
+	if *version != payloadVersion {
+		return nil, fmt.Errorf("%w: payload version %d (this version reads %d)", vault.ErrUnsupportedVersion, *version, payloadVersion)
 	}
-	var p payloadJSON
-	if err := seal.DecodeStrict(b, &p); err != nil {
+	p, err := readPayload(b)
+	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
 	if p.Created.IsZero() {
@@ -417,4 +409,79 @@ func decodePayload(b []byte) (*Backup, error) {
 		return nil, fmt.Errorf("%w: payload has no account list", vault.ErrCorrupt)
 	}
 	return &Backup{Created: p.Created, Accounts: p.Accounts}, nil
+}
+
+// The envelope and the payload are read and written by hand (package strictjson), every
+// member of envelopeJSON and payloadJSON and no other; the payload's bytes are what
+// encoding/json wrote for payloadJSON (TestPayloadMatchesEncodingJSON).
+
+var envelopeNames = []string{"format", "version", "note", "kdf", "check", "cipher", "nonce", "ciphertext"}
+
+func readEnvelope(data []byte) (*envelopeJSON, error) {
+	var e envelopeJSON
+	d := strictjson.NewDecoder(data)
+	d.Object(envelopeNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			e.Format = d.String()
+		case 1:
+			e.Version = d.Int(64)
+		case 2:
+			if !d.Null() {
+				note := d.String()
+				e.Note = &note
+			}
+		case 3:
+			e.KDF = seal.ReadKDF(d)
+		case 4:
+			e.Check = d.String()
+		case 5:
+			e.Cipher = d.String()
+		case 6:
+			e.Nonce = d.String()
+		case 7:
+			e.Ciphertext = d.String()
+		}
+	})
+	if err := d.End(); err != nil {
+		return nil, seal.Corrupt(err)
+	}
+	return &e, nil
+}
+
+var payloadNames = []string{"version", "created", "accounts"}
+
+func readPayload(b []byte) (*payloadJSON, error) {
+	var p payloadJSON
+	d := strictjson.NewDecoder(b)
+	d.Object(payloadNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			p.Version = d.Int(64)
+		case 1:
+			p.Created = d.Time()
+		case 2:
+			p.Accounts = vault.ReadAccounts(d)
+		}
+	})
+	if err := d.End(); err != nil {
+		return nil, seal.Corrupt(err)
+	}
+	return &p, nil
+}
+
+func (p *payloadJSON) encode() ([]byte, error) {
+	b := make([]byte, 0, 256*len(p.Accounts)+64)
+	b = append(b, `{"version":`...)
+	b = strictjson.AppendInt(b, p.Version)
+	b = append(b, `,"created":`...)
+	b, err := strictjson.AppendTime(b, p.Created)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"accounts":`...)
+	if b, err = vault.AppendAccounts(b, p.Accounts); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
 }

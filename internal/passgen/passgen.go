@@ -195,7 +195,7 @@ func poolSize(pw string) int {
 			upper = true
 		case r >= '0' && r <= '9':
 			digit = true
-		case r < 128 && unicode.IsPrint(r):
+		case r >= ' ' && r <= '~': // printable ASCII (unicode.IsPrint below 128, without its tables)
 			symbol = true
 		default:
 			other = true

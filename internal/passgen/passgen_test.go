@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode"
 )
 
 var suggestionShape = regexp.MustCompile(`^[` + Alphabet + `]{4}(-[` + Alphabet + `]{4}){4}$`)
@@ -237,4 +238,13 @@ func FuzzJudge(f *testing.F) {
 			t.Fatalf("verdict %q", e.Verdict)
 		}
 	})
+}
+
+// The ASCII class test in the strength judge is unicode.IsPrint's answer below 128.
+func TestPrintableASCIIIsUnicodeIsPrint(t *testing.T) {
+	for r := rune(0); r < 128; r++ {
+		if got := r >= ' ' && r <= '~'; got != unicode.IsPrint(r) {
+			t.Errorf("%q: %v, unicode.IsPrint %v", r, got, unicode.IsPrint(r))
+		}
+	}
 }

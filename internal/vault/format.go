@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"codeward.dev/internal/seal"
+	"codeward.dev/internal/strictjson"
 )
 
 // The sealed form; docs/vault-format.md is the normative description.
@@ -56,24 +57,21 @@ func parse(blob []byte) (*sealed, error) {
 	if len(blob) > MaxBlobSize {
 		return nil, fmt.Errorf("%w: vault larger than %d MiB", ErrCorrupt, MaxBlobSize>>20)
 	}
-	var head struct {
-		Format  string `json:"format"`
-		Version *int64 `json:"version"`
-	}
-	if err := seal.DecodeLoose(blob, &head); err != nil {
+	format, version, err := seal.Head(blob, true)
+	if err != nil {
 		return nil, err
 	}
-	if head.Format != formatName {
+	if format != formatName {
 		return nil, fmt.Errorf("%w: not a Codeward vault", ErrCorrupt)
 	}
-	if head.Version == nil {
+	if version == nil {
 		return nil, fmt.Errorf("%w: no version", ErrCorrupt)
 	}
-	if *head.Version != formatVersion {
-		return nil, fmt.Errorf("%w: vault version %d (this version reads %d)", ErrUnsupportedVersion, *head.Version, formatVersion)
+	if *version != formatVersion {
+		return nil, fmt.Errorf("%w: vault version %d (this version reads %d)", ErrUnsupportedVersion, *version, formatVersion)
 	}
-	var e envelopeJSON
-	if err := seal.DecodeStrict(blob, &e); err != nil {
+	e, err := readEnvelope(blob)
+	if err != nil {
 		return nil, err
 	}
 	if len(e.Slots) != 1 {
@@ -100,7 +98,6 @@ func parse(blob []byte) (*sealed, error) {
 		}
 		s.slots = append(s.slots, sl)
 	}
-	var err error
 	if s.nonce, err = seal.DecodeField(e.Nonce, "nonce", seal.NonceSize, seal.NonceSize); err != nil {
 		return nil, err
 	}
@@ -108,6 +105,55 @@ func parse(blob []byte) (*sealed, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+var envelopeNames = []string{"format", "version", "slots", "nonce", "payload"}
+var slotNames = []string{"type", "kdf", "check", "nonce", "key"}
+
+// readEnvelope reads the envelope strictly: every member of envelopeJSON, no other.
+func readEnvelope(blob []byte) (*envelopeJSON, error) {
+	var e envelopeJSON
+	d := strictjson.NewDecoder(blob)
+	d.Object(envelopeNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			e.Format = d.String()
+		case 1:
+			e.Version = d.Int(64)
+		case 2:
+			if d.IsNull() {
+				d.Null()
+				e.Slots = nil
+				return
+			}
+			d.Array(func() {
+				var sj slotJSON
+				d.Object(slotNames, func(i int, _ string) {
+					switch i {
+					case 0:
+						sj.Type = d.String()
+					case 1:
+						sj.KDF = seal.ReadKDF(d)
+					case 2:
+						sj.Check = d.String()
+					case 3:
+						sj.Nonce = d.String()
+					case 4:
+						sj.Key = d.String()
+					}
+				})
+				e.Slots = append(e.Slots, sj)
+			})
+		case 3:
+			e.Nonce = d.String()
+		case 4:
+			e.Payload = d.String()
+		}
+	})
+	if err := d.End(); err != nil {
+		return nil, seal.Corrupt(err)
+	}
+	return &e, nil
 }
 
 // marshal writes the envelope by hand: every value is a fixed name, a number or base64,

@@ -17,7 +17,6 @@
 package vault
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -62,7 +61,7 @@ type Vault struct {
 	Accounts []Account `json:"accounts"`
 	// Settings is a JSON object owned by the extension (auto-lock minutes, autofill,
 	// backup reminder state, ...). It is stored compacted; empty means none.
-	Settings json.RawMessage `json:"settings,omitempty"`
+	Settings RawJSON `json:"settings,omitempty"`
 }
 
 // DataKey is the key that encrypts the payload. Whoever holds it can read and rewrite the
@@ -239,7 +238,7 @@ func encodePayload(v *Vault) ([]byte, error) {
 	if out.Accounts == nil {
 		out.Accounts = []Account{}
 	}
-	b, err := json.Marshal(&out)
+	b, err := out.EncodeJSON()
 	if err != nil {
 		return nil, fmt.Errorf("encoding vault: %w", err)
 	}
@@ -250,9 +249,9 @@ func decodePayload(b []byte) (*Vault, error) {
 	if !utf8.Valid(b) {
 		return nil, fmt.Errorf("%w: payload is not UTF-8", ErrCorrupt)
 	}
-	var v Vault
-	if err := seal.DecodeStrict(b, &v); err != nil {
-		return nil, fmt.Errorf("payload: %w", err)
+	v, err := DecodeJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", seal.Corrupt(err))
 	}
 	if v.Accounts == nil {
 		return nil, fmt.Errorf("%w: payload has no account list", ErrCorrupt)
@@ -260,5 +259,5 @@ func decodePayload(b []byte) (*Vault, error) {
 	if len(v.Settings) > 0 && !seal.IsObject(v.Settings) {
 		return nil, fmt.Errorf("%w: settings are not a JSON object", ErrCorrupt)
 	}
-	return &v, nil
+	return v, nil
 }

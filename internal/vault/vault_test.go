@@ -22,7 +22,7 @@ func opts(seed byte) vault.Options {
 func sample() *vault.Vault {
 	return &vault.Vault{
 		Accounts: vaulttest.Accounts(),
-		Settings: json.RawMessage(`{"autoLockMinutes":15,"autofill":true}`),
+		Settings: vault.RawJSON(`{"autoLockMinutes":15,"autofill":true}`),
 	}
 }
 
@@ -112,7 +112,7 @@ func TestReseal(t *testing.T) {
 	v := sample()
 	v.Accounts = v.Accounts[1:]
 	v.Accounts[0].Name = "renamed"
-	v.Settings = json.RawMessage(`{"autofill":false}`)
+	v.Settings = vault.RawJSON(`{"autofill":false}`)
 	blob2, err := vault.Reseal(blob, key, v, vault.Options{Rand: vaulttest.Rand(2)})
 	if err != nil {
 		t.Fatal(err)
@@ -251,11 +251,11 @@ func TestCreateRejects(t *testing.T) {
 	dupID := sample()
 	dupID.Accounts[2].ID = "a1"
 	arraySettings := sample()
-	arraySettings.Settings = json.RawMessage(`[1,2]`)
+	arraySettings.Settings = vault.RawJSON(`[1,2]`)
 	nullSettings := sample()
-	nullSettings.Settings = json.RawMessage(`null`)
+	nullSettings.Settings = vault.RawJSON(`null`)
 	brokenSettings := sample()
-	brokenSettings.Settings = json.RawMessage(`{"a":`)
+	brokenSettings.Settings = vault.RawJSON(`{"a":`)
 	for _, tc := range []struct {
 		name string
 		v    *vault.Vault
@@ -427,7 +427,7 @@ func TestBitFlips(t *testing.T) {
 }
 
 func TestSettingsStoredCompact(t *testing.T) {
-	v := &vault.Vault{Settings: json.RawMessage("{ \"autoLockMinutes\" : 5 }")}
+	v := &vault.Vault{Settings: vault.RawJSON("{ \"autoLockMinutes\" : 5 }")}
 	blob, key := mustCreate(t, v)
 	got, err := vault.Open(blob, key)
 	if err != nil {

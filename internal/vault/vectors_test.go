@@ -25,7 +25,7 @@ const (
 )
 
 func vectorVault() *vault.Vault {
-	return &vault.Vault{Accounts: vaulttest.Accounts(), Settings: json.RawMessage(`{"autoLockMinutes":15}`)}
+	return &vault.Vault{Accounts: vaulttest.Accounts(), Settings: vault.RawJSON(`{"autoLockMinutes":15}`)}
 }
 
 // TestGenerateVectors rewrites testdata when run with -update; otherwise it checks that the

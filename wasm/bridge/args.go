@@ -3,16 +3,14 @@
 package bridge
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 
 	"github.com/hack-pad/safejs"
 
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -90,8 +88,8 @@ func Accounts(args []safejs.Value, i int) ([]vault.Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	var accounts []vault.Account
-	if err := DecodeStrict(s, &accounts); err != nil {
+	accounts, err := vault.DecodeAccounts([]byte(s))
+	if err != nil {
 		return nil, Invalid(fmt.Errorf("accounts: %w", err))
 	}
 	for n, a := range accounts {
@@ -102,25 +100,20 @@ func Accounts(args []safejs.Value, i int) ([]vault.Account, error) {
 	return accounts, nil
 }
 
-// DecodeStrict decodes one JSON value from s into v, refusing unknown fields and
-// trailing data.
-func DecodeStrict(s string, v any) error {
-	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after JSON value")
-	}
-	return nil
-}
-
-// JSON marshals v to the JSON string that crosses the boundary.
-func JSON(v any) (string, error) {
-	b, err := json.Marshal(v)
+// AccountsJSON is the JSON array of accounts that crosses the boundary (nil: null).
+func AccountsJSON(accounts []vault.Account) (string, error) {
+	b, err := vault.EncodeAccounts(accounts)
 	return string(b), err
 }
+
+// AccountJSON is one account's JSON.
+func AccountJSON(a vault.Account) (string, error) {
+	b, err := vault.AppendAccount(nil, &a)
+	return string(b), err
+}
+
+// StringsJSON is a JSON array of strings (nil: null).
+func StringsJSON(list []string) string { return string(strictjson.AppendStrings(nil, list)) }
 
 // Label names an account for a person: issuer and name, never the secret.
 func Label(a vault.Account) string {

@@ -11,6 +11,7 @@ import (
 	"codeward.dev/internal/backup"
 	"codeward.dev/internal/passgen"
 	"codeward.dev/internal/seal"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 )
@@ -24,7 +25,9 @@ func init() {
 	bridge.Register("backupWriteKeyed", backupWriteKeyed)
 }
 
-// keyJSON is how a derived key crosses the boundary and sits in the vault's settings.
+// keyJSON is how a derived key crosses the boundary and sits in the vault's settings:
+// written (encode, in the order of the fields) and read (decodeKeyJSON) by hand as
+// encoding/json would from the tags, strictly; bytes as base64.
 type keyJSON struct {
 	Memory  uint32 `json:"memory"`
 	Time    uint32 `json:"time"`
@@ -32,6 +35,46 @@ type keyJSON struct {
 	Salt    string `json:"salt"`
 	Key     string `json:"key"`
 	Check   string `json:"check"`
+}
+
+var keyNames = []string{"memory", "time", "threads", "salt", "key", "check"}
+
+func (j *keyJSON) encode() string {
+	b := append([]byte(nil), `{"memory":`...)
+	b = strictjson.AppendUint(b, uint64(j.Memory))
+	b = append(b, `,"time":`...)
+	b = strictjson.AppendUint(b, uint64(j.Time))
+	b = append(b, `,"threads":`...)
+	b = strictjson.AppendUint(b, uint64(j.Threads))
+	b = append(b, `,"salt":`...)
+	b = strictjson.AppendString(b, j.Salt)
+	b = append(b, `,"key":`...)
+	b = strictjson.AppendString(b, j.Key)
+	b = append(b, `,"check":`...)
+	b = strictjson.AppendString(b, j.Check)
+	return string(append(b, '}'))
+}
+
+func decodeKeyJSON(s string) (keyJSON, error) {
+	var j keyJSON
+	d := strictjson.NewDecoder([]byte(s))
+	d.Object(keyNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			j.Memory = uint32(d.Uint(32))
+		case 1:
+			j.Time = uint32(d.Uint(32))
+		case 2:
+			j.Threads = uint8(d.Uint(8))
+		case 3:
+			j.Salt = d.String()
+		case 4:
+			j.Key = d.String()
+		case 5:
+			j.Check = d.String()
+		}
+	})
+	return j, d.End()
 }
 
 // backupKeyDerive(password) → the derived key as JSON text (default Argon2id parameters).
@@ -55,10 +98,11 @@ func backupKeyDerive(args []safejs.Value) (any, error) {
 
 // keyReply writes a derived key as keyJSON text, the one shape both derivations return.
 func keyReply(k *backup.Key) (any, error) {
-	return bridge.JSON(keyJSON{
+	j := keyJSON{
 		Memory: k.KDF.Memory, Time: k.KDF.Time, Threads: k.KDF.Threads,
 		Salt: seal.EncodeBase64(k.Salt), Key: seal.EncodeBase64(k.Key[:]), Check: seal.EncodeBase64(k.Check[:]),
-	})
+	}
+	return j.encode(), nil
 }
 
 // backupWriteKeyed(accountsJSON, keyJSON) → the backup file's text.
@@ -84,8 +128,8 @@ func backupWriteKeyed(args []safejs.Value) (any, error) {
 }
 
 func parseKey(s string) (*backup.Key, error) {
-	var j keyJSON
-	if err := bridge.DecodeStrict(s, &j); err != nil {
+	j, err := decodeKeyJSON(s)
+	if err != nil {
 		return nil, errors.New("the automatic backup key is malformed")
 	}
 	salt, err1 := seal.DecodeBase64(j.Salt)

@@ -151,7 +151,7 @@ func readResult(b *backup.Backup) (any, error) {
 		}
 		good = append(good, a)
 	}
-	accounts, err := bridge.JSON(good)
+	accounts, err := bridge.AccountsJSON(good)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func backupMerge(args []safejs.Value) (any, error) {
 	if err := (&vault.Vault{Accounts: r.Accounts}).Validate(); err != nil {
 		return nil, bridge.Invalid(err)
 	}
-	accounts, err := bridge.JSON(nonNil(r.Accounts))
+	accounts, err := bridge.AccountsJSON(nonNil(r.Accounts))
 	if err != nil {
 		return nil, err
 	}

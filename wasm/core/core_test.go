@@ -81,6 +81,36 @@ func TestCodes(t *testing.T) {
 	}
 }
 
+// TestReplyJSONMatchesEncodingJSON: the replies written by hand are what encoding/json
+// writes for the same values (every omitempty member present and absent, escaping).
+func TestReplyJSONMatchesEncodingJSON(t *testing.T) {
+	results := []codeResult{
+		{ID: "t", Step: 59, Period: 30, Codes: []string{"1", "2"}},
+		{ID: "h<&>", Codes: []string{"287082"}},
+		{ID: "", Error: &errorEntry{Code: "invalid", Message: "a \"quoted\" \u2028 message"}},
+		{ID: "empty codes", Codes: []string{}},
+	}
+	for _, list := range [][]codeResult{results, {}} {
+		want, _ := json.Marshal(list)
+		if got := codesJSON(list); got != string(want) {
+			t.Errorf("codesJSON = %s\nencoding/json: %s", got, want)
+		}
+	}
+	k := keyJSON{Memory: 65536, Time: 3, Threads: 4, Salt: "c2FsdA==", Key: "a2V5", Check: "Y2hlY2s="}
+	want, _ := json.Marshal(k)
+	if got := k.encode(); got != string(want) {
+		t.Errorf("keyJSON = %s\nencoding/json: %s", got, want)
+	}
+	if back, err := decodeKeyJSON(string(want)); err != nil || back != k {
+		t.Errorf("decodeKeyJSON = %+v, %v", back, err)
+	}
+	for _, bad := range []string{`{"memory":4294967296}`, `{"threads":256}`, `{"Memory":1}`, `{"salt":"a","salt":"b"}`} {
+		if _, err := decodeKeyJSON(bad); err == nil {
+			t.Errorf("decodeKeyJSON(%s) accepted", bad)
+		}
+	}
+}
+
 func TestParseAndFormatURI(t *testing.T) {
 	r := invoke(t, "parseURI", "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example")
 	if !r.OK {

@@ -10,6 +10,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 )
@@ -32,7 +33,7 @@ func parseURI(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, bridge.Invalid(err)
 	}
-	return bridge.JSON(vault.AccountFromKey(k))
+	return bridge.AccountJSON(vault.AccountFromKey(k))
 }
 
 // formatURI(accountJSON) → otpauth:// URI
@@ -63,7 +64,7 @@ func validateAccount(args []safejs.Value) (any, error) {
 	if err := a.Validate(); err != nil {
 		return nil, bridge.Invalid(err)
 	}
-	return bridge.JSON(a)
+	return bridge.AccountJSON(a)
 }
 
 // newID() → a fresh random account id
@@ -98,8 +99,8 @@ func codes(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var accounts []vault.Account
-	if err := bridge.DecodeStrict(s, &accounts); err != nil {
+	accounts, err := vault.DecodeAccounts([]byte(s))
+	if err != nil {
 		return nil, bridge.Invalid(fmt.Errorf("accounts: %w", err))
 	}
 	now, err := bridge.Int(args, 1, 0, 1<<53)
@@ -118,7 +119,41 @@ func codes(args []safejs.Value) (any, error) {
 		}
 		out[i] = r
 	}
-	return bridge.JSON(out)
+	return codesJSON(out), nil
+}
+
+// codesJSON writes the results as encoding/json would from codeResult's tags.
+func codesJSON(out []codeResult) string {
+	b := make([]byte, 0, 64*len(out)+2)
+	b = append(b, '[')
+	for i, r := range out {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = strictjson.AppendString(b, r.ID)
+		if r.Step != 0 {
+			b = append(b, `,"step":`...)
+			b = strictjson.AppendInt(b, r.Step)
+		}
+		if r.Period != 0 {
+			b = append(b, `,"period":`...)
+			b = strictjson.AppendInt(b, int64(r.Period))
+		}
+		if len(r.Codes) > 0 {
+			b = append(b, `,"codes":`...)
+			b = strictjson.AppendStrings(b, r.Codes)
+		}
+		if r.Error != nil {
+			b = append(b, `,"error":{"code":`...)
+			b = strictjson.AppendString(b, r.Error.Code)
+			b = append(b, `,"message":`...)
+			b = strictjson.AppendString(b, r.Error.Message)
+			b = append(b, '}')
+		}
+		b = append(b, '}')
+	}
+	return string(append(b, ']'))
 }
 
 func accountCodes(a vault.Account, now int64, steps int) (codeResult, error) {
@@ -158,7 +193,8 @@ func accountArg(args []safejs.Value, i int) (vault.Account, error) {
 	if err != nil {
 		return a, err
 	}
-	if err := bridge.DecodeStrict(s, &a); err != nil {
+	a, err = vault.DecodeAccount([]byte(s))
+	if err != nil {
 		return a, bridge.Invalid(fmt.Errorf("account: %w", err))
 	}
 	return a, nil

@@ -3,12 +3,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/hack-pad/safejs"
 
 	"codeward.dev/internal/sites"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/wasm/bridge"
 )
 
@@ -31,7 +31,7 @@ func sitesNormalize(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, bridge.Coded(bridge.CodeInvalidSite, err)
 	}
-	return bridge.JSON(list)
+	return bridge.StringsJSON(list), nil
 }
 
 // sitesMatch(sitesJSON, pageURL) → whether the page belongs to one of the sites.
@@ -70,7 +70,7 @@ func sitesSuggest(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return bridge.JSON(sites.Suggest(issuer, tab))
+	return bridge.StringsJSON(sites.Suggest(issuer, tab)), nil
 }
 
 // sitesPatterns(sitesJSON) → JSON array of match patterns covering the sites, without
@@ -94,7 +94,7 @@ func sitesPatterns(args []safejs.Value) (any, error) {
 			}
 		}
 	}
-	return bridge.JSON(out)
+	return bridge.StringsJSON(out), nil
 }
 
 func siteListArg(args []safejs.Value, i int) ([]string, error) {
@@ -102,8 +102,9 @@ func siteListArg(args []safejs.Value, i int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var list []string
-	if err := json.Unmarshal([]byte(s), &list); err != nil {
+	d := strictjson.NewDecoder([]byte(s))
+	list := d.Strings()
+	if err := d.End(); err != nil {
 		return nil, bridge.Invalid(fmt.Errorf("sites: %w", err))
 	}
 	return list, nil

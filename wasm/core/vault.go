@@ -3,12 +3,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 
 	"github.com/hack-pad/safejs"
 
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 )
@@ -61,7 +61,7 @@ func vaultUnlock(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := json.Marshal(v)
+	text, err := v.EncodeJSON()
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func vaultOpen(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := json.Marshal(v)
+	text, err := v.EncodeJSON()
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +173,8 @@ func vaultArg(args []safejs.Value, i int) (*vault.Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	var v vault.Vault
-	if err := bridge.DecodeStrict(s, &v); err != nil {
+	v, err := vault.DecodeJSON([]byte(s))
+	if err != nil {
 		return nil, bridge.Invalid(fmt.Errorf("vault: %w", err))
 	}
 	for n, a := range v.Accounts {
@@ -182,18 +182,16 @@ func vaultArg(args []safejs.Value, i int) (*vault.Vault, error) {
 			return nil, bridge.Invalid(fmt.Errorf("account %d: %w", n+1, err))
 		}
 	}
-	return &v, nil
+	return v, nil
 }
 
-// optionsJSON is the optional last argument of the functions that run the KDF:
-// {"kdf": {"memory": KiB, "time": passes, "threads": lanes}}. Absent means the defaults.
-type optionsJSON struct {
-	KDF *struct {
-		Memory  uint32 `json:"memory"`
-		Time    uint32 `json:"time"`
-		Threads uint8  `json:"threads"`
-	} `json:"kdf"`
-}
+// The optional last argument of the functions that run the KDF:
+// {"kdf": {"memory": KiB, "time": passes, "threads": lanes}}. Absent (or a null kdf)
+// means the defaults; the numbers must fit uint32, uint32 and uint8.
+var (
+	optionsNames = []string{"kdf"}
+	kdfNames     = []string{"memory", "time", "threads"}
+)
 
 func optionsArg(args []safejs.Value, i int) (vault.Options, error) {
 	var opt vault.Options
@@ -201,12 +199,26 @@ func optionsArg(args []safejs.Value, i int) (vault.Options, error) {
 	if err != nil || s == "" {
 		return opt, err
 	}
-	var o optionsJSON
-	if err := bridge.DecodeStrict(s, &o); err != nil {
-		return opt, bridge.BadArg(i, "options JSON")
-	}
-	if o.KDF != nil {
-		opt.KDF = vault.KDFParams{Memory: o.KDF.Memory, Time: o.KDF.Time, Threads: o.KDF.Threads}
+	d := strictjson.NewDecoder([]byte(s))
+	d.Object(optionsNames, func(int, string) {
+		if d.Null() {
+			return
+		}
+		var p vault.KDFParams
+		d.Object(kdfNames, func(i int, _ string) {
+			switch i {
+			case 0:
+				p.Memory = uint32(d.Uint(32))
+			case 1:
+				p.Time = uint32(d.Uint(32))
+			case 2:
+				p.Threads = uint8(d.Uint(8))
+			}
+		})
+		opt.KDF = p
+	})
+	if err := d.End(); err != nil {
+		return vault.Options{}, bridge.BadArg(i, "options JSON")
 	}
 	return opt, nil
 }

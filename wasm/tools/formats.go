@@ -400,7 +400,7 @@ func preview(res formats.Result) (map[string]any, error) {
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w)
 	}
-	accounts, err := bridge.JSON(good)
+	accounts, err := bridge.AccountsJSON(good)
 	if err != nil {
 		return nil, err
 	}
