@@ -308,9 +308,16 @@ export function snapshot() {
  * blob, so that a copy changed outside the store (damaged, replaced) gets another name too.
  */
 async function tagOf(gen, blob) {
+  // The last tag is kept: every popup open asks for it (is the View current?), and hashing
+  // the blob (2 MB at 5,000 accounts) each time made that cost grow with the vault.
+  if (lastTag && lastTag.gen === gen && lastTag.blob === blob) return lastTag.tag;
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(String(blob))));
-  return `${gen}:${[...d.subarray(0, 8)].map((x) => x.toString(16).padStart(2, "0")).join("")}`;
+  const tag = `${gen}:${[...d.subarray(0, 8)].map((x) => x.toString(16).padStart(2, "0")).join("")}`;
+  lastTag = { gen, blob, tag };
+  return tag;
 }
+/** @type {{gen: unknown, blob: unknown, tag: string}|null} */
+let lastTag = null;
 
 /** A deep copy of the open vault with the tag of the stored state it is: {vault, gen}. */
 export function versioned() {

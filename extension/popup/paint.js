@@ -349,6 +349,7 @@ export const list = {
   rows: new Map(), // id → li, for the rows in the page
   query: "",
   codesPainted: false,
+  laidOut: false, // the first frame has been laid out (clientHeight can be read without a forced layout)
 
   attach() {
     this.ul = document.getElementById("accounts");
@@ -357,6 +358,8 @@ export const list = {
     this.search = document.getElementById("search");
     this.rows = new Map();
     this.query = "";
+    this.laidOut = false;
+    requestAnimationFrame(() => requestAnimationFrame(() => (this.laidOut = true)));
     this.search.addEventListener("input", () => this.filter());
     this.search.addEventListener("keydown", (ev) => this.onSearchKey(ev));
     let pending = false;
@@ -455,9 +458,9 @@ export const list = {
 
   /** Makes the page hold exactly the rows of the visible part of the list (plus a margin). */
   render() {
-    // clientHeight before the first layout is 0: assume the popup's full height then, so
-    // the first paint needs no layout pass.
-    const height = this.scroller.clientHeight || 600;
+    // Until the first frame has been laid out, assume the popup's full height: reading
+    // clientHeight now would force a layout pass (possibly before the style sheet is in).
+    const height = this.laidOut ? this.scroller.clientHeight || 600 : 600;
     const top = this.scroller.scrollTop;
     const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
     const last = Math.min(this.setSize(), Math.ceil((top + height) / ROW) + OVERSCAN);

@@ -86,21 +86,38 @@ func (d *Decoder) unexpected() error {
 	return d.fail(errors.New("unexpected value"))
 }
 
-// pointer is the JSON Pointer (RFC 6901) of the value being read.
+// pointer is the JSON Pointer (RFC 6901) of the value being read, for error messages.
+// Member names come from the input (a decrypted payload, too), so each is cut to
+// maxNameInError bytes and control characters are replaced, and the whole pointer is cut
+// to maxPointerInError bytes: an error names where, never echoes a long text.
 func (d *Decoder) pointer() string {
 	var b strings.Builder
 	for _, e := range d.path {
+		if b.Len() >= maxPointerInError {
+			b.WriteString("/…")
+			break
+		}
 		b.WriteByte('/')
 		if e.isIdx {
 			b.WriteString(strconv.Itoa(e.index))
 			continue
 		}
-		for _, c := range []byte(e.name) {
-			switch c {
-			case '~':
+		name := e.name
+		if len(name) > maxNameInError {
+			cut := maxNameInError
+			for cut > 0 && !utf8.RuneStart(name[cut]) {
+				cut--
+			}
+			name = name[:cut] + "…"
+		}
+		for _, c := range []byte(name) {
+			switch {
+			case c == '~':
 				b.WriteString("~0")
-			case '/':
+			case c == '/':
 				b.WriteString("~1")
+			case c < 0x20 || c == 0x7f:
+				b.WriteByte('?')
 			default:
 				b.WriteByte(c)
 			}
@@ -108,6 +125,11 @@ func (d *Decoder) pointer() string {
 	}
 	return b.String()
 }
+
+const (
+	maxNameInError    = 32
+	maxPointerInError = 160
+)
 
 // peek skips white space and returns the next byte, 0 at the end.
 func (d *Decoder) peek() byte {

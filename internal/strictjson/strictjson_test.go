@@ -173,6 +173,22 @@ func TestErrorsHoldNoInput(t *testing.T) {
 	if err == nil || err.Error() != "duplicate member /raw/a~1b~0/x" {
 		t.Errorf("error = %v, want a JSON Pointer", err)
 	}
+	// Member names come from the input: long ones are cut, control characters replaced, and a
+	// deep pointer ends early.
+	long := strings.Repeat("é", 40) + "TAIL"
+	_, err = readTarget([]byte(`{"raw":{"` + long + `\n":{"x":1,"x":2}}}`))
+	if err == nil || strings.Contains(err.Error(), "TAIL") || len(err.Error()) > 100 || !strings.HasPrefix(err.Error(), "duplicate member /raw/éé") {
+		t.Errorf("a long member name: error = %v", err)
+	}
+	_, err = readTarget([]byte(`{"raw":{"a\u0007b":{"x":1,"x":2}}}`))
+	if err == nil || err.Error() != "duplicate member /raw/a?b/x" {
+		t.Errorf("a control character in a member name: error = %v", err)
+	}
+	deep := strings.Repeat(`{"abcdefghij":`, 100) + `{"x":1,"x":2}` + strings.Repeat(`}`, 100)
+	_, err = readTarget([]byte(`{"raw":` + deep + `}`))
+	if err == nil || len(err.Error()) > 220 || !strings.HasSuffix(err.Error(), "/…") {
+		t.Errorf("a deep pointer: error = %v", err)
+	}
 }
 
 func TestIsObjectAndFirstMember(t *testing.T) {
