@@ -3,7 +3,11 @@ package restore
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"math/rand"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,4 +211,132 @@ func TestDuplicateIgnoresBookkeeping(t *testing.T) {
 			t.Errorf("accounts differing in %s are duplicates", name)
 		}
 	}
+}
+
+// quadraticMerge is Merge as it was before duplicates were looked up by key: each incoming
+// account compared with Duplicate against the whole list. Merge must give the same Result.
+func quadraticMerge(current, incoming []vault.Account, r io.Reader) Result {
+	out := Result{Accounts: slices.Clone(current)}
+	for i := range out.Accounts {
+		out.Accounts[i].Sites = slices.Clone(out.Accounts[i].Sites)
+	}
+	ids := map[string]bool{}
+	order := 0
+	for _, a := range out.Accounts {
+		ids[a.ID] = true
+		order = max(order, a.Order+1)
+	}
+	updated := map[string]bool{}
+	for _, in := range sortedByOrder(incoming) {
+		if j := slices.IndexFunc(out.Accounts, func(a vault.Account) bool { return Duplicate(a, in) }); j >= 0 {
+			out.Skipped++
+			if fold(&out.Accounts[j], in) && !updated[out.Accounts[j].ID] {
+				updated[out.Accounts[j].ID] = true
+				out.Updated = append(out.Updated, out.Accounts[j].ID)
+			}
+			continue
+		}
+		in.Sites = slices.Clone(in.Sites)
+		for in.ID == "" || ids[in.ID] {
+			in.ID = vault.NewID(r)
+		}
+		ids[in.ID] = true
+		in.Order = order
+		order++
+		out.Accounts = append(out.Accounts, in)
+		out.Added = append(out.Added, in.ID)
+	}
+	return out
+}
+
+// mixedAccounts builds n accounts drawn from a small space of labels and secrets, with
+// every near-duplicate Duplicate tells apart (other digits, period, algorithm, type, case
+// of the issuer) and every spelling it does not (secret case, padding, spaces), secrets
+// that do not parse, HOTP counters and sites to fold, and colliding ids.
+func mixedAccounts(n, seed int) []vault.Account {
+	secrets := []string{
+		"JBSWY3DPEHPK3PXP", "jbswy3dpehpk3pxp", "JBSW Y3DP EHPK 3PXP", "GEZDGNBVGY3TQOJQ",
+		"GEZDGNBVGY3TQOJQ====", "not base32!", "NOT BASE32!", "A", "MFRGG===", "mfrgg",
+	}
+	var out []vault.Account
+	x := seed
+	next := func(m int) int { x = (x*1103515245 + 12345) & 0x7fffffff; return x % m }
+	for i := range n {
+		a := totp(fmt.Sprintf("id%d", next(n)), []string{"GitHub", "github", "Bank"}[next(3)],
+			[]string{"ann", "bob"}[next(2)], secrets[next(len(secrets))], next(n))
+		switch next(8) {
+		case 0:
+			a.Digits = 8
+		case 1:
+			a.Period = 60
+		case 2:
+			a.Algorithm = otp.SHA256
+		case 3:
+			a.Type, a.Period, a.Counter = otp.HOTP, 0, uint64(next(5))
+		case 4:
+			a.Sites = []string{[]string{"example.com", "example.org"}[next(2)]}
+		case 5:
+			a.ID = ""
+		}
+		a.Note = fmt.Sprint(i)
+		out = append(out, a)
+	}
+	return out
+}
+
+func TestMergeSameAsComparingEachPair(t *testing.T) {
+	skipped, added, updated := 0, 0, 0
+	for seed := range 20 {
+		current, incoming := mixedAccounts(60, seed), mixedAccounts(80, seed+100)
+		if seed%5 == 0 {
+			current = nil
+		}
+		stream := func() io.Reader { return rand.New(rand.NewSource(int64(seed))) }
+		want := quadraticMerge(current, incoming, stream())
+		got := Merge(current, incoming, stream())
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("seed %d: Merge differs from comparing each pair:\n got %d accounts, added %d, skipped %d, updated %v\nwant %d accounts, added %d, skipped %d, updated %v",
+				seed, len(got.Accounts), len(got.Added), got.Skipped, got.Updated, len(want.Accounts), len(want.Added), want.Skipped, want.Updated)
+		}
+		skipped, added, updated = skipped+want.Skipped, added+len(want.Added), updated+len(want.Updated)
+	}
+	if skipped == 0 || added == 0 || updated == 0 {
+		t.Errorf("the mixed sets should have duplicates, additions and folds: skipped %d, added %d, updated %d", skipped, added, updated)
+	}
+}
+
+func TestCheckImport(t *testing.T) {
+	if err := CheckImport(MaxImport); err != nil {
+		t.Errorf("CheckImport(%d) = %v, want nil", MaxImport, err)
+	}
+	err := CheckImport(MaxImport + 1)
+	if err == nil || !strings.Contains(err.Error(), "20000") {
+		t.Errorf("CheckImport(%d) = %v, want an error naming the limit", MaxImport+1, err)
+	}
+}
+
+func bulk(n int, prefix string) []vault.Account {
+	out := make([]vault.Account, n)
+	for i := range out {
+		secret := fmt.Sprintf("%016X", uint64(i)*2654435761)
+		secret = strings.Map(func(r rune) rune { return rune("ABCDEFGHIJKLMNOP234567"[int(r)%22]) }, secret)
+		out[i] = totp(fmt.Sprintf("%s%d", prefix, i), "Bulk", fmt.Sprintf("user%d", i), secret, i)
+	}
+	return out
+}
+
+// BenchmarkMerge20000 merges 20,000 new accounts into an empty vault, and 20,000 of a
+// vault's own accounts back into it (all duplicates).
+func BenchmarkMerge20000(b *testing.B) {
+	fresh := bulk(20_000, "n")
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			Merge(nil, fresh, nil)
+		}
+	})
+	b.Run("duplicates", func(b *testing.B) {
+		for b.Loop() {
+			Merge(fresh, fresh, nil)
+		}
+	})
 }

@@ -59,7 +59,7 @@ func fromBrowser(name string, urlHostname func(string) (string, error)) (string,
 			for i := 0; i < len(u); i++ {
 				ascii = ascii && u[i] < utf8.RuneSelf
 			}
-			if u == "" || ascii {
+			if u == "" || ascii || strings.ContainsAny(u, std3Valid) {
 				return "", errIDNA
 			}
 		}
@@ -69,6 +69,12 @@ func fromBrowser(name string, urlHostname func(string) (string, error)) (string,
 	}
 	return ascii, nil
 }
+
+// std3Valid are the only characters beyond ASCII that UTS 46 lists as
+// disallowed_STD3_valid: each decomposes to an ASCII symbol ('=', '<', '>') and a combining
+// mark, so Lookup (UseSTD3Rules) refuses them, while the URL Standard's parser, which does
+// not apply STD3 rules, keeps them.
+const std3Valid = "\u2260\u226e\u226f"
 
 // ldh reports whether c is a letter, digit or hyphen (the STD3 ASCII rules).
 func ldh(c byte) bool {

@@ -39,6 +39,7 @@ var idnaNames = []string{
 	"\ufb01.com", "\u1e9e.de", "xn--j6w193g.com", "xn--1ca.com", "Ⅻ.com", "ǅ.com",
 	"\u0301a.com", "a\u0301.com", "\u200b.com", "a\ufe0fb.com", "xn--ab-dfz.com",
 	"xn--ab--e8a.com", "xn--d1acpjx3f.xn--p1ai", "россия.рф", "ελληνικά.gr",
+	"≠.com", "a≮b.com", "≯.com", "=\u0338.com", "xn--1ch.com", "Xn--0ChB0000A",
 }
 
 // TestFromBrowserAgreesWithLookup: a converter with the URL standard's options, wrapped by

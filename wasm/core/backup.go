@@ -31,6 +31,7 @@ func init() {
 	bridge.Register("backupKeyFor", backupKeyFor)
 	bridge.Register("backupReadKeyed", backupReadKeyed)
 	bridge.Register("backupMerge", backupMerge)
+	bridge.Register("importCheck", importCheck)
 	bridge.Register("passwordSuggest", passwordSuggest)
 	bridge.Register("passwordJudge", passwordJudge)
 }
@@ -195,6 +196,35 @@ func backupMerge(args []safejs.Value) (any, error) {
 		"skipped":  r.Skipped,
 		"updated":  bridge.List(r.Updated),
 	}, nil
+}
+
+// importCheck(currentJSON, incomingJSON) → {accounts: JSON, added, skipped}: what the
+// background checks before it holds an import's accounts. incoming may hold at most
+// restore.MaxImport accounts (too_large beyond), each valid as the vault will check it, and
+// merged into current they must make a valid vault. accounts is incoming as the core reads
+// and re-encodes it, which is what the background holds: text a page sent that decodes
+// differently (a lone surrogate turns into U+FFFD here) is never held as sent.
+func importCheck(args []safejs.Value) (any, error) {
+	current, err := bridge.Accounts(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	incoming, err := bridge.Accounts(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := restore.CheckImport(len(incoming)); err != nil {
+		return nil, bridge.Coded(codeTooLarge, err)
+	}
+	r := restore.Merge(current, incoming, nil)
+	if err := (&vault.Vault{Accounts: r.Accounts}).Validate(); err != nil {
+		return nil, bridge.Invalid(err)
+	}
+	accounts, err := bridge.AccountsJSON(nonNil(incoming))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"accounts": accounts, "added": len(r.Added), "skipped": r.Skipped}, nil
 }
 
 // passwordSuggest() → a new backup password suggestion

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"codeward.dev/internal/backup"
+	"codeward.dev/internal/restore"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 )
@@ -175,5 +176,25 @@ func TestBackupKeyForAndReadKeyed(t *testing.T) {
 	costly := regexp.MustCompile(`"memory": \d+`).ReplaceAllString(file, `"memory": 1048576`)
 	if r := invoke(t, "backupKeyFor", costly, bkPassword); r.OK || r.Code != bridge.CodeKDFParams || !strings.Contains(r.Msg, "1 GiB of memory") {
 		t.Fatalf("a file asking for 1 GiB: %+v", r)
+	}
+}
+
+func TestImportCheck(t *testing.T) {
+	renamed := strings.NewReplacer(`"id":"rfc"`, `"id":"rfc2"`, `"name":"rfc"`, `"name":"rfc-work"`).Replace(rfcAccount)
+	r := invoke(t, "importCheck", "["+rfcAccount+"]", "["+rfcAccount+","+renamed+"]")
+	if !r.OK {
+		t.Fatalf("importCheck: %s %s", r.Code, r.Msg)
+	}
+	skipped, _ := field(t, r.Value, "skipped").Int()
+	added, _ := field(t, r.Value, "added").Int()
+	held := str(t, field(t, r.Value, "accounts"))
+	// The whole incoming list (a lone surrogate a page sent would be U+FFFD here: the
+	// browser test TestImportHoldChecksWhatPagesRead sends one).
+	if skipped != 1 || added != 1 || !strings.Contains(held, `"rfc-work"`) || strings.Count(held, `"id":`) != 2 {
+		t.Fatalf("skipped %d, added %d, accounts %s", skipped, added, held)
+	}
+	many := "[" + strings.TrimSuffix(strings.Repeat(rfcAccount+",", restore.MaxImport+1), ",") + "]"
+	if r := invoke(t, "importCheck", "[]", many); r.OK || r.Code != codeTooLarge || !strings.Contains(r.Msg, "20000") {
+		t.Fatalf("%d accounts: ok=%v %s %s", restore.MaxImport+1, r.OK, r.Code, r.Msg)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"codeward.dev/internal/formats/google"
 	"codeward.dev/internal/otp"
 	"codeward.dev/internal/qr"
+	"codeward.dev/internal/restore"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 )
@@ -35,7 +36,7 @@ const (
 	codeUnreadable       = "unreadable"        // recognised but damaged, or no entry could be read
 	codeNoQR             = "no_qr"             // no QR code in the image
 	codeNotImage         = "not_image"         // not an image the browser can decode (said by the background)
-	codeTooLarge         = "too_large"         // an image of more than qr.MaxPixels pixels
+	codeTooLarge         = "too_large"         // an image of more than qr.MaxPixels pixels, a file of more than restore.MaxImport accounts
 	codeNoAccounts       = "no_accounts"       // QR codes found, none of them an authenticator account
 	codeNothingToExport  = "nothing_to_export"
 )
@@ -380,6 +381,11 @@ func decodeImage(args []safejs.Value, i int) ([]string, error) {
 // preview turns an import result into the bridge's shape, making each account ready for
 // the vault: a fresh id, creation time and order, then validated as the vault will.
 func preview(res formats.Result) (map[string]any, error) {
+	// Refused before the accounts are checked and encoded: the background would refuse the
+	// list anyway (importCheck), after holding it all in memory twice.
+	if err := restore.CheckImport(len(res.Accounts)); err != nil {
+		return nil, bridge.Coded(codeTooLarge, err)
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	good := []vault.Account{}
 	problems := []any{}

@@ -18,6 +18,7 @@ import (
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/qr"
+	"codeward.dev/internal/restore"
 	"codeward.dev/internal/vault"
 	"codeward.dev/wasm/bridge"
 	"codeward.dev/wasm/bridge/bridgetest"
@@ -417,5 +418,19 @@ func TestGoogleQRCodes(t *testing.T) {
 	only, _ := json.Marshal([]vault.Account{steam})
 	if r := invoke(t, "googleQRCodes", string(only), 400); r.OK || r.Code != codeNothingToExport {
 		t.Errorf("only Steam: %+v", r)
+	}
+}
+
+func TestFormatImportTooManyAccounts(t *testing.T) {
+	var lines []string
+	for i := range restore.MaxImport + 1 {
+		lines = append(lines, fmt.Sprintf("otpauth://totp/Bulk:user%d?secret=JBSWY3DPEHPK3PXP&issuer=Bulk", i))
+	}
+	r := invoke(t, "formatImport", b64(strings.Join(lines, "\n")), "otpauth")
+	if r.OK || r.Code != codeTooLarge || !strings.Contains(r.Msg, "20000") {
+		t.Fatalf("%d accounts: ok=%v %s %s", len(lines), r.OK, r.Code, r.Msg)
+	}
+	if r := invoke(t, "formatImport", b64(strings.Join(lines[:restore.MaxImport], "\n")), "otpauth"); !r.OK {
+		t.Fatalf("%d accounts: %s %s", restore.MaxImport, r.Code, r.Msg)
 	}
 }
