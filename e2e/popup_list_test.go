@@ -520,6 +520,30 @@ func TestPopupAtScale(t *testing.T) {
 			t.Fatalf("End from the first row put focus on %q, want %q", Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`), last)
 		}
 	}
+	// Scrolled anywhere, each row the page holds is the vault's account at that place in the
+	// list (the whole View is in: End reached the last row above), showing its code.
+	for _, at := range []int{0, 1234, 2500, rand.IntN(n - 20), n - 12} {
+		var rows [][]string
+		for deadline := time.Now().Add(Timeout); ; time.Sleep(50 * time.Millisecond) {
+			rows = Eval[[][]string](p, `(() => {
+				document.getElementById("scroller").scrollTop = `+fmt.Sprint(at*48)+`;
+				return [...document.querySelectorAll("#accounts li")].map((li) => [li.getAttribute("aria-posinset"), li.innerText.replace(/\s+/g, " ")]);
+			})()`)
+			if slices.ContainsFunc(rows, func(r []string) bool { return r[0] == fmt.Sprint(at+1) && CodeIn(r[1]) != "" }) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("scrolled to row %d, the page holds rows %q", at+1, rows)
+			}
+		}
+		for _, r := range rows {
+			var pos int
+			fmt.Sscan(r[0], &pos)
+			if pos < 1 || pos > n || !strings.Contains(r[1], accounts[pos-1].Issuer) || !strings.Contains(r[1], accounts[pos-1].Name) {
+				t.Fatalf("scrolled to row %d: row %q says %q, want %s %s", at+1, r[0], r[1], accounts[max(0, min(n, pos)-1)].Issuer, accounts[max(0, min(n, pos)-1)].Name)
+			}
+		}
+	}
 	// A fresh popup: typed at once, Enter copies an account far past the first screen.
 	p.Close()
 	p = b.OpenPopup()

@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
@@ -18,7 +21,9 @@ import (
 // has the browser decode the file and hands the tools grey levels: a JPEG photo-like capture
 // with two codes on a grey page, a GIF with one code, and a file that is no image, which
 // gets a plain answer and leaves the vault as it was, and so does a picture of more pixels
-// than the reader takes (Limits.IMPORT_IMAGE_PIXELS).
+// than the reader takes (Limits.IMPORT_IMAGE_PIXELS) or wider than a canvas
+// (Limits.IMPORT_IMAGE_SIDE) — the last two, PNGs of a few bytes that declare 30000 × 30000
+// and 20000 × 10 pixels, refused from their headers before the browser decodes them.
 func TestImportQRImageFile(t *testing.T) {
 	const (
 		oneSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
@@ -68,6 +73,8 @@ func TestImportQRImageFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	hugePath := write("huge.png", hugePNG.Bytes())
+	bombPath := write("bomb.png", declaredPNG(t, 30000, 30000)) // 900 million pixels: 3.6 GB decoded
+	widePath := write("wide.png", declaredPNG(t, 20000, 10))
 
 	b := StartBrowser(t, BrowserOptions{})
 	p := b.OpenPopup()
@@ -80,6 +87,10 @@ func TestImportQRImageFile(t *testing.T) {
 	pg.WaitText("This is not a PNG, JPEG or GIF image Codeward can read.")
 	setFile(t, pg, NameQRImageFile, hugePath)
 	pg.WaitText("too many pixels (7000 × 6000; at most 40 million)")
+	setFile(t, pg, NameQRImageFile, bombPath)
+	pg.WaitText("too many pixels (30000 × 30000; at most 40 million)")
+	setFile(t, pg, NameQRImageFile, widePath)
+	pg.WaitText("too large (20000 × 10 pixels; at most 16,384 pixels a side)")
 	if got := vaultRecord(b); got != before {
 		t.Fatal("reading a file that is no image, or too large a one, changed the stored vault")
 	}
@@ -106,4 +117,30 @@ func TestImportQRImageFile(t *testing.T) {
 	requireCode(t, p, oneSecret, TOTPOpts{}, "Photoline", "ann@example.com")
 	requireCode(t, p, twoSecret, TOTPOpts{}, "Grainy", "bo@example.com")
 	requireCode(t, p, gifSecret, TOTPOpts{}, "Gifworks", "cy@example.com")
+}
+
+// declaredPNG is a PNG whose header (IHDR) declares width × height grey pixels but whose
+// data (IDAT) is a few bytes: what a crafted file looks like, tiny on disk and huge decoded.
+func declaredPNG(t *testing.T, width, height uint32) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		binary.Write(&out, binary.BigEndian, uint32(len(data)))
+		body := append([]byte(kind), data...)
+		out.Write(body)
+		binary.Write(&out, binary.BigEndian, crc32.ChecksumIEEE(body))
+	}
+	ihdr := binary.BigEndian.AppendUint32(nil, width)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, height)
+	chunk("IHDR", append(ihdr, 8, 0, 0, 0, 0)) // 8-bit grey, no interlace
+	var idat bytes.Buffer
+	z := zlib.NewWriter(&idat)
+	z.Write(make([]byte, 1+width)) // the first row only: a filter byte, then black
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	chunk("IDAT", idat.Bytes())
+	chunk("IEND", nil)
+	return out.Bytes()
 }

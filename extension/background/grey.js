@@ -3,15 +3,31 @@
 // pixel, so that the tools' WebAssembly links no image codec (wasm/tools decodeImage,
 // internal/qr.DecodeGray). Runs in the background: a service worker in Chrome, an event
 // page in Firefox; both have createImageBitmap and OffscreenCanvas.
-import { CodedError, Errors, Limits } from "../shared/messages.js";
+import { CodedError } from "../shared/messages.js";
+import { checkSize, imageSize } from "./image-size.js";
+
+// A header is within the first bytes, but a JPEG's frame header may follow long metadata.
+const HEAD = 64 << 10;
+
+/** The declared size of the image in blob (image-size.js), reading no more of it than needed. */
+async function declaredSize(blob) {
+  try {
+    return imageSize(new Uint8Array(await blob.slice(0, HEAD).arrayBuffer()));
+  } catch (e) {
+    if (blob.size <= HEAD || e.code !== "not_image") throw e;
+    return imageSize(new Uint8Array(await blob.arrayBuffer()));
+  }
+}
 
 /**
- * The grey levels of an image file or capture: {grey: Uint8Array, width, height}. A file the
- * browser cannot decode throws not_image; an image of more than Limits.IMPORT_IMAGE_PIXELS
- * pixels, too_large.
+ * The grey levels of an image file or capture: {grey: Uint8Array, width, height}. A file that
+ * is not a PNG, JPEG, GIF, WebP or BMP image, or that the browser cannot decode, throws
+ * not_image; an image beyond the bounds (image-size.js), too_large — read from its header,
+ * before the browser decodes it.
  * @param {Blob} blob
  */
 export async function greyPixels(blob) {
+  await declaredSize(blob);
   let bitmap;
   try {
     bitmap = await createImageBitmap(blob);
@@ -21,10 +37,7 @@ export async function greyPixels(blob) {
   try {
     const { width, height } = bitmap;
     if (!(width > 0 && height > 0)) throw new CodedError("not_image", "the image has no pixels");
-    if (width * height > Limits.IMPORT_IMAGE_PIXELS) {
-      const most = `${Limits.IMPORT_IMAGE_PIXELS / 1e6} million`;
-      throw new CodedError(Errors.TOO_LARGE, `the image has too many pixels (${width} × ${height}; at most ${most}): take a screenshot of just the QR code`);
-    }
+    checkSize(width, height); // again: the header was the file's word, this is the decoder's
     const ctx = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
     // Transparent parts read as white, as on a page (and as the QR reader itself would).
     ctx.fillStyle = "#fff";

@@ -91,6 +91,7 @@ export const Limits = Object.freeze({
   IMPORT_FILE: 16 << 20, // the core's bound on an authenticator export (wasm/tools)
   IMPORT_IMAGE: 32 << 20, // the bound on a QR code image file
   IMPORT_IMAGE_PIXELS: 40_000_000, // and on its pixels once decoded (internal/qr.MaxPixels)
+  IMPORT_IMAGE_SIDE: 16_384, // and on each side: the largest canvas the browsers draw on
   BACKUP_FILE: 16 << 20, // the backup format's bound (docs/backup-format.md)
   // An import's accounts (internal/restore.MaxImport, checked by the core's importCheck):
   // far above any real export, and enough for a 20,000-account vault from another browser.
@@ -238,7 +239,7 @@ export const Kinds = Object.freeze({
     IMPORT_HOLD: "import.hold",
     /** {tabId: number} → ImportPreview of the QR codes visible in that tab */
     IMPORT_SCAN_TAB: "import.scanTab",
-    /** {image: string} (PNG, JPEG or GIF) → ImportPreview of its QR codes */
+    /** {image: string} (PNG, JPEG, GIF, WebP or BMP) → ImportPreview of its QR codes */
     IMPORT_SCAN_IMAGE: "import.scanImage",
     /** {} → ImportPreview|null: the latest preview not yet imported (e.g. a scan from the popup) */
     IMPORT_PENDING: "import.pending",

@@ -66,6 +66,24 @@ func Bytes(args []safejs.Value, i int) ([]byte, error) {
 	return b, nil
 }
 
+// ByteArray reads argument i as a Uint8Array of exactly n bytes, copied into Go memory: for
+// megabytes (a screen capture's pixels) base64 costs seconds on each side of the boundary.
+func ByteArray(args []safejs.Value, i int, n int) ([]byte, error) {
+	want := fmt.Sprintf("a Uint8Array of %d bytes", n)
+	if i >= len(args) || args[i].Type() != safejs.TypeObject {
+		return nil, BadArg(i, want)
+	}
+	if length, err := args[i].Length(); err != nil || length != n {
+		return nil, BadArg(i, want)
+	}
+	b := make([]byte, n)
+	// Errors for anything but a Uint8Array (or Uint8ClampedArray).
+	if copied, err := safejs.CopyBytesToGo(b, args[i]); err != nil || copied != n {
+		return nil, BadArg(i, want)
+	}
+	return b, nil
+}
+
 // Base64 is how bytes go back to JavaScript.
 func Base64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 

@@ -51,6 +51,13 @@ func init() {
 		}
 		return bridge.Base64(append(b, '!')), nil
 	})
+	bridge.Register("testByteArray", func(args []safejs.Value) (any, error) {
+		b, err := bridge.ByteArray(args, 0, 3)
+		if err != nil {
+			return nil, err
+		}
+		return bridge.Base64(b), nil
+	})
 	bridge.Register("testAccounts", func(args []safejs.Value) (any, error) {
 		a, err := bridge.Accounts(args, 0)
 		return len(a), err
@@ -76,6 +83,12 @@ func TestRegistrationHelper(t *testing.T) {
 		{"number for optional string", "testArgs", []any{"s", 1, 7}, bridge.CodeBadArgument},
 		{"not base64", "testBytes", []any{"%%%"}, bridge.CodeBadArgument},
 		{"unpadded base64", "testBytes", []any{"QQ"}, bridge.CodeBadArgument},
+		{"string for byte array", "testByteArray", []any{"AQID"}, bridge.CodeBadArgument},
+		{"array of numbers for byte array", "testByteArray", []any{[]any{1, 2, 3}}, bridge.CodeBadArgument},
+		{"object with a length", "testByteArray", []any{map[string]any{"length": 3}}, bridge.CodeBadArgument},
+		{"short byte array", "testByteArray", []any{bridgetest.Uint8Array(t, []byte{1, 2})}, bridge.CodeBadArgument},
+		{"long byte array", "testByteArray", []any{bridgetest.Uint8Array(t, []byte{1, 2, 3, 4})}, bridge.CodeBadArgument},
+		{"missing byte array", "testByteArray", nil, bridge.CodeBadArgument},
 		{"unknown account field", "testAccounts", []any{`[{"id":"a","bogus":1}]`}, bridge.CodeInvalid},
 		{"invalid account", "testAccounts", []any{`[{"id":""}]`}, bridge.CodeInvalid},
 		{"trailing data", "testAccounts", []any{`[] []`}, bridge.CodeInvalid},
@@ -98,6 +111,7 @@ func TestRegistrationHelper(t *testing.T) {
 		{"testArgs", []any{"s", 1, nil}, "s/1/"},
 		{"testArgs", []any{"s", 1, "o"}, "s/1/o"},
 		{"testBytes", []any{"QQ=="}, "QSE="},
+		{"testByteArray", []any{bridgetest.Uint8Array(t, []byte{1, 2, 3})}, "AQID"},
 	} {
 		if r := invoke(t, tt.fn, tt.args...); !r.OK || str(t, r.Value) != tt.want {
 			t.Errorf("%s%v: %+v, want %q", tt.fn, tt.args, r, tt.want)

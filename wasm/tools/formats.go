@@ -161,7 +161,7 @@ func formatExport(args []safejs.Value) (any, error) {
 	return string(out), nil
 }
 
-// qrDecode(greyB64, width, height) → [text] of every QR code in the image (see decodeImage).
+// qrDecode(grey, width, height) → [text] of every QR code in the image (see decodeImage).
 func qrDecode(args []safejs.Value) (any, error) {
 	texts, err := decodeImage(args, 0)
 	if err != nil {
@@ -170,7 +170,7 @@ func qrDecode(args []safejs.Value) (any, error) {
 	return bridge.List(texts), nil
 }
 
-// qrImport(greyB64, width, height) → what formatImport returns (format "qr"), plus codes: the number of
+// qrImport(grey, width, height) → what formatImport returns (format "qr"), plus codes: the number of
 // QR codes found. otpauth:// and otpauth-migration:// codes are both read; the migration
 // codes are read together so that the batches of one transfer are checked as a whole.
 func qrImport(args []safejs.Value) (any, error) {
@@ -346,7 +346,7 @@ func importError(err error) error {
 	return bridge.Coded(codeUnreadable, err)
 }
 
-// decodeImage reads arguments i, i+1, i+2: an image as grey levels (base64, one byte per
+// decodeImage reads arguments i, i+1, i+2: an image as grey levels (a Uint8Array, one byte per
 // pixel, row by row; the background has the browser decode the file or capture), its width
 // and its height.
 func decodeImage(args []safejs.Value, i int) ([]string, error) {
@@ -361,12 +361,9 @@ func decodeImage(args []safejs.Value, i int) ([]string, error) {
 	if width*height > qr.MaxPixels {
 		return nil, bridge.Coded(codeTooLarge, fmt.Errorf("%w: %d×%d pixels (at most %d)", qr.ErrTooLarge, width, height, qr.MaxPixels))
 	}
-	pix, err := bridge.Bytes(args, i)
+	pix, err := bridge.ByteArray(args, i, int(width*height))
 	if err != nil {
 		return nil, err
-	}
-	if int64(len(pix)) != width*height {
-		return nil, bridge.BadArg(i, fmt.Sprintf("%d×%d grey levels", width, height))
 	}
 	defer runtime.GC() // a screen capture is megabytes of pixels, and gozxing copies them
 	texts, err := qr.DecodeGray(int(width), int(height), pix)

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/hack-pad/safejs"
+
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/qr"
 	"codeward.dev/internal/restore"
@@ -266,8 +268,8 @@ func pngOf(t *testing.T, text string) []byte {
 }
 
 // grey turns a PNG into qrImport's arguments, as the background does with the browser's
-// decoders: grey levels (base64), width, height.
-func grey(t *testing.T, p []byte) (string, int, int) {
+// decoders: grey levels (a Uint8Array), width, height.
+func grey(t *testing.T, p []byte) (safejs.Value, int, int) {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(p))
 	if err != nil {
@@ -276,7 +278,7 @@ func grey(t *testing.T, p []byte) (string, int, int) {
 	r := img.Bounds()
 	g := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
 	draw.Draw(g, g.Bounds(), img, r.Min, draw.Src)
-	return base64.StdEncoding.EncodeToString(g.Pix), r.Dx(), r.Dy()
+	return bridgetest.Uint8Array(t, g.Pix), r.Dx(), r.Dy()
 }
 
 // scan calls qrImport on a PNG.
@@ -346,11 +348,12 @@ func TestQRImport(t *testing.T) {
 	}{
 		{"no code", []any{blank, bw, bh}, codeNoQR},
 		{"only other codes", []any{hello, hw, hh}, codeNoAccounts},
-		{"too many pixels", []any{"", 10000, 5000}, codeTooLarge},
+		{"too many pixels", []any{bridgetest.Uint8Array(t, nil), 10000, 5000}, codeTooLarge},
 		{"fewer pixels than width × height", []any{blank, bw, bh + 1}, bridge.CodeBadArgument},
-		{"not base64", []any{"plain text", 2, 5}, bridge.CodeBadArgument},
+		{"more pixels than width × height", []any{blank, bw, bh - 1}, bridge.CodeBadArgument},
+		{"base64, not bytes", []any{"AAAAAAAAAAAA", 3, 3}, bridge.CodeBadArgument},
 		{"no size", []any{blank}, bridge.CodeBadArgument},
-		{"width 0", []any{"", 0, 1}, bridge.CodeBadArgument},
+		{"width 0", []any{bridgetest.Uint8Array(t, nil), 0, 1}, bridge.CodeBadArgument},
 	} {
 		if r := invoke(t, "qrImport", tt.args...); r.OK || r.Code != tt.code {
 			t.Errorf("%s: ok=%v code=%q (%s), want %q", tt.name, r.OK, r.Code, r.Msg, tt.code)

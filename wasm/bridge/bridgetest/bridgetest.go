@@ -94,3 +94,20 @@ func JSONOf(r Result) (string, error) {
 	}
 	return s.String()
 }
+
+// Uint8Array is b as a new JavaScript Uint8Array, as the extension passes bytes.
+func Uint8Array(t testing.TB, b []byte) safejs.Value {
+	t.Helper()
+	ctor, err := safejs.Global().Get("Uint8Array")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ctor.New(len(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := safejs.CopyBytesToJS(a, b); err != nil || n != len(b) {
+		t.Fatalf("copying %d bytes to JavaScript: %d, %v", len(b), n, err)
+	}
+	return a
+}
