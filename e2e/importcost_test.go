@@ -273,3 +273,54 @@ func TestImportHoldChecksWhatPagesRead(t *testing.T) {
 	p.WaitState(StateUnlocked)
 	requireCode(t, p, secret, TOTPOpts{}, "Heldfast", "lee@example.org")
 }
+
+// TestImportHoldRacingALock: a vault that locks while an import is being held (its accounts
+// checked, sealed and written to storage.session) keeps none of it: after the lock and the
+// next unlock there is no held import, and storage.session holds no sealed accounts or key.
+func TestImportHoldRacingALock(t *testing.T) {
+	b := StartBrowser(t, BrowserOptions{})
+	p := b.OpenPopup()
+	p.WaitState(StateFirstRun)
+	p.CreateVault(imMaster)
+	pg := openImportPage(t, b, p, NameImport, "#import")
+
+	// Thousands of accounts: the hold takes long enough (the core's check, then compressing
+	// and sealing) that a lock sent a moment after it lands in the middle. The lock is sent
+	// at several moments in turn, so that one of them falls between the check and the write.
+	accounts := make([]map[string]any, 5000)
+	for i := range accounts {
+		accounts[i] = map[string]any{"id": fmt.Sprintf("%032x", i+1), "type": "totp", "issuer": "Racefield", "name": fmt.Sprintf("user%d", i),
+			"secret": "JBSWY3DPEHPK3PXP", "algorithm": "SHA1", "digits": 6, "period": 30, "order": i,
+			"created": "2026-12-01T10:00:00Z", "updated": "2026-12-01T10:00:00Z"}
+	}
+	read := map[string]any{"format": "aegis", "description": "Aegis vault", "encrypted": true,
+		"accounts": mustJSON(accounts), "problems": []any{}, "warnings": []any{}}
+	for _, delay := range []int{0, 60, 150, 250, 300, 400, 600, 900} {
+		got := Eval[struct {
+			Hold struct {
+				OK    bool
+				Error *struct{ Code string }
+			}
+			Keys []string
+		}](pg, `(async () => {
+			const hold = chrome.runtime.sendMessage({kind: "import.hold", payload: {read: `+mustJSON(read)+`}});
+			await new Promise((r) => setTimeout(r, `+fmt.Sprint(delay)+`));
+			await chrome.runtime.sendMessage({kind: "vault.lock", payload: {}});
+			const h = await hold;
+			await new Promise((r) => setTimeout(r, 200));
+			return {hold: h, keys: Object.keys(await chrome.storage.session.get(null))};
+		})()`)
+		for _, k := range got.Keys {
+			if strings.HasPrefix(k, "import.") {
+				t.Errorf("lock %d ms into a hold (hold ok=%v): storage.session still holds %q while locked (keys %q)", delay, got.Hold.OK, k, got.Keys)
+			}
+		}
+		t.Logf("lock %d ms into a hold: hold ok=%v %+v", delay, got.Hold.OK, got.Hold.Error)
+		if r := Eval[struct{ OK bool }](pg, `chrome.runtime.sendMessage({kind: "vault.unlock", payload: {password: `+mustJSON(imMaster)+`}})`); !r.OK {
+			t.Fatal("unlock failed")
+		}
+		if pending := Eval[json.RawMessage](pg, `chrome.runtime.sendMessage({kind: "import.pending", payload: {}}).then((r) => r.value)`); string(pending) != "null" {
+			t.Errorf("lock %d ms into a hold: after unlocking again, an import is still held: %.200s", delay, pending)
+		}
+	}
+}
