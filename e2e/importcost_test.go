@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,12 @@ func TestImportKDFOffTheBackground(t *testing.T) {
 	pg := openImportPage(t, b, p, NameImport, "#import")
 	other := b.OpenPopup()
 	other.WaitState(StateUnlocked)
+	// The background loads its tools (build/codeward-tools.wasm) on first use; done here, so
+	// that the pasted import timed below does not also wait for their first compile, which
+	// on a starved CPU could outlast the file's KDF and fail this test for nothing.
+	if formats := Eval[struct{ OK bool }](other.Page, `chrome.runtime.sendMessage({kind: "import.formats", payload: {}})`); !formats.OK {
+		t.Fatal("import.formats failed")
+	}
 
 	// The file first asks for its password (no KDF runs for that).
 	setFile(t, pg, NameImportFile, path)
@@ -180,6 +187,25 @@ func TestImportHoldChecksWhatPagesRead(t *testing.T) {
 		{"accounts that are not a list", read(account(nil), nil)},
 		{"no format", read([]any{account(nil)}, func(r map[string]any) { delete(r, "format") })},
 		{"problems that are not entries", read([]any{account(nil)}, func(r map[string]any) { r["problems"] = []any{"x"} })},
+		// Problems and warnings are shown to the person: bounded in number and length.
+		{"more warnings than a preview lists", read([]any{account(nil)}, func(r map[string]any) {
+			w := make([]any, 1001)
+			for i := range w {
+				w[i] = "a warning"
+			}
+			r["warnings"] = w
+		})},
+		{"more problems than a preview lists", read([]any{account(nil)}, func(r map[string]any) {
+			ps := make([]any, 1001)
+			for i := range ps {
+				ps[i] = map[string]any{"index": i + 1, "label": "x", "message": "unreadable"}
+			}
+			r["problems"] = ps
+		})},
+		{"a warning longer than a line", read([]any{account(nil)}, func(r map[string]any) { r["warnings"] = []any{strings.Repeat("w", 501)} })},
+		{"a problem label longer than a line", read([]any{account(nil)}, func(r map[string]any) {
+			r["problems"] = []any{map[string]any{"index": 1, "label": strings.Repeat("l", 501), "message": "unreadable"}}
+		})},
 		{"no read at all", map[string]any{}},
 	} {
 		got := do("import.hold", tc.payload)
@@ -191,8 +217,36 @@ func TestImportHoldChecksWhatPagesRead(t *testing.T) {
 			t.Errorf("%s: the error shows the secret: %q", tc.name, got.Error.Message)
 		}
 		if pending := Eval[json.RawMessage](pg, `chrome.runtime.sendMessage({kind: "import.pending", payload: {}}).then((r) => r.value)`); string(pending) != "null" {
-			t.Errorf("%s: something was held: %s", tc.name, pending)
+			t.Errorf("%s: something was held: %.300s", tc.name, pending)
 		}
+	}
+
+	// More accounts than one import takes: too_large, naming the limit; nothing held.
+	many := make([]any, 20_001)
+	for i := range many {
+		many[i] = account(func(a map[string]any) { a["id"] = fmt.Sprintf("%032x", i); a["name"] = fmt.Sprintf("user%d", i) })
+	}
+	if got := do("import.hold", read(many, nil)); got.OK || got.Error == nil || got.Error.Code != "too_large" || !strings.Contains(got.Error.Message, "20000") {
+		t.Errorf("20,001 accounts: reply %+v, want too_large naming the limit", got)
+	}
+	if pending := Eval[json.RawMessage](pg, `chrome.runtime.sendMessage({kind: "import.pending", payload: {}}).then((r) => r.value)`); string(pending) != "null" {
+		t.Errorf("20,001 accounts: something was held: %.300s", pending)
+	}
+
+	// A name with a lone surrogate (JavaScript strings may hold one; JSON.stringify escapes
+	// it and the core refuses the escape): held as the core reads it (U+FFFD), so the apply
+	// that follows works on the same accounts the preview counted.
+	lonely := read([]any{account(func(a map[string]any) { a["name"] = "lone LONE"; a["id"] = "6f0c1e2d3c4b5a69788796a5b4c3d2e1" })}, nil)["read"]
+	lone := Eval[reply](pg, `(() => {
+		const r = `+mustJSON(lonely)+`;
+		r.accounts = r.accounts.replace("LONE", "\ud800");
+		return chrome.runtime.sendMessage({kind: "import.hold", payload: {read: r}});
+	})()`)
+	if !lone.OK || lone.Value.Count != 1 {
+		t.Fatalf("a name with a lone surrogate: hold %+v", lone)
+	}
+	if applied := do("import.apply", map[string]any{"token": lone.Value.Token}); !applied.OK || applied.Value.Added != 1 {
+		t.Fatalf("a name with a lone surrogate: held, then import.apply %+v", applied)
 	}
 
 	// A good read: held, previewed, imported; its codes are the account's.

@@ -111,21 +111,24 @@ async function forgetPending() {
   await chrome.storage.session.remove([PENDING_KEY, PENDING_SEAL_KEY]);
 }
 
-/** Counts what merging accounts (JSON) into the vault now would add and skip. The merge
- *  reads the accounts strictly and validates each one as the vault will (Account.Validate,
- *  names within their limits), and the merged vault as a whole: an error means they cannot
- *  be held. */
+/** Counts what merging accounts (JSON) into the vault now would add and skip. The core
+ *  reads the accounts strictly, refuses more than Limits.IMPORT_ACCOUNTS of them (too_large),
+ *  and validates each one as the vault will (Account.Validate, names within their limits)
+ *  and the merged vault as a whole: an error means they cannot be held. accounts in the
+ *  answer is the list as the core re-encodes it: what hold() keeps, so that what a page sent
+ *  (a lone surrogate, say, which the core reads as U+FFFD but JSON.stringify escapes and the
+ *  core then refuses) cannot pass here and fail at apply. */
 async function compare(accountsJSON) {
   const v = await store.snapshot();
-  const m = await call("backupMerge", JSON.stringify(v.accounts), accountsJSON, "merge");
-  return { fresh: m.added.length, duplicates: m.skipped };
+  const m = await call("importCheck", JSON.stringify(v.accounts), accountsJSON);
+  return { accounts: m.accounts, counts: { fresh: m.added, duplicates: m.skipped } };
 }
 
 /** Keeps the parsed accounts of result (a bridge import result) and answers with a preview. */
 async function hold(result) {
-  const counts = await compare(result.accounts); // first: nothing the vault would refuse is held
-  const incoming = JSON.parse(result.accounts);
-  if (!Array.isArray(incoming)) throw new CodedError(Errors.INVALID, "the accounts read must be a list");
+  const sealKey = await store.sealKey(); // this unlock's: see below
+  const { accounts, counts } = await compare(result.accounts); // first: nothing the vault would refuse is held
+  const incoming = JSON.parse(accounts);
   const token = await call("newID");
   const preview = {
     format: result.format,
@@ -138,8 +141,17 @@ async function hold(result) {
   };
   if (typeof result.codes === "number") preview.codes = result.codes;
   const expires = Date.now() + PENDING_MINUTES * 60_000;
-  const { raw, sealed } = await sealPending({ accounts: result.accounts, preview });
+  const { raw, sealed } = await sealPending({ accounts, preview });
   await chrome.storage.session.set({ [PENDING_KEY]: { token, expires, sealed }, [PENDING_SEAL_KEY]: raw });
+  // A lock while the lines above awaited has cleared storage.session (and the lock listener
+  // below ran) before this write: the held accounts and their key would outlive the unlocked
+  // vault. The seal key changes with every unlock and is gone while locked, so a different
+  // one now means this hold belongs to a vault session that has ended.
+  if (!sealKey || (await store.sealKey()) !== sealKey) {
+    const now = await chrome.storage.session.get(PENDING_KEY);
+    if (now[PENDING_KEY]?.token === token) await forgetPending();
+    throw new CodedError(Errors.LOCKED, "the vault locked while this file was read");
+  }
   return { token, ...preview, ...counts };
 }
 
@@ -161,10 +173,13 @@ function readFile(read) {
   if (typeof description !== "string" || description.length > 200) throw bad("description");
   if (typeof encrypted !== "boolean") throw bad("encrypted flag");
   if (typeof accounts !== "string") throw bad("accounts");
-  const isText = (x) => typeof x === "string";
-  if (!Array.isArray(warnings) || !warnings.every(isText)) throw bad("warnings");
+  // Problems and warnings are shown to the person importing, one line each: the tools
+  // never send more, or longer, ones (wasm/tools preview()).
+  const isText = (x) => typeof x === "string" && x.length <= Limits.IMPORT_NOTE_CHARS;
+  if (!Array.isArray(warnings) || warnings.length > Limits.IMPORT_NOTES || !warnings.every(isText)) throw bad("warnings");
   if (
     !Array.isArray(problems) ||
+    problems.length > Limits.IMPORT_NOTES ||
     !problems.every((p) => p && Number.isInteger(p.index) && isText(p.label) && isText(p.message) && (p.code == null || isText(p.code)))
   ) {
     throw bad("problems");
@@ -322,7 +337,7 @@ registerHandlers("page", {
     await requireUnlocked();
     const got = await pending();
     if (!got) return null;
-    return { token: got.token, ...got.preview, ...(await compare(got.accounts)) };
+    return { token: got.token, ...got.preview, ...(await compare(got.accounts)).counts };
   },
 
   [K.IMPORT_APPLY]: async ({ token, indices, suggestSites }) => {

@@ -181,8 +181,10 @@ async function reading(message, work) {
 
 /**
  * What formatImport (wasm/tools) reads from a file, run in a worker of this page that is
- * ended afterwards. Errors are the tools' (wrong_password, kdf_params, unreadable...), or
- * "worker" when the worker itself could not run.
+ * ended afterwards. Errors are the tools' (wrong_password, kdf_params, unreadable...),
+ * "worker" when the worker itself could not start or load the tools (the caller may then ask
+ * the background), or "internal" when it failed once reading had begun (not retried in the
+ * background: a file that made the worker run out of memory would do the same there).
  * @returns {Promise<import("../shared/messages.js").ImportRead>}
  */
 function readInWorker(data, format, password) {
@@ -193,13 +195,25 @@ function readInWorker(data, format, password) {
     } catch {
       return reject(new CodedError("worker", "no worker"));
     }
+    let started = false; // read-worker.js says so once its tools are loaded
     const end = (settle) => {
       worker.terminate(); // gives the KDF's memory back
       settle();
     };
-    worker.onmessage = ({ data: r }) =>
+    const failed = () =>
+      started
+        ? new CodedError("internal", "Codeward stopped while reading this file; it may be too large or damaged")
+        : new CodedError("worker", "the worker did not start");
+    worker.onmessage = ({ data: r }) => {
+      if (r && r.started === true) {
+        started = true;
+        return;
+      }
       end(() => (r && r.ok === true ? resolve(r.value) : reject(new CodedError(r?.error?.code ?? "internal", r?.error?.message ?? "no answer"))));
-    worker.onerror = () => end(() => reject(new CodedError("worker", "the worker did not start")));
+    };
+    worker.onerror = () => end(() => reject(failed()));
+    // An answer that could not be copied to this page: the read finished but is lost.
+    worker.onmessageerror = () => end(() => reject(new CodedError("internal", "Codeward could not take over what it read from this file")));
     worker.postMessage({ data, format, password });
   });
 }

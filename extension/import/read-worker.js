@@ -7,8 +7,11 @@
 // background (IMPORT_HOLD), which checks every account again before holding it.
 // (A service worker cannot start workers of its own, so the page that asked does.)
 //
-// Message in: {data: string (base64), format: string, password: string}. Message out: the
-// bridge result, {ok: true, value: ImportRead} or {ok: false, error: {code, message}}.
+// Message in: {data: string (base64), format: string, password: string}. Messages out:
+// {started: true} once the tools are loaded and the read begins (from then on a worker that
+// dies is a failed read, not a missing worker: the page must not hand the same file to the
+// background's KDF), then the bridge result, {ok: true, value: ImportRead} or
+// {ok: false, error: {code, message}}. Every read ends with exactly one result message.
 import { startGoProgram } from "../shared/go-program.js";
 
 const tools = startGoProgram(new URL("../../build/codeward-tools.wasm", import.meta.url), "codewardTools");
@@ -23,7 +26,17 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ ok: false, error: { code: "worker", message: `the import tools did not load in the worker: ${(e && e.message) || e}` } });
     return;
   }
-  // The bridge turns every error (a panic too) into {ok: false, error}; the password never
-  // appears in one.
-  self.postMessage(bridge.formatImport(data.data, data.format, data.password));
+  self.postMessage({ started: true });
+  let result;
+  try {
+    // The bridge turns every error (a panic too) into {ok: false, error}; the password never
+    // appears in one.
+    result = bridge.formatImport(data.data, data.format, data.password);
+  } catch (e) {
+    // The Go program is gone (it exited, or the wasm trapped: out of memory). Its error text
+    // is the runtime's, never the file's or the password; still, only its kind is passed on.
+    console.warn("codeward: the import tools failed in the worker:", e && e.name);
+    result = { ok: false, error: { code: "internal", message: "the import tools stopped while reading this file" } };
+  }
+  self.postMessage(result);
 };

@@ -22,8 +22,19 @@ export async function startGoProgram(url, name) {
     const bytes = await (await fetch(url)).arrayBuffer();
     ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
   }
-  go.run(instance); // resolves only when the Go program exits, which it does not
-  await ready;
+  // go.run resolves only when the Go program exits. Ours never exit once they have published
+  // their bridge; one that exits (or traps) before then never will, and awaiting ready alone
+  // would leave every caller waiting for good.
+  const exited = go.run(instance).then(
+    () => {
+      throw new Error(`${name} exited before it started`);
+    },
+    (e) => {
+      throw new Error(`${name} stopped before it started: ${(e && e.message) || e}`);
+    },
+  );
+  await Promise.race([ready, exited]);
+  exited.catch(() => {}); // after ready, an exit is reported by the calls that fail
   delete globalThis[readyKey];
   return globalThis[name];
 }

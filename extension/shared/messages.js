@@ -72,7 +72,9 @@
  *   problems: {index: number, label: string, message: string, code?: string}[], warnings: string[]}} ImportRead
  *   A file read by the import page's worker (extension/import/read-worker.js: formatImport of
  *   wasm/tools, where an encrypted file's KDF runs). accounts: JSON of the accounts read, with
- *   their secrets; the background checks each one again (as the vault will) before holding it.
+ *   their secrets; the background checks each one again (as the vault will) before holding it,
+ *   and holds them as the core re-encodes them. At most Limits.IMPORT_ACCOUNTS accounts, and
+ *   Limits.IMPORT_NOTES problems and warnings of Limits.IMPORT_NOTE_CHARS characters each.
  * @typedef {{file?: string, count?: number, codes?: {image: string, count: number}[],
  *   skipped?: {label: string, message: string}[], image?: string}} ExportResult
  *   aegis/otpauth: file (text) and count; google: codes (PNG base64, accounts in each) and the
@@ -80,7 +82,7 @@
  */
 
 /**
- * Size limits of what pages hand to the background, in bytes of the file. Pages check them
+ * Size limits of what pages hand to the background, in bytes of the file unless said otherwise. Pages check them
  * before reading a file, so a person hears "too large (limit 16 MiB)" at once — never the
  * browser's own "Message exceeded maximum allowed size" (runtime messages are capped at
  * 64 MiB) — and the background checks them again.
@@ -91,6 +93,14 @@ export const Limits = Object.freeze({
   IMPORT_IMAGE_PIXELS: 40_000_000, // and on its pixels once decoded (internal/qr.MaxPixels)
   IMPORT_IMAGE_SIDE: 16_384, // and on each side: the largest canvas the browsers draw on
   BACKUP_FILE: 16 << 20, // the backup format's bound (docs/backup-format.md)
+  // An import's accounts (internal/restore.MaxImport, checked by the core's importCheck):
+  // far above any real export, and enough for a 20,000-account vault from another browser.
+  IMPORT_ACCOUNTS: 20_000,
+  // An import's problems and warnings, each at most this many characters: the tools list at
+  // most IMPORT_NOTES of each (then one line counting the rest) and cut longer lines, so that
+  // a read a page hands over (IMPORT_HOLD) beyond these is refused, not shown.
+  IMPORT_NOTES: 1_000,
+  IMPORT_NOTE_CHARS: 500,
 });
 
 /** "16 MiB": a limit as people read it. */

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hack-pad/safejs"
 
@@ -375,6 +376,23 @@ func decodeImage(args []safejs.Value, i int) ([]string, error) {
 	return texts, nil
 }
 
+// The problems and warnings a preview lists, and the runes of each line: the background
+// refuses more from a page (Limits.IMPORT_NOTES, IMPORT_NOTE_CHARS in
+// extension/shared/messages.js: 1,000 lines of 500 UTF-16 units; a rune is at most two).
+const (
+	maxNotes     = 1000
+	maxNoteRunes = 240
+)
+
+// note cuts a line for the preview to maxNoteRunes runes.
+func note(s string) string {
+	if utf8.RuneCountInString(s) <= maxNoteRunes {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxNoteRunes-1]) + "…"
+}
+
 // preview turns an import result into the bridge's shape, making each account ready for
 // the vault: a fresh id, creation time and order, then validated as the vault will.
 func preview(res formats.Result) (map[string]any, error) {
@@ -386,22 +404,35 @@ func preview(res formats.Result) (map[string]any, error) {
 	now := time.Now().UTC().Truncate(time.Second)
 	good := []vault.Account{}
 	problems := []any{}
+	unlisted := 0 // problems beyond maxNotes, counted in one warning
+	problem := func(index int, label, message, code string) {
+		if len(problems) == maxNotes {
+			unlisted++
+			return
+		}
+		problems = append(problems, map[string]any{"index": index, "label": note(label), "message": note(message), "code": code})
+	}
 	for _, p := range res.Problems {
-		problems = append(problems, map[string]any{"index": p.Index, "label": p.Label, "message": p.Message, "code": p.Code})
+		problem(p.Index, p.Label, p.Message, p.Code)
 	}
 	for i, a := range res.Accounts {
 		a.ID = vault.NewID(nil)
 		a.Order = len(good)
 		a.Created, a.Updated = now, now
 		if err := a.Validate(); err != nil {
-			problems = append(problems, map[string]any{"index": i + 1, "label": bridge.Label(a), "message": err.Error(), "code": formats.CodeOf(err)})
+			problem(i+1, bridge.Label(a), err.Error(), formats.CodeOf(err))
 			continue
 		}
 		good = append(good, a)
 	}
 	warnings := []any{}
 	for _, w := range res.Warnings {
-		warnings = append(warnings, w)
+		if len(warnings) < maxNotes-1 {
+			warnings = append(warnings, note(w))
+		}
+	}
+	if unlisted > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d more entries could not be read (not listed)", unlisted))
 	}
 	accounts, err := bridge.AccountsJSON(good)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/hack-pad/safejs"
 
@@ -435,5 +436,27 @@ func TestFormatImportTooManyAccounts(t *testing.T) {
 	}
 	if r := invoke(t, "formatImport", b64(strings.Join(lines[:restore.MaxImport], "\n")), "otpauth"); !r.OK {
 		t.Fatalf("%d accounts: %s %s", restore.MaxImport, r.Code, r.Msg)
+	}
+}
+
+// The preview lists at most maxNotes problems of at most maxNoteRunes runes each (the
+// background refuses more from a page), and counts the rest in a warning.
+func TestFormatImportProblemsBounded(t *testing.T) {
+	lines := []string{uriGitHub}
+	long := strings.Repeat("é", 600)
+	for i := range maxNotes + 200 {
+		lines = append(lines, fmt.Sprintf("otpauth://totp/%s%d?secret=1", long, i))
+	}
+	got := readImport(t, invoke(t, "formatImport", b64(strings.Join(lines, "\n")), "otpauth"))
+	if len(got.Accounts) != 1 || len(got.Problems) != maxNotes {
+		t.Fatalf("%d accounts, %d problems; want 1, %d", len(got.Accounts), len(got.Problems), maxNotes)
+	}
+	for _, p := range got.Problems {
+		if n := len(utf16.Encode([]rune(p.Label + p.Message))); len([]rune(p.Label)) > maxNoteRunes || len([]rune(p.Message)) > maxNoteRunes || n > 2*500 {
+			t.Fatalf("a problem of %d runes: %.80q", n, p.Label)
+		}
+	}
+	if len(got.Warnings) == 0 || !strings.Contains(got.Warnings[len(got.Warnings)-1], "200 more entries") {
+		t.Fatalf("warnings %q do not count the unlisted problems", got.Warnings)
 	}
 }
