@@ -29,10 +29,12 @@ func TestImportQRImageFile(t *testing.T) {
 		oneSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 		twoSecret = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
 		gifSecret = "KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF"
+		bmpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	)
 	one := "otpauth://totp/Photoline:ann@example.com?secret=" + oneSecret + "&issuer=Photoline"
 	two := "otpauth://totp/Grainy:bo@example.com?secret=" + twoSecret + "&issuer=Grainy"
 	three := "otpauth://totp/Gifworks:cy@example.com?secret=" + gifSecret + "&issuer=Gifworks"
+	four := "otpauth://totp/Bitmapped:di@example.com?secret=" + bmpSecret + "&issuer=Bitmapped"
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		path := filepath.Join(dir, name)
@@ -62,7 +64,16 @@ func TestImportQRImageFile(t *testing.T) {
 	if err := gif.Encode(&gf, decode(qrPNG(t, three, 240)), nil); err != nil {
 		t.Fatal(err)
 	}
-	jpgPath, gifPath := write("capture.jpg", jpg.Bytes()), write("code.gif", gf.Bytes())
+	// The JPEG carries 128 KB of metadata before its frame header, as a camera's may: the
+	// background reads past its first 64 KiB to find the size.
+	padded := append([]byte{}, jpg.Bytes()[:2]...)
+	for range 2 {
+		padded = append(padded, 0xff, 0xe9, 0xff, 0xff) // APP9, 65,533 bytes of it
+		padded = append(padded, make([]byte, 0xffff-2)...)
+	}
+	padded = append(padded, jpg.Bytes()[2:]...)
+	jpgPath, gifPath := write("capture.jpg", padded), write("code.gif", gf.Bytes())
+	bmpPath := write("code.bmp", bmpOf(decode(qrPNG(t, four, 220))))
 	notImage := write("code.png", []byte("otpauth://totp/Fake:x?secret="+oneSecret)) // named .png, but text
 	huge := image.NewGray(image.Rect(0, 0, 7000, 6000))                              // 42 million pixels, a few KB as a PNG
 	for i := range huge.Pix {
@@ -112,11 +123,48 @@ func TestImportQRImageFile(t *testing.T) {
 	pg.Click("button", NameImport)
 	pg.WaitText("Imported 1 account.")
 
+	setFile(t, pg, NameQRImageFile, bmpPath)
+	items = previewItems(t, pg, 1)
+	if !strings.Contains(items[0], "Bitmapped (di@example.com)") {
+		t.Errorf("BMP preview %q", items)
+	}
+	pg.Click("button", NameImport)
+	pg.WaitText("Imported 1 account.")
+
 	p.Reload()
 	p.WaitState(StateUnlocked)
 	requireCode(t, p, oneSecret, TOTPOpts{}, "Photoline", "ann@example.com")
 	requireCode(t, p, twoSecret, TOTPOpts{}, "Grainy", "bo@example.com")
 	requireCode(t, p, gifSecret, TOTPOpts{}, "Gifworks", "cy@example.com")
+	requireCode(t, p, bmpSecret, TOTPOpts{}, "Bitmapped", "di@example.com")
+}
+
+// bmpOf is img as a 24-bit BMP (BITMAPINFOHEADER, rows bottom-up, each padded to 4 bytes):
+// the standard library writes no BMP.
+func bmpOf(img image.Image) []byte {
+	r := img.Bounds()
+	w, h := r.Dx(), r.Dy()
+	stride := (w*3 + 3) &^ 3
+	size := 54 + stride*h
+	var out bytes.Buffer
+	le := func(v ...any) {
+		for _, x := range v {
+			binary.Write(&out, binary.LittleEndian, x)
+		}
+	}
+	out.WriteString("BM")
+	le(uint32(size), uint32(0), uint32(54))                                                // file header
+	le(uint32(40), int32(w), int32(h), uint16(1), uint16(24), uint32(0), uint32(stride*h)) // info header
+	le(int32(2835), int32(2835), uint32(0), uint32(0))
+	row := make([]byte, stride)
+	for y := h - 1; y >= 0; y-- {
+		for x := 0; x < w; x++ {
+			c := color.RGBAModel.Convert(img.At(r.Min.X+x, r.Min.Y+y)).(color.RGBA)
+			row[3*x], row[3*x+1], row[3*x+2] = c.B, c.G, c.R
+		}
+		out.Write(row)
+	}
+	return out.Bytes()
 }
 
 // declaredPNG is a PNG whose header (IHDR) declares width × height grey pixels but whose
