@@ -95,7 +95,7 @@ func TestImportQRImageFile(t *testing.T) {
 	before := vaultRecord(b)
 
 	setFile(t, pg, NameQRImageFile, notImage)
-	pg.WaitText("This is not a PNG, JPEG or GIF image Codeward can read.")
+	pg.WaitText("This is not an image Codeward can read (PNG, JPEG, GIF, WebP or BMP).")
 	setFile(t, pg, NameQRImageFile, hugePath)
 	pg.WaitText("too many pixels (7000 × 6000; at most 40 million)")
 	setFile(t, pg, NameQRImageFile, bombPath)

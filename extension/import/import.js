@@ -81,7 +81,7 @@ function explain(e) {
     case "no_qr":
       return "No QR code was found. Make the whole code visible (not cut off, not too small) and try again.";
     case "not_image":
-      return "This is not a PNG, JPEG or GIF image Codeward can read.";
+      return "This is not an image Codeward can read (PNG, JPEG, GIF, WebP or BMP).";
     case "no_accounts":
       return `${sentence(msg)} Nothing was imported.`;
     case "invalid_secret":

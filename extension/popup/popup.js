@@ -474,7 +474,7 @@ const SCAN_WORDS = {
   no_access: "Codeward cannot capture this page (browser pages and the web store are off limits).",
   not_visible: "Switch to the page with the QR code, then scan again.",
   no_accounts: "The QR codes found are not authenticator setup codes.",
-  not_image: "This file is not a PNG, JPEG or GIF image.",
+  not_image: "This file is not an image Codeward can read (PNG, JPEG, GIF, WebP or BMP).",
   locked: "The vault is locked.",
 };
 
