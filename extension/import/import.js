@@ -90,6 +90,8 @@ function explain(e) {
       return "This otpauth:// link is incomplete or damaged. Nothing was imported; copy the whole link again from the site's setup page.";
     case "expired":
       return "This preview has expired. Read the file or scan the code again.";
+    case "read_stopped": // readInWorker: not retried, the same file would stop it again
+      return "Codeward stopped while opening this file: it may be damaged, or too large to open in this browser. Nothing was imported.";
     case "nothing_to_export":
       return sentence(msg);
     default:
@@ -183,8 +185,8 @@ async function reading(message, work) {
  * What formatImport (wasm/tools) reads from a file, run in a worker of this page that is
  * ended afterwards. Errors are the tools' (wrong_password, kdf_params, unreadable...),
  * "worker" when the worker itself could not start or load the tools (the caller may then ask
- * the background), or "internal" when it failed once reading had begun (not retried in the
- * background: a file that made the worker run out of memory would do the same there).
+ * the background), or "read_stopped" when it failed once reading had begun (not retried in
+ * the background: a file that made the worker run out of memory would do the same there).
  * @returns {Promise<import("../shared/messages.js").ImportRead>}
  */
 function readInWorker(data, format, password) {
@@ -200,20 +202,20 @@ function readInWorker(data, format, password) {
       worker.terminate(); // gives the KDF's memory back
       settle();
     };
-    const failed = () =>
-      started
-        ? new CodedError("internal", "Codeward stopped while reading this file; it may be too large or damaged")
-        : new CodedError("worker", "the worker did not start");
+    const failed = () => (started ? new CodedError("read_stopped", "the worker stopped while reading") : new CodedError("worker", "the worker did not start"));
     worker.onmessage = ({ data: r }) => {
       if (r && r.started === true) {
         started = true;
         return;
       }
-      end(() => (r && r.ok === true ? resolve(r.value) : reject(new CodedError(r?.error?.code ?? "internal", r?.error?.message ?? "no answer"))));
+      if (r && r.ok === true) return end(() => resolve(r.value));
+      // "internal" from the worker: its tools stopped (exited, trapped) mid-read.
+      const code = r?.error?.code === "internal" ? "read_stopped" : (r?.error?.code ?? "internal");
+      end(() => reject(new CodedError(code, r?.error?.message ?? "no answer")));
     };
     worker.onerror = () => end(() => reject(failed()));
     // An answer that could not be copied to this page: the read finished but is lost.
-    worker.onmessageerror = () => end(() => reject(new CodedError("internal", "Codeward could not take over what it read from this file")));
+    worker.onmessageerror = () => end(() => reject(new CodedError("read_stopped", "the worker's answer could not be received")));
     worker.postMessage({ data, format, password });
   });
 }
