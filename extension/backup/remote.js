@@ -63,13 +63,16 @@ async function showList() {
 export async function initRemote() {
   const st = await send(K.AUTO_STATUS).catch(() => null);
   const drive = st && st.destinations.find((d) => d.id === DEST);
-  if (!drive) return;
-  show($("remote"), true);
-  if (!drive.ready) {
-    $("remote-state").textContent = drive.why + ".";
-    show($("remote-show"), false);
+  if (!drive) {
+    show($("remote"), false);
     return;
   }
+  if (!drive.ready) {
+    $("remote-state").textContent = drive.why + ".";
+    return;
+  }
+  $("remote-state").textContent = "";
+  show($("remote-show").parentElement, true);
   $("remote-show").addEventListener("click", showList);
   $("backup-file").addEventListener("change", () => {
     for (const r of document.querySelectorAll('input[name="remote-backup"]')) r.checked = false;
