@@ -175,6 +175,13 @@ async function buildView() {
   try {
     // One write: a popup never finds a head of another rev than the View beside it.
     await chrome.storage.session.set({ [VIEW_KEY]: sealed, [VIEW_HEAD_KEY]: sealedHead, [VIEW_META_KEY]: { rev, gen, validUntil } });
+    // A lock between the check above and this write cleared storage.session first: take the
+    // View back out rather than leave it behind the lock.
+    if ((await store.sealKey()) !== key) {
+      await chrome.storage.session.remove([VIEW_KEY, VIEW_HEAD_KEY, VIEW_META_KEY]);
+      if (current && current.view === view) current = null;
+      return view;
+    }
   } catch (e) {
     // Over storage.session's quota (a very large vault): the change itself is saved; the
     // popup then asks the background instead of painting from the cache.
