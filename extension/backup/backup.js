@@ -6,7 +6,7 @@
 // that key. Otherwise this page only collects input, hands the finished file to the
 // browser's downloads, and reports what happened.
 import { wireBackupPassword } from "../shared/backup-password.js";
-import { CodedError, Kinds, Limits, mib, send } from "../shared/messages.js";
+import { Kinds, Limits, mib, send } from "../shared/messages.js";
 import { initRemote, remoteChoice, fetchRemote } from "./remote.js";
 import {
   $,
@@ -26,6 +26,7 @@ import {
   wireUnlock,
 } from "../shared/page.js";
 import { problemLine, strengthHint, weakPassword } from "../shared/words.js";
+import { callWorker } from "../shared/worker-call.js";
 import { clearServerChoice, fetchChosen, serverChoice, wireServerRestore } from "./server-restore.js";
 
 const K = Kinds.page;
@@ -53,6 +54,8 @@ function explain(e) {
       return null; // the caller knows which password was wrong
     case "weak_password":
       return `That backup password is too weak. ${weakPassword(e.reason)}`;
+    case "read_stopped": // callWorker: not retried, the same file would stop it again
+      return "Codeward stopped while opening this backup: it may be damaged, or too large to open in this browser. Nothing was changed.";
     case "corrupt":
       return "This backup file is damaged (incomplete or altered), so it cannot be opened. Nothing was changed.";
     case "not_backup":
@@ -244,26 +247,12 @@ $("backup-file").addEventListener("change", () => {
 /**
  * The key of a backup file for password (JSON text, see wasm/core backupKeyFor), derived in
  * a worker of this page that is ended afterwards. Errors are the core's (wrong_password,
- * kdf_params, not_backup...), or "worker" when the worker itself could not run.
+ * kdf_params, not_backup...), "worker" when no worker could run it (the caller then asks the
+ * background), or "read_stopped" when the worker stopped while deriving (not retried).
  * @param {string} file @param {string} password @returns {Promise<string>}
  */
 function backupKey(file, password) {
-  return new Promise((resolve, reject) => {
-    let worker;
-    try {
-      worker = new Worker(new URL("./key-worker.js", import.meta.url), { type: "module" });
-    } catch {
-      return reject(new CodedError("worker", "no worker"));
-    }
-    const end = (settle) => {
-      worker.terminate(); // gives the Argon2id memory back
-      settle();
-    };
-    worker.onmessage = ({ data: r }) =>
-      end(() => (r && r.ok === true ? resolve(r.value) : reject(new CodedError(r?.error?.code ?? "internal", r?.error?.message ?? "no answer"))));
-    worker.onerror = () => end(() => reject(new CodedError("worker", "the worker did not start")));
-    worker.postMessage({ file, password });
-  });
+  return callWorker(new URL("./key-worker.js", import.meta.url), { file, password });
 }
 
 $("restore-form").addEventListener("submit", async (ev) => {

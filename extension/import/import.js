@@ -4,7 +4,7 @@
 // here instead: an encrypted file is read in a worker of this page (read-worker.js), ended
 // after each use, so that its KDF blocks no message of the background and leaves no memory
 // behind; the background then checks and holds the accounts it read.
-import { CodedError, Kinds, Limits, mib, send } from "../shared/messages.js";
+import { Kinds, Limits, mib, send } from "../shared/messages.js";
 import {
   $,
   clearFieldErrors,
@@ -22,6 +22,7 @@ import {
   wireUnlock,
 } from "../shared/page.js";
 import { problemLine } from "../shared/words.js";
+import { callWorker } from "../shared/worker-call.js";
 
 const K = Kinds.page;
 
@@ -90,7 +91,7 @@ function explain(e) {
       return "This otpauth:// link is incomplete or damaged. Nothing was imported; copy the whole link again from the site's setup page.";
     case "expired":
       return "This preview has expired. Read the file or scan the code again.";
-    case "read_stopped": // readInWorker: not retried, the same file would stop it again
+    case "read_stopped": // callWorker: not retried, the same file would stop it again
       return "Codeward stopped while opening this file: it may be damaged, or too large to open in this browser. Nothing was imported.";
     case "nothing_to_export":
       return sentence(msg);
@@ -190,34 +191,7 @@ async function reading(message, work) {
  * @returns {Promise<import("../shared/messages.js").ImportRead>}
  */
 function readInWorker(data, format, password) {
-  return new Promise((resolve, reject) => {
-    let worker;
-    try {
-      worker = new Worker(new URL("./read-worker.js", import.meta.url), { type: "module" });
-    } catch {
-      return reject(new CodedError("worker", "no worker"));
-    }
-    let started = false; // read-worker.js says so once its tools are loaded
-    const end = (settle) => {
-      worker.terminate(); // gives the KDF's memory back
-      settle();
-    };
-    const failed = () => (started ? new CodedError("read_stopped", "the worker stopped while reading") : new CodedError("worker", "the worker did not start"));
-    worker.onmessage = ({ data: r }) => {
-      if (r && r.started === true) {
-        started = true;
-        return;
-      }
-      if (r && r.ok === true) return end(() => resolve(r.value));
-      // "internal" from the worker: its tools stopped (exited, trapped) mid-read.
-      const code = r?.error?.code === "internal" ? "read_stopped" : (r?.error?.code ?? "internal");
-      end(() => reject(new CodedError(code, r?.error?.message ?? "no answer")));
-    };
-    worker.onerror = () => end(() => reject(failed()));
-    // An answer that could not be copied to this page: the read finished but is lost.
-    worker.onmessageerror = () => end(() => reject(new CodedError("read_stopped", "the worker's answer could not be received")));
-    worker.postMessage({ data, format, password });
-  });
+  return callWorker(new URL("./read-worker.js", import.meta.url), { data, format, password });
 }
 
 /** The largest file the background takes, as base64 characters. */
