@@ -19,6 +19,7 @@ package argon2id
 
 import (
 	"encoding/binary"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -60,8 +61,10 @@ func deriveKey(password, salt, secret, data []byte, time, memory uint32, threads
 	if memory < 2*syncPoints*lanes {
 		memory = 2 * syncPoints * lanes
 	}
+	b, done := workArea(memory)
+	defer done()
 	s := &state{
-		b:       make([]block, memory),
+		b:       b,
 		time:    time,
 		blocks:  memory,
 		lanes:   lanes,
@@ -77,6 +80,40 @@ func deriveKey(password, salt, secret, data []byte, time, memory uint32, threads
 		}
 	}
 	return s.finalize(keyLen)
+}
+
+// The work area. Go's heap in WebAssembly never gives memory back, and a fresh 64 MiB slice
+// per call does not stay at 64 MiB: once the first call's freed area holds a few small
+// objects, the next call needs another contiguous 64 MiB, and the background's memory
+// doubles across unlocks. Keeping one slice in the heap instead makes it live data, and
+// the collector then lets garbage grow to twice that before it runs, which grows the heap
+// as much. So the area is a package-level array: it is not in the heap, the collector
+// neither scans it nor counts it, and nothing else can take its place. In WebAssembly it
+// is part of the module's memory from the start but, like any untouched page, costs no
+// resident memory until the first derivation writes it.
+//
+// areaBlocks covers the vault's default (64 MiB); a call that needs more (a file written
+// with larger parameters, up to the callers' bounds) gets a slice of its own, as before.
+const areaBlocks = 64 << 10 // 64 MiB
+
+var area struct {
+	sync.Mutex // one derivation at a time: goroutines may interleave where a call allocates
+	b          [areaBlocks]block
+}
+
+// workArea returns memory blocks for one derivation and a func that zeroes them (no
+// password-derived data stays behind) and lets the next derivation have them.
+func workArea(memory uint32) (b []block, done func()) {
+	if memory > areaBlocks {
+		b = make([]block, memory)
+		return b, func() { clear(b) }
+	}
+	area.Lock()
+	b = area.b[:memory]
+	return b, func() {
+		clear(b)
+		area.Unlock()
+	}
 }
 
 type state struct {
