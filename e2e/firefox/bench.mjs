@@ -110,6 +110,7 @@ async function benchVault(n) {
     const unlock = [];
     const mem = [];
     let extPid = null;
+    const rssByUnlock = []; // the extension process's RSS right after each unlock from the 2nd: the trend behind the two figures
     for (let i = 1; i <= UNLOCKS; i++) {
       const ms = await empty.eval(`(async () => {
         const lock = await browser.runtime.sendMessage({kind: "vault.lock", payload: {}});
@@ -120,6 +121,7 @@ async function benchVault(n) {
         return performance.now() - t0;
       })()`);
       unlock.push(ms);
+      if (extPid) rssByUnlock.push(((rssTree(fx.pid).get(extPid) || 0) / MiB).toFixed(0));
       if (i === 1 || i === UNLOCKS) {
         await sleep(1000);
         const w = await wasmMemory();
@@ -141,6 +143,7 @@ async function benchVault(n) {
     const p = (q) => unlock[Math.max(0, Math.ceil((q / 100) * unlock.length) - 1)];
     lines.push(`unlock (message round trip, default Argon2id, ${unlock.length} runs): p50 ${p(50).toFixed(0)} ms, p95 ${p(95).toFixed(0)} ms, min ${unlock[0].toFixed(0)} ms`);
     for (const m of mem) lines.push(`memory ${m}`);
+    lines.push(`extension process RSS right after unlocks 2…${UNLOCKS} (MiB, no settling pause, JavaScript's garbage included): ${rssByUnlock.join(" ")}`);
     return lines;
   } catch (e) {
     e.lines = lines;

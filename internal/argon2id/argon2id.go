@@ -86,29 +86,44 @@ func deriveKey(password, salt, secret, data []byte, time, memory uint32, threads
 // per call does not stay at 64 MiB: once the first call's freed area holds a few small
 // objects, the next call needs another contiguous 64 MiB, and the background's memory
 // doubles across unlocks. Keeping one slice in the heap instead makes it live data, and
-// the collector then lets garbage grow to twice that before it runs, which grows the heap
-// as much. So the area is a package-level array: it is not in the heap, the collector
-// neither scans it nor counts it, and nothing else can take its place. In WebAssembly it
-// is part of the module's memory from the start but, like any untouched page, costs no
-// resident memory until the first derivation writes it.
+// the collector then lets garbage grow to about as much again before it runs, which grows
+// the heap as much. So a program that derives keys again and again keeps a package-level
+// array (KeepWorkArea): it is not in the heap, the collector neither scans nor counts it,
+// and nothing else can take its place. In WebAssembly it is part of the module's memory
+// from the start, but like any untouched page it costs no resident memory until the first
+// derivation writes it; and the linker drops it from programs that never call
+// KeepWorkArea, whose memory stays small until they derive.
 //
 // areaBlocks covers the vault's default (64 MiB); a call that needs more (a file written
-// with larger parameters, up to the callers' bounds) gets a slice of its own, as before.
+// with larger parameters, up to the callers' bounds) gets a slice of its own, as do all
+// calls in a program that keeps no area.
 const areaBlocks = 64 << 10 // 64 MiB
+
+var kept [areaBlocks]block
 
 var area struct {
 	sync.Mutex // one derivation at a time: goroutines may interleave where a call allocates
-	b          [areaBlocks]block
+	b          []block
+}
+
+// KeepWorkArea makes every later derivation of up to 64 MiB use one work area outside the
+// heap, zeroed after each use (see above). The extension's core calls it once at start:
+// it unlocks again and again in one long-lived instance.
+func KeepWorkArea() {
+	area.Lock()
+	defer area.Unlock()
+	area.b = kept[:]
 }
 
 // workArea returns memory blocks for one derivation and a func that zeroes them (no
 // password-derived data stays behind) and lets the next derivation have them.
 func workArea(memory uint32) (b []block, done func()) {
-	if memory > areaBlocks {
+	area.Lock()
+	if memory > uint32(len(area.b)) {
+		area.Unlock()
 		b = make([]block, memory)
 		return b, func() { clear(b) }
 	}
-	area.Lock()
 	b = area.b[:memory]
 	return b, func() {
 		clear(b)

@@ -13,10 +13,14 @@ import (
 	"fmt"
 	"os"
 
+	"codeward.dev/internal/argon2id"
 	"codeward.dev/wasm/bridge"
 )
 
 func main() {
+	// Unlocks run Argon2id again and again in this one instance: one work area outside the
+	// heap keeps its WebAssembly memory from growing by 64 MiB (see internal/argon2id).
+	argon2id.KeepWorkArea()
 	if err := bridge.Publish("codeward"); err != nil {
 		fmt.Fprintln(os.Stderr, "codeward:", err)
 		os.Exit(1)
