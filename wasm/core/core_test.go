@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"codeward.dev/internal/vault"
+	"codeward.dev/internal/vault/vaulttest"
 	"codeward.dev/wasm/bridge"
 	"codeward.dev/wasm/bridge/bridgetest"
 )
@@ -224,5 +226,19 @@ func TestVaultRoundTrip(t *testing.T) {
 	damaged[len(damaged)/2] ^= 1
 	if r := invoke(t, "vaultOpen", string(damaged), newKey); r.OK {
 		t.Fatal("damaged blob opened")
+	}
+}
+
+// BenchmarkCodes5000x21 is the View's codes at 5,000 accounts: the codes() call the
+// background makes on every unlock and change, 21 time steps each.
+func BenchmarkCodes5000x21(b *testing.B) {
+	accounts, err := vault.EncodeAccounts(vaulttest.Many(5000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if r := invoke(b, "codes", string(accounts), 1_780_000_000, 21); !r.OK {
+			b.Fatal(r.Code, r.Msg)
+		}
 	}
 }

@@ -176,13 +176,19 @@ func accountCodes(a vault.Account, now int64, steps int) (codeResult, error) {
 	p := int64(k.Period)
 	r.Period = k.Period
 	r.Step = now / p
-	r.Codes = make([]string, steps)
+	seq, err := otp.NewSequence(k) // the HMAC keyed once for all steps: see otp.Sequence
+	if err != nil {
+		return codeResult{}, err
+	}
+	buf := make([]byte, 0, steps*k.Digits)
 	for i := range steps {
-		code, err := k.Code(time.Unix((r.Step+int64(i))*p, 0))
-		if err != nil {
-			return codeResult{}, err
-		}
-		r.Codes[i] = code
+		buf = seq.Append(buf, uint64(r.Step)+uint64(i))
+	}
+	// One string for the account; each code is a slice of it.
+	all := string(buf)
+	r.Codes = make([]string, steps)
+	for i := range r.Codes {
+		r.Codes[i] = all[i*k.Digits : (i+1)*k.Digits]
 	}
 	return r, nil
 }
