@@ -596,4 +596,30 @@ func TestPopupAtScale(t *testing.T) {
 	if size := Eval[string](p, `document.querySelector("li").getAttribute("aria-setsize")`); size != fmt.Sprint(n+1) {
 		t.Errorf("after adding one, rows say the list has %s items, want %d", size, n+1)
 	}
+
+	// Locked and unlocked again in this popup: the unlock's reply brings the first rows, and
+	// every account follows (found by search, its code right).
+	p.Lock()
+	p.Unlock(password)
+	search = p.Find("searchbox", "Search")
+	for _, i := range []int{4321, n - 1} {
+		search.Fill(accounts[i].Name)
+		waitItems(t, p, accounts[i].Name+" alone after unlocking", func(items []string) bool {
+			return len(items) == 1 && strings.Contains(items[0], accounts[i].Name)
+		})
+		requireCode(t, p, accounts[i].Secret, TOTPOpts{}, accounts[i].Issuer, accounts[i].Name)
+	}
+	search.Fill("")
+	for deadline := time.Now().Add(Timeout); ; time.Sleep(50 * time.Millisecond) {
+		size, _ := EvalErr[string](p, `document.querySelector("li")?.getAttribute("aria-setsize") ?? ""`)
+		if size == fmt.Sprint(n+1) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after unlocking, rows say the list has %s items, want %d", size, n+1)
+		}
+	}
+	if got := sealedView(t, p.Page); len(got) != n+1 {
+		t.Errorf("after unlocking, the View holds %d accounts, want %d", len(got), n+1)
+	}
 }

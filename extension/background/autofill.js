@@ -74,8 +74,8 @@ async function codeFor(id) {
 
 async function codeOf(a) {
   const [r] = JSON.parse(await call("codes", JSON.stringify([a]), Math.floor(Date.now() / 1000), 1));
-  if (!r || r.error || !r.codes || !r.codes[0]) throw new CodedError(Errors.INVALID, "this account cannot make codes");
-  return r.codes[0];
+  if (!r || r.error || !r.codes) throw new CodedError(Errors.INVALID, "this account cannot make codes");
+  return r.codes; // one step: the one code
 }
 
 async function autoFillOn() {

@@ -134,38 +134,53 @@ function headOf(view) {
   return { ...view, accounts, codes, head: true, total: view.accounts.length };
 }
 
+/**
+ * Codes of accounts from time now, as the View holds them: {codes: {id → CodeEntry},
+ * validUntil} (Infinity when none expire).
+ */
+async function codesOf(accounts, now, steps) {
+  const results = accounts.length ? JSON.parse(await call("codes", JSON.stringify(accounts), now, steps)) : [];
+  const codes = {};
+  let validUntil = Infinity;
+  for (const r of results) {
+    // One string of digits per account (codes of equal length, back to back, as the core
+    // writes them): a third of the size of an array of strings in JSON.
+    if (r.error) codes[r.id] = { error: r.error };
+    else if (r.step === undefined) codes[r.id] = { codes: r.codes };
+    else {
+      codes[r.id] = { step: r.step, codes: r.codes };
+      validUntil = Math.min(validUntil, (r.step + steps) * r.period);
+    }
+  }
+  return { codes, validUntil };
+}
+
+// Who waits for the next head (firstScreen): a build hands it over as soon as the first rows'
+// codes are computed, before the codes of every other account.
+const headWaiters = new Set();
+
 /** Builds the View from the open vault, seals it into storage.session and arms its refresh. */
 async function buildView() {
   const { vault, gen } = await store.versioned();
   const accounts = sortAccounts(vault.accounts);
   const now = Math.floor(Date.now() / 1000);
   const steps = stepsFor(accounts, vault.settings);
-  const results = accounts.length ? JSON.parse(await call("codes", JSON.stringify(accounts), now, steps)) : [];
-  const codes = {};
-  let validUntil = Infinity;
-  for (const r of results) {
-    if (r.error) codes[r.id] = { error: r.error };
-    else if (r.step === undefined) codes[r.id] = { codes: r.codes.join("") };
-    else {
-      // One string of digits per account (codes of equal length, back to back): a third of
-      // the size of an array of strings in JSON.
-      codes[r.id] = { step: r.step, codes: r.codes.join("") };
-      validUntil = Math.min(validUntil, (r.step + r.codes.length) * r.period);
-    }
-  }
-  if (validUntil === Infinity) validUntil = now + 24 * 3600; // HOTP only: codes do not expire
   const rev = `${gen}.${now}.${Math.random().toString(36).slice(2, 8)}`;
-  const view = {
-    state: "unlocked",
-    rev,
-    accounts: accounts.map(accountView),
-    codes,
-    settings: publicSettings(vault.settings),
-    computedAt: now,
-    validUntil,
-  };
+  const base = { state: "unlocked", rev, settings: publicSettings(vault.settings), computedAt: now };
   const recovered = await store.recoveryNotice();
-  if (recovered) view.recovered = recovered;
+  if (recovered) base.recovered = recovered;
+  const first = accounts.slice(0, HEAD_ROWS);
+  const head = await codesOf(first, now, steps);
+  if (headWaiters.size) {
+    const v = { ...base, accounts: first.map(accountView), codes: head.codes, validUntil: finite(head.validUntil, now) };
+    for (const resolve of headWaiters) resolve({ ...v, head: true, total: accounts.length });
+    headWaiters.clear();
+    // The reply carrying it goes out before the other accounts' codes take the thread.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const rest = await codesOf(accounts.slice(HEAD_ROWS), now, steps);
+  const validUntil = finite(Math.min(head.validUntil, rest.validUntil), now);
+  const view = { ...base, accounts: accounts.map(accountView), codes: { ...head.codes, ...rest.codes }, validUntil };
   // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
   const key = await store.sealKey();
   if (!key) return view;
@@ -193,6 +208,9 @@ async function buildView() {
   await chrome.alarms.create(VIEW_ALARM, { when });
   return view;
 }
+
+/** HOTP only: codes do not expire, yet the View is looked at again within a day. */
+const finite = (validUntil, now) => (validUntil === Infinity ? now + 24 * 3600 : validUntil);
 
 const fresh = (validUntil, gen, storedGen) => gen === storedGen && validUntil - Date.now() / 1000 > VIEW_MARGIN_SECONDS;
 
@@ -255,6 +273,20 @@ store.onChange(({ reason }) => {
   if (reason === "unlock" || reason === "create") chrome.storage.session.remove(LOCK_REASON_KEY).catch(() => {});
   freshView().catch((e) => console.error("codeward: the View could not be rebuilt:", e && e.message));
 });
+
+/**
+ * The first screen of the View just unlocked or created: its head (messages.js ViewHead),
+ * handed over by the build under way as soon as the first rows have their codes, so that
+ * the reply waits for Argon2id and not for the codes of thousands of accounts. The whole
+ * View follows in storage.session and from VIEW.
+ */
+function firstScreen() {
+  let waiter;
+  const next = new Promise((resolve) => headWaiters.add((waiter = resolve)));
+  // No build under way (the View was current already): the head of the one there is.
+  const whole = freshView().then((v) => (v.state === "unlocked" ? headOf(v) : v));
+  return Promise.race([next, whole]).finally(() => headWaiters.delete(waiter));
+}
 
 /** The View for the vault's state now (also for recovery.js). */
 export async function currentView() {
@@ -341,13 +373,13 @@ registerHandlers("page", {
   [K.CREATE]: async ({ password }) => {
     await store.create(password);
     await armAutoLock();
-    return freshView();
+    return firstScreen();
   },
 
   [K.UNLOCK]: async ({ password }) => {
     await store.unlock(password);
     await armAutoLock();
-    return freshView();
+    return firstScreen();
   },
 
   [K.LOCK]: async () => {

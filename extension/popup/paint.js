@@ -602,7 +602,8 @@ export async function openView(sealed, key) {
 
 /**
  * After the first frame, when the head painted lacks accounts: reads and paints the whole
- * View (or asks the background for it when storage.session has none, e.g. over its quota).
+ * View (or asks the background for it when storage.session has none yet or at all: just
+ * after an unlock, whose reply is the head, or over its quota).
  */
 async function loadWhole() {
   if (!partial(ui.view)) return;
@@ -615,6 +616,18 @@ async function loadWhole() {
   performance.mark("codeward:view-whole");
   // Something newer may have been painted meanwhile (a change, popup.js's own request).
   if (v && partial(ui.view)) paint(v);
+}
+
+/** loadWhole once the frame painting the head is out (or soon, for a page that gets no frames). */
+export function loadWholeSoon() {
+  let started = false;
+  const go = () => {
+    if (started) return;
+    started = true;
+    loadWhole().catch(() => {});
+  };
+  requestAnimationFrame(() => setTimeout(go, 0));
+  setTimeout(go, 200);
 }
 
 async function start() {

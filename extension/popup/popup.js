@@ -8,7 +8,7 @@ import { SEAL_KEY } from "../shared/session-seal.js";
 import { closeIfPopup } from "../shared/popup-window.js";
 import "../shared/secret-fields.js";
 import { plain, strengthHint, weakPassword } from "../shared/words.js";
-import { ui, list, paint, announce, h, label, openView, whenFull, ROW } from "./paint.js";
+import { ui, list, paint, announce, h, label, openView, whenFull, partial, loadWholeSoon, ROW } from "./paint.js";
 
 const K = Kinds.page;
 
@@ -125,6 +125,7 @@ function wireLocked() {
     try {
       const v = await busy(form, () => send(K.UNLOCK, { password: pw.value }));
       paint(v);
+      loadWholeSoon(); // the reply is the View's head: the other rows after this frame
     } catch (e) {
       showError(form, recover.unlockFailed(document.getElementById("app"), e) ?? message(e));
       pw.focus();
@@ -753,7 +754,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   }
   chrome.storage.session.get(SEAL_KEY).then(async (got) => {
     const v = await openView(next, got[SEAL_KEY]);
-    if (v && v.rev !== ui.view?.rev && ui.screen === "unlocked") paint(v);
+    if (v && (v.rev !== ui.view?.rev || partial(ui.view)) && ui.screen === "unlocked") paint(v);
   });
 });
 

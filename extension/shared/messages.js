@@ -115,9 +115,11 @@ export const Kinds = Object.freeze({
     /** {have?: string} → View|SameView (state "none" or "locked": no accounts, no codes).
      *  have: the rev of the View the page shows already. */
     STATE: "vault.state",
-    /** {password: string} → View. Error codes: weak_password (with reason), exists. */
+    /** {password: string} → ViewHead (the whole View follows: VIEW). Error codes:
+     *  weak_password (with reason), exists. */
     CREATE: "vault.create",
-    /** {password: string} → View. Error codes: wrong_password, no_vault, corrupt. */
+    /** {password: string} → ViewHead: the first rows, as soon as they have codes; the whole
+     *  View follows in storage.session and from VIEW. Error codes: wrong_password, no_vault, corrupt. */
     UNLOCK: "vault.unlock",
     /** {} → View (locked) */
     LOCK: "vault.lock",

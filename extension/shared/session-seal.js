@@ -17,9 +17,19 @@ export const VIEW_KEY = "view";
  */
 export const VIEW_HEAD_KEY = "view.head";
 
-const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
-// A plain loop: Uint8Array.from(string, fn) walks an iterator, ~10× slower on a 2 MB View.
+// Uint8Array's own base64 (Chromium 140+, Firefox 133+) where there is one: a few ms for a
+// 2 MB View, against tens of ms for btoa over a string built from the bytes.
+function b64(bytes) {
+  if (bytes.toBase64) return bytes.toBase64();
+  // Chunked: String.fromCharCode(...bytes) overflows the call stack on large arrays.
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
 function unb64(s) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s);
+  // A plain loop: Uint8Array.from(string, fn) walks an iterator, ~10× slower on a 2 MB View.
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -46,10 +56,7 @@ export async function seal(value, rawKey) {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const plain = new TextEncoder().encode(JSON.stringify(value));
   const data = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await importKey(rawKey), plain));
-  // Chunked: String.fromCharCode(...bytes) overflows the call stack on large arrays.
-  let s = "";
-  for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
-  return { iv: b64(iv), data: btoa(s) };
+  return { iv: b64(iv), data: b64(data) };
 }
 
 /** Opens what seal() made; throws if the key is not the one it was sealed with. */

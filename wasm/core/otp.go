@@ -76,14 +76,15 @@ func newID(args []safejs.Value) (any, error) {
 // keep the thread busy.
 const maxSteps = 100
 
-// codeResult is one account's entry in the codes() result. For TOTP and Steam, Codes[i] is
-// the code for time step Step+i (a step is Unix time divided by Period); for HOTP, Codes
-// holds the one code at the account's counter.
+// codeResult is one account's entry in the codes() result. Codes are back to back, Digits
+// characters each (what the View holds, messages.js CodeEntry): for TOTP and Steam, the
+// i-th is the code for time step Step+i (a step is Unix time divided by Period); for HOTP,
+// Codes is the one code at the account's counter.
 type codeResult struct {
 	ID     string      `json:"id"`
 	Step   int64       `json:"step,omitempty"`
 	Period int         `json:"period,omitempty"`
-	Codes  []string    `json:"codes,omitempty"`
+	Codes  string      `json:"codes,omitempty"`
 	Error  *errorEntry `json:"error,omitempty"`
 }
 
@@ -140,9 +141,9 @@ func codesJSON(out []codeResult) string {
 			b = append(b, `,"period":`...)
 			b = strictjson.AppendInt(b, int64(r.Period))
 		}
-		if len(r.Codes) > 0 {
+		if r.Codes != "" {
 			b = append(b, `,"codes":`...)
-			b = strictjson.AppendStrings(b, r.Codes)
+			b = strictjson.AppendString(b, r.Codes)
 		}
 		if r.Error != nil {
 			b = append(b, `,"error":{"code":`...)
@@ -167,7 +168,7 @@ func accountCodes(a vault.Account, now int64, steps int) (codeResult, error) {
 		if err != nil {
 			return codeResult{}, err
 		}
-		r.Codes = []string{code}
+		r.Codes = code
 		return r, nil
 	}
 	if k.Period <= 0 {
@@ -184,12 +185,7 @@ func accountCodes(a vault.Account, now int64, steps int) (codeResult, error) {
 	for i := range steps {
 		buf = seq.Append(buf, uint64(r.Step)+uint64(i))
 	}
-	// One string for the account; each code is a slice of it.
-	all := string(buf)
-	r.Codes = make([]string, steps)
-	for i := range r.Codes {
-		r.Codes[i] = all[i*k.Digits : (i+1)*k.Digits]
-	}
+	r.Codes = string(buf)
 	return r, nil
 }
 
