@@ -384,6 +384,7 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 	// VIEW answers once the build the unlock started is done: both are timed from the unlock.
 	var unlock, whole []float64
 	var mem []string
+	var wasmByUnlock []string // the trend behind the two figures (no settling pause)
 	for i := 1; i <= unlocks; i++ {
 		ms := Eval[[]float64](tab, `(async () => {
 			const lock = await chrome.runtime.sendMessage({kind: "vault.lock", payload: {}});
@@ -398,6 +399,7 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 		})()`)
 		unlock = append(unlock, ms[0])
 		whole = append(whole, ms[1])
+		wasmByUnlock = append(wasmByUnlock, fmt.Sprintf("%.1f", mb(int(w.WASMMemory()))))
 		if i == 1 || i == unlocks {
 			time.Sleep(time.Second) // let the worker's microtasks and a GC run settle
 			h := w.HeapUsage()
@@ -410,6 +412,7 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 	for _, m := range mem {
 		fmt.Fprintf(report, "background memory %s\n", m)
 	}
+	fmt.Fprintf(report, "background WASM memory right after each unlock (MiB): %s\n", strings.Join(wasmByUnlock, " "))
 }
 
 // extensionProcessCPU is the CPU time (user + system, all threads) of this browser's

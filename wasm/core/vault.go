@@ -56,6 +56,10 @@ func vaultUnlock(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Collect before as well as after: what earlier calls left (a View's codes) is garbage
+	// by now, and the unlock's large objects (the vault, its JSON) can then take its place
+	// instead of growing WebAssembly memory, which never shrinks.
+	runtime.GC()
 	defer runtime.GC()
 	v, key, err := vault.Unlock(blob, password)
 	if err != nil {
