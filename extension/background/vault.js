@@ -275,17 +275,23 @@ store.onChange(({ reason }) => {
 });
 
 /**
- * The first screen of the View just unlocked or created: its head (messages.js ViewHead),
- * handed over by the build under way as soon as the first rows have their codes, so that
- * the reply waits for Argon2id and not for the codes of thousands of accounts. The whole
- * View follows in storage.session and from VIEW.
+ * Runs open (an unlock or a vault's creation) and replies with the first screen of the View
+ * it starts: its head (messages.js ViewHead), handed over by that rebuild as soon as the
+ * first rows have their codes, so that the reply waits for Argon2id and not for the codes
+ * of thousands of accounts. The whole View follows in storage.session and from VIEW. The
+ * head is asked for before open runs, so the rebuild cannot pass that point unseen.
  */
-function firstScreen() {
+async function firstScreen(open) {
   let waiter;
   const next = new Promise((resolve) => headWaiters.add((waiter = resolve)));
-  // No build under way (the View was current already): the head of the one there is.
-  const whole = freshView().then((v) => (v.state === "unlocked" ? headOf(v) : v));
-  return Promise.race([next, whole]).finally(() => headWaiters.delete(waiter));
+  try {
+    await open();
+    // No rebuild under way (the View was current already): the head of the one there is.
+    const whole = freshView().then((v) => (v.state === "unlocked" ? headOf(v) : v));
+    return await Promise.race([next, whole]);
+  } finally {
+    headWaiters.delete(waiter);
+  }
 }
 
 /** The View for the vault's state now (also for recovery.js). */
@@ -370,17 +376,17 @@ registerHandlers("page", {
     return lockedView(state);
   },
 
-  [K.CREATE]: async ({ password }) => {
-    await store.create(password);
-    await armAutoLock();
-    return firstScreen();
-  },
+  [K.CREATE]: ({ password }) =>
+    firstScreen(async () => {
+      await store.create(password);
+      await armAutoLock();
+    }),
 
-  [K.UNLOCK]: async ({ password }) => {
-    await store.unlock(password);
-    await armAutoLock();
-    return firstScreen();
-  },
+  [K.UNLOCK]: ({ password }) =>
+    firstScreen(async () => {
+      await store.unlock(password);
+      await armAutoLock();
+    }),
 
   [K.LOCK]: async () => {
     await lockNow();

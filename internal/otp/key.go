@@ -1,10 +1,12 @@
 // Package otp computes one-time codes (HOTP, TOTP and Steam Guard) and reads and writes
 // otpauth:// URIs.
 //
-// The HMAC work is done by github.com/pquerna/otp; this package adds what an
+// Key.Code computes a code with github.com/pquerna/otp; this package adds what an
 // authenticator needs around it: a Key that carries every parameter explicitly, strict
-// validation (nothing out of range is silently replaced by a default), Steam codes, and a
-// lenient URI parser paired with a canonical writer.
+// validation (nothing out of range is silently replaced by a default), Steam codes, a
+// lenient URI parser paired with a canonical writer, and Sequence, which computes many
+// consecutive codes of one key with one keyed HMAC (the extension's View holds minutes of
+// codes for every account) and gives Key.Code's codes, as its tests check.
 //
 // # Reading URIs
 //
