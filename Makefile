@@ -96,7 +96,8 @@ lint: dist
 # workerd (size, cold start, CPU per request), then the extension in headless Chromium for
 # 50, 500 and 5,000 accounts (popup → first code next to an empty extension page, cold
 # worker start, worker CPU per open, unlock, memory across unlocks), both WASM sizes and
-# the store zips (hence dist), and Firefox's memory across unlocks (e2e/firefox/bench.mjs).
+# the store zips (hence dist), and Firefox: unlock and memory across unlocks at the same
+# sizes (e2e/firefox/bench.mjs).
 # CODEWARD_BENCH_* knobs: see e2e/bench_test.go.
 bench: dist
 	$(GO) test -run '^$$' -bench . -benchtime 200ms ./internal/...
