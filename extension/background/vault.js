@@ -159,8 +159,13 @@ async function codesOf(accounts, now, steps) {
 // codes are computed, before the codes of every other account.
 const headWaiters = new Set();
 
+// Counts unlocks, creations, locks and set-asides: a build that began before one of them
+// shows a vault (or a session) that is gone, so it hands over no head and writes nothing.
+let session = 0;
+
 /** Builds the View from the open vault, seals it into storage.session and arms its refresh. */
 async function buildView() {
+  const began = session;
   const { vault, gen } = await store.versioned();
   const accounts = sortAccounts(vault.accounts);
   const now = Math.floor(Date.now() / 1000);
@@ -171,7 +176,7 @@ async function buildView() {
   if (recovered) base.recovered = recovered;
   const first = accounts.slice(0, HEAD_ROWS);
   const head = await codesOf(first, now, steps);
-  if (headWaiters.size) {
+  if (headWaiters.size && began === session) {
     const v = { ...base, accounts: first.map(accountView), codes: head.codes, validUntil: finite(head.validUntil, now) };
     for (const resolve of headWaiters) resolve({ ...v, head: true, total: accounts.length });
     headWaiters.clear();
@@ -181,11 +186,12 @@ async function buildView() {
   const rest = await codesOf(accounts.slice(HEAD_ROWS), now, steps);
   const validUntil = finite(Math.min(head.validUntil, rest.validUntil), now);
   const view = { ...base, accounts: accounts.map(accountView), codes: { ...head.codes, ...rest.codes }, validUntil };
-  // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it.
+  // Lock may have run meanwhile (then there is no seal key): do not leave a View behind it,
+  // nor one of the vault before it in a session opened since.
   const key = await store.sealKey();
-  if (!key) return view;
+  if (!key || began !== session) return view;
   const [sealed, sealedHead] = await Promise.all([seal(view, key), seal(headOf(view), key)]);
-  if ((await store.sealKey()) !== key) return view;
+  if ((await store.sealKey()) !== key || began !== session) return view;
   current = { view, gen };
   try {
     // One write: a popup never finds a head of another rev than the View beside it.
@@ -266,6 +272,7 @@ async function refreshView() {
 // popups (they watch storage.session) and the next one show it.
 store.onChange(({ reason }) => {
   current = null;
+  if (["lock", "aside", "unlock", "create"].includes(reason)) session++;
   if (reason === "lock" || reason === "aside") {
     chrome.alarms.clear(VIEW_ALARM).catch(() => {});
     return;

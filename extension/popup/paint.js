@@ -618,13 +618,21 @@ async function loadWhole() {
   if (v && partial(ui.view)) paint(v);
 }
 
-/** loadWhole once the frame painting the head is out (or soon, for a page that gets no frames). */
+/**
+ * loadWhole once the frame painting the head is out (or soon, for a page that gets no
+ * frames), tried again for a while if the head is still all there is (a worker that
+ * restarted meanwhile drops the request).
+ */
 export function loadWholeSoon() {
   let started = false;
-  const go = () => {
+  const go = async () => {
     if (started) return;
     started = true;
-    loadWhole().catch(() => {});
+    for (let wait = 500; ; wait *= 2) {
+      await loadWhole().catch(() => {});
+      if (!partial(ui.view) || wait > 8000) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   };
   requestAnimationFrame(() => setTimeout(go, 0));
   setTimeout(go, 200);

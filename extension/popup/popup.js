@@ -728,7 +728,8 @@ function openSettings() {
 let refreshing = null;
 
 function refresh() {
-  refreshing ??= send(K.VIEW, { have: ui.view?.rev })
+  // A head (after an unlock) has the whole View's rev: asking with it would get {same: true}.
+  refreshing ??= send(K.VIEW, { have: partial(ui.view) ? undefined : ui.view?.rev })
     .then(paint, () => {})
     .finally(() => {
       refreshing = null;

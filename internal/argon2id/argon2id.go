@@ -56,6 +56,7 @@ func deriveKey(password, salt, secret, data []byte, time, memory uint32, threads
 	}
 	lanes := uint32(threads)
 	h0 := initialHash(password, salt, secret, data, time, memory, lanes, keyLen)
+	defer clear(h0[:])
 
 	memory = memory / (syncPoints * lanes) * (syncPoints * lanes)
 	if memory < 2*syncPoints*lanes {
@@ -116,7 +117,7 @@ func KeepWorkArea() {
 }
 
 // workArea returns memory blocks for one derivation and a func that zeroes them (no
-// password-derived data stays behind) and lets the next derivation have them.
+// password-derived data stays behind in them) and lets the next derivation have them.
 func workArea(memory uint32) (b []block, done func()) {
 	area.Lock()
 	if memory > uint32(len(area.b)) {
@@ -167,6 +168,7 @@ func initialHash(password, salt, secret, data []byte, time, memory, lanes, keyLe
 // firstBlocks sets blocks 0 and 1 of every lane to H′(H0 ‖ LE32(i) ‖ LE32(lane)).
 func (s *state) firstBlocks(h0 *[blake2b.Size + 8]byte) {
 	var buf [1024]byte
+	defer clear(buf[:]) // on the stack, which WebAssembly keeps in linear memory
 	for lane := uint32(0); lane < s.lanes; lane++ {
 		binary.LittleEndian.PutUint32(h0[blake2b.Size+4:], lane)
 		for i := uint32(0); i < 2; i++ {
@@ -267,6 +269,7 @@ func (s *state) finalize(keyLen uint32) []byte {
 		}
 	}
 	var buf [1024]byte
+	defer clear(buf[:]) // what hashes to the key
 	for i, w := range last {
 		binary.LittleEndian.PutUint64(buf[8*i:], w)
 	}

@@ -17,7 +17,8 @@ import (
 // through github.com/pquerna/otp, builds a new HMAC from the secret as base32 text and
 // formats with fmt for each one. A Sequence keeps the keyed HMAC (hmac.Reset restores
 // the keyed state without hashing the key again) and writes the digits itself. Its codes
-// are Key.Code's, which the tests check for every type, algorithm and length.
+// are Key.Code's, which the tests check for every type, algorithm and length. A Sequence is
+// for one goroutine at a time.
 type Sequence struct {
 	mac    hash.Hash
 	steam  bool
