@@ -127,11 +127,11 @@ function stepsFor(accounts, settings) {
  * and all the rest of the View (rev, counts, settings, notices) — what the popup's first
  * screen shows, a few KB whatever the vault's size.
  */
-function headOf(view) {
+function headOf(view, total = view.accounts.length) {
   const accounts = view.accounts.slice(0, HEAD_ROWS);
   const codes = {};
   for (const a of accounts) if (view.codes[a.id]) codes[a.id] = view.codes[a.id];
-  return { ...view, accounts, codes, head: true, total: view.accounts.length };
+  return { ...view, accounts, codes, head: true, total };
 }
 
 /**
@@ -177,8 +177,8 @@ async function buildView() {
   const first = accounts.slice(0, HEAD_ROWS);
   const head = await codesOf(first, now, steps);
   if (headWaiters.size && began === session) {
-    const v = { ...base, accounts: first.map(accountView), codes: head.codes, validUntil: finite(head.validUntil, now) };
-    for (const resolve of headWaiters) resolve({ ...v, head: true, total: accounts.length });
+    const v = headOf({ ...base, accounts: first.map(accountView), codes: head.codes, validUntil: finite(head.validUntil, now) }, accounts.length);
+    for (const resolve of headWaiters) resolve(v);
     headWaiters.clear();
     // The reply carrying it goes out before the other accounts' codes take the thread.
     await new Promise((resolve) => setTimeout(resolve, 0));
