@@ -618,24 +618,33 @@ async function loadWhole() {
   if (v && partial(ui.view)) paint(v);
 }
 
+/** Runs fn once, after the next frame is out (or after 200 ms: a hidden page gets no frames). */
+function afterFrame(fn) {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, 200);
+}
+
 /**
- * loadWhole once the frame painting the head is out (or soon, for a page that gets no
- * frames), tried again for a while if the head is still all there is (a worker that
+ * loadWhole, tried again for a while if the head is still all there is (a worker that
  * restarted meanwhile drops the request).
  */
+async function loadWholeRetrying() {
+  for (let wait = 500; ; wait *= 2) {
+    await loadWhole().catch(() => {});
+    if (!partial(ui.view) || wait > 8000) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+/** The whole View after the frame that paints a head (an unlock's reply). */
 export function loadWholeSoon() {
-  let started = false;
-  const go = async () => {
-    if (started) return;
-    started = true;
-    for (let wait = 500; ; wait *= 2) {
-      await loadWhole().catch(() => {});
-      if (!partial(ui.view) || wait > 8000) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  };
-  requestAnimationFrame(() => setTimeout(go, 0));
-  setTimeout(go, 200);
+  afterFrame(loadWholeRetrying);
 }
 
 async function start() {
@@ -662,12 +671,11 @@ async function start() {
   }
   // (Unlocked but no View yet: popup.js asks the background, which builds one.)
   scheduleTicks();
-  // Everything else after the first frame. (A page that is not visible gets no frames: the
-  // timer loads it then.)
-  let loading = null;
-  const load = () => (loading ??= (loadWhole().catch(() => {}), import("./popup.js")));
-  requestAnimationFrame(() => setTimeout(load, 0));
-  setTimeout(load, 200);
+  // Everything else after the first frame.
+  afterFrame(() => {
+    loadWholeRetrying();
+    import("./popup.js");
+  });
 }
 
 start();
