@@ -87,7 +87,7 @@ func backupKeyDerive(args []safejs.Value) (any, error) {
 	if err := passgen.Check(string(password)); err != nil {
 		return nil, bridge.Invalid(err)
 	}
-	defer runtime.GC() // Argon2id just used 64 MiB that WASM memory never gives back
+	defer runtime.GC() // what the KDF allocated beyond the kept work area (see main), and the file
 	k, err := backup.DeriveKey(password, backup.Options{})
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ func vaultCreate(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer runtime.GC() // Argon2id just used tens of MiB that WASM memory can never give back
+	defer runtime.GC() // the call's garbage, before WASM memory grows for it (it never shrinks)
 	blob, key, err := vault.Create(v, password, opt)
 	if err != nil {
 		return nil, err
