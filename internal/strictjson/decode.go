@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -34,11 +35,12 @@ const maxDepth = 10000
 // Its methods read the next value of the kind they name; the first error sticks, and
 // every later call returns it.
 type Decoder struct {
-	data  []byte
-	i     int
-	depth int
-	path  []pathElem
-	err   error
+	data    []byte
+	i       int
+	depth   int
+	path    []pathElem
+	err     error
+	lenient bool // see NewLenientDecoder
 }
 
 type pathElem struct {
@@ -54,6 +56,27 @@ func NewDecoder(data []byte) *Decoder {
 		d.err = errors.New("invalid UTF-8")
 	}
 	return d
+}
+
+// NewLenientDecoder starts reading data as encoding/json reads it into Go values, for
+// files other programs wrote (the import formats), where the rules of the package comment
+// would refuse what users' files hold and encoding/json accepted. It differs from a
+// strict Decoder in this only:
+//   - invalid UTF-8 in a string and \u escapes of lone surrogates read as U+FFFD, each
+//     bad byte and each lone escape one U+FFFD, as encoding/json reads them;
+//   - a member name matches a known one exactly or else ignoring case, by encoding/json's
+//     folding (ASCII letters, and each rune to the smallest of its Unicode fold set);
+//   - a name given twice is read twice (the reader's last assignment wins, as the last
+//     value does in encoding/json), and names that match no known one are skipped, in
+//     Object as in Loose.
+//
+// Everything else (syntax, nesting, numbers, null, kinds of values) is as for NewDecoder,
+// and JSON that encoding/json refuses is refused. Readers of members that are not
+// pointers use StringTo, IntTo and BoolTo, which leave a value as it is for null, and
+// pointers StringPtr, IntPtr, Uint64Ptr and BoolPtr, which read null as nil: what
+// encoding/json does with a member given twice, the second time as null.
+func NewLenientDecoder(data []byte) *Decoder {
+	return &Decoder{data: data, lenient: true}
 }
 
 // Err returns the first error met, or nil.
@@ -244,6 +267,11 @@ func (d *Decoder) str(build bool) (string, []byte) {
 				if !ok {
 					return "", nil
 				}
+				if utf16.IsSurrogate(r) && d.lenient {
+					buf = utf8.AppendRune(buf, d.lenientSurrogate(r))
+					plain = d.i
+					continue
+				}
 				if utf16.IsSurrogate(r) {
 					lo := rune(-1)
 					if r < 0xDC00 && d.i+1 < len(d.data) && d.data[d.i] == '\\' && d.data[d.i+1] == 'u' {
@@ -264,10 +292,49 @@ func (d *Decoder) str(build bool) (string, []byte) {
 				return "", nil
 			}
 			plain = d.i
+		case c >= utf8.RuneSelf && d.lenient:
+			if r, size := utf8.DecodeRune(d.data[d.i:]); r == utf8.RuneError && size == 1 {
+				if build {
+					buf = append(buf, d.data[plain:d.i]...)
+					buf = utf8.AppendRune(buf, utf8.RuneError)
+				}
+				d.i++
+				plain = d.i
+			} else {
+				d.i += size
+			}
 		default:
 			d.i++
 		}
 	}
+}
+
+// lenientSurrogate returns what encoding/json makes of the surrogate r read from a \u
+// escape: the rune of the pair it starts with the \u escape that follows (which is then
+// read), or U+FFFD (and the escape that follows, if any, is read on its own).
+func (d *Decoder) lenientSurrogate(r rune) rune {
+	if len(d.data)-d.i < 6 || d.data[d.i] != '\\' || d.data[d.i+1] != 'u' {
+		return utf8.RuneError
+	}
+	var lo rune
+	for _, c := range d.data[d.i+2 : d.i+6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return utf8.RuneError
+		}
+		lo = lo<<4 | rune(c)
+	}
+	pair := utf16.DecodeRune(r, lo)
+	if pair != utf8.RuneError {
+		d.i += 6
+	}
+	return pair
 }
 
 func (d *Decoder) hex4() (rune, bool) {
@@ -475,9 +542,9 @@ func (d *Decoder) object(names []string, loose bool, member func(int, string)) {
 		}
 		idx, name := -1, ""
 		content := raw[1 : len(raw)-1]
-		escaped := bytes.IndexByte(content, '\\') >= 0
+		escaped := bytes.IndexByte(content, '\\') >= 0 || d.lenient && !utf8.Valid(content)
 		if escaped {
-			name, _ = (&Decoder{data: raw}).str(true)
+			name, _ = (&Decoder{data: raw, lenient: d.lenient}).str(true)
 		}
 		for j, n := range names {
 			if !escaped && n == string(content) || escaped && n == name {
@@ -487,6 +554,41 @@ func (d *Decoder) object(names []string, loose bool, member func(int, string)) {
 		}
 		if idx < 0 && !escaped {
 			name = string(content)
+		}
+		if d.lenient {
+			if idx < 0 && names != nil {
+				idx = foldedIndex(names, name)
+				if idx >= 0 {
+					name = names[idx]
+				}
+			}
+			d.path = append(d.path, pathElem{name: name})
+			if d.peek() != ':' {
+				d.syntax()
+				return
+			}
+			d.i++
+			if idx < 0 && names != nil {
+				d.skip()
+			} else {
+				d.peek()
+				member(idx, name)
+			}
+			if d.err != nil {
+				return
+			}
+			d.path = d.path[:len(d.path)-1]
+			switch d.peek() {
+			case ',':
+				d.i++
+				continue
+			case '}':
+				d.i++
+				return
+			default:
+				d.syntax()
+				return
+			}
 		}
 		d.path = append(d.path, pathElem{name: name})
 		switch {
@@ -554,6 +656,42 @@ func (d *Decoder) object(names []string, loose bool, member func(int, string)) {
 			return
 		}
 	}
+}
+
+// foldedIndex is the index of the first of names that name matches when both are folded
+// as encoding/json folds member names, or -1.
+func foldedIndex(names []string, name string) int {
+	folded := fold(name)
+	for i, n := range names {
+		if fold(n) == folded {
+			return i
+		}
+	}
+	return -1
+}
+
+// fold is encoding/json's folding of a member name: ASCII letters to upper case, any other
+// rune to the smallest rune of its Unicode fold set (so "K", "k" and the Kelvin sign K are
+// one), invalid UTF-8 as U+FFFD.
+func fold(name string) string {
+	b := make([]byte, 0, len(name))
+	for _, r := range name {
+		switch {
+		case 'a' <= r && r <= 'z':
+			r -= 'a' - 'A'
+		case r >= utf8.RuneSelf:
+			for {
+				next := unicode.SimpleFold(r)
+				if next <= r {
+					r = next
+					break
+				}
+				r = next
+			}
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
 }
 
 // Array reads an array (null: nothing), calling elem for each element, which elem must
@@ -670,3 +808,99 @@ func (d *Decoder) Time() time.Time {
 
 // Fail records err (unless an error came first) and returns the first error.
 func (d *Decoder) Fail(err error) error { return d.fail(err) }
+
+// Bool reads true or false (null: false).
+func (d *Decoder) Bool() bool {
+	if d.err != nil || d.Null() {
+		return false
+	}
+	switch d.peek() {
+	case 't':
+		d.literal("true")
+		return d.err == nil
+	case 'f':
+		d.literal("false")
+		return false
+	}
+	d.kindMismatch()
+	return false
+}
+
+// Raws reads an array of any values, each as Raw returns it; null reads as nil and [] as
+// an empty list that is not nil (as encoding/json reads a []json.RawMessage).
+func (d *Decoder) Raws() [][]byte {
+	if d.IsNull() {
+		d.Null()
+		return nil
+	}
+	out := [][]byte{}
+	d.Array(func() { out = append(out, d.Raw()) })
+	return out
+}
+
+// StringTo reads a string into *p; null leaves *p as it is, as encoding/json leaves a
+// member of a non-pointer type.
+func (d *Decoder) StringTo(p *string) {
+	if !d.Null() {
+		*p = d.String()
+	}
+}
+
+// IntTo reads an int into *p; null leaves *p as it is.
+func (d *Decoder) IntTo(p *int) {
+	if !d.Null() {
+		*p = int(d.Int(strconv.IntSize))
+	}
+}
+
+// BoolTo reads true or false into *p; null leaves *p as it is.
+func (d *Decoder) BoolTo(p *bool) {
+	if !d.Null() {
+		*p = d.Bool()
+	}
+}
+
+// StringPtr reads a string, or nil for null (a *string member, as encoding/json sets it).
+func (d *Decoder) StringPtr() *string {
+	if d.Null() {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+// IntPtr reads an int, or nil for null.
+func (d *Decoder) IntPtr() *int {
+	if d.Null() {
+		return nil
+	}
+	n := int(d.Int(strconv.IntSize))
+	return &n
+}
+
+// Uint64Ptr reads a uint64, or nil for null.
+func (d *Decoder) Uint64Ptr() *uint64 {
+	if d.Null() {
+		return nil
+	}
+	n := d.Uint(64)
+	return &n
+}
+
+// BoolPtr reads true or false, or nil for null.
+func (d *Decoder) BoolPtr() *bool {
+	if d.Null() {
+		return nil
+	}
+	b := d.Bool()
+	return &b
+}
+
+// ValidLenient reports whether data is one JSON value as encoding/json's Valid says: the
+// syntax only (invalid UTF-8 in strings, lone surrogate escapes and names given twice
+// pass).
+func ValidLenient(data []byte) bool {
+	d := NewLenientDecoder(data)
+	d.skip()
+	return d.End() == nil
+}

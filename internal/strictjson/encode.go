@@ -126,3 +126,59 @@ func AppendTime(dst []byte, t time.Time) ([]byte, error) {
 	}
 	return append(dst, b...), nil
 }
+
+// Indent appends the compact JSON value src (as the Append functions write it) with each
+// member and element on a line of its own, indented by indent per level: what
+// json.MarshalIndent(v, "", indent) writes for the value json.Marshal wrote as src. Empty
+// objects and arrays stay "{}" and "[]".
+func Indent(dst, src []byte, indent string) []byte {
+	depth := 0
+	newline := func() {
+		dst = append(dst, '\n')
+		for range depth {
+			dst = append(dst, indent...)
+		}
+	}
+	in := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if in {
+			dst = append(dst, c)
+			switch c {
+			case '\\':
+				i++
+				dst = append(dst, src[i])
+			case '"':
+				in = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		case '"':
+			in = true
+			dst = append(dst, c)
+		case '{', '[':
+			dst = append(dst, c)
+			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
+				dst = append(dst, src[i+1])
+				i++
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline()
+		case ':':
+			dst = append(dst, ':', ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
