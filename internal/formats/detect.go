@@ -2,19 +2,23 @@ package formats
 
 import (
 	"bytes"
-	"encoding/json"
+
+	"codeward.dev/internal/strictjson"
 )
 
-// JSONObject returns the members of data when data is one JSON object. Many formats are
-// told apart only by the names of their top-level members; this is the cheap first step
-// of their Detect.
-func JSONObject(data []byte) (map[string]json.RawMessage, bool) {
+// JSONObject returns the members of data when data is one JSON object, each value as it
+// stands in the file. Many formats are told apart only by the names of their top-level
+// members; this is the cheap first step of their Detect. It reads as encoding/json reads
+// into a map (a member given twice keeps its last value).
+func JSONObject(data []byte) (map[string][]byte, bool) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 || data[0] != '{' {
 		return nil, false
 	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
+	top := map[string][]byte{}
+	d := strictjson.NewLenientDecoder(data)
+	d.Object(nil, func(_ int, name string) { top[name] = d.Raw() })
+	if d.End() != nil {
 		return nil, false
 	}
 	return top, true

@@ -3,6 +3,7 @@ package formats
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -131,6 +132,35 @@ func TestProblemCodes(t *testing.T) {
 		p := ProblemOf(2, "A: b", tt.err)
 		if p.Code != tt.code || p.Message != tt.err.Error() || p.Index != 2 || p.Label != "A: b" {
 			t.Errorf("ProblemOf(%v) = %+v, want code %q", tt.err, p, tt.code)
+		}
+	}
+}
+
+// JSONObject reads a top-level object as encoding/json read it into a
+// map[string]json.RawMessage: keys exactly as written (no case folding), the last of a
+// repeated member, bad UTF-8 in a name as U+FFFD.
+func TestJSONObjectMatchesEncodingJSON(t *testing.T) {
+	for _, in := range []string{
+		`{"a":1,"A":{"x":[1,2]},"a":"last"}`,
+		"{\"n\xff\":null,\"\\u00e9\":true, \"s\" : \"\\ud800\" }",
+		` {} `,
+		`{"a":1}x`,
+		`{"a":1,}`,
+		`[]`,
+	} {
+		var want map[string]json.RawMessage
+		stdErr := json.Unmarshal([]byte(strings.TrimSpace(in)), &want)
+		got, ok := JSONObject([]byte(in))
+		if ok != (stdErr == nil) {
+			t.Fatalf("JSONObject(%q): ok %v, encoding/json %v", in, ok, stdErr)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("JSONObject(%q) = %q, encoding/json %q", in, got, want)
+		}
+		for k, v := range want {
+			if string(got[k]) != string(v) {
+				t.Errorf("JSONObject(%q)[%q] = %q, encoding/json %q", in, k, got[k], v)
+			}
 		}
 	}
 }

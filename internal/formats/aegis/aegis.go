@@ -13,7 +13,6 @@ package aegis
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -35,11 +34,14 @@ func init() {
 // ErrCorrupt is wrapped by errors about a file that is not a readable Aegis vault.
 var ErrCorrupt = errors.New("aegis: damaged or unsupported vault")
 
-// file is the outer structure. DB is an object (plain) or a base64 string (encrypted).
+// file is the outer structure. DB is an object (plain) or a base64 string (encrypted), as
+// it stands in the file. read.go reads these types and write.go writes them by hand; the
+// json tags say what each member is called, and the tests check against encoding/json
+// that the hand-written code reads and writes what it would.
 type file struct {
-	Version int             `json:"version"`
-	Header  header          `json:"header"`
-	DB      json.RawMessage `json:"db"`
+	Version int
+	Header  header
+	DB      []byte
 }
 
 type header struct {
@@ -72,8 +74,8 @@ type slot struct {
 }
 
 type db struct {
-	Version int               `json:"version"`
-	Entries []json.RawMessage `json:"entries"`
+	Version int
+	Entries [][]byte
 }
 
 type entry struct {
@@ -107,22 +109,22 @@ func (Importer) Detect(data []byte) bool {
 
 // Encrypted reports whether the vault has key slots (its db is then ciphertext).
 func (Importer) Encrypted(data []byte) bool {
-	var f file
-	if json.Unmarshal(data, &f) != nil {
+	f, err := readFile(data)
+	if err != nil {
 		return false
 	}
 	return f.Header.Slots != nil || isJSONString(f.DB)
 }
 
-func isJSONString(raw json.RawMessage) bool {
+func isJSONString(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) > 0 && raw[0] == '"'
 }
 
 // Import reads a plain or encrypted vault.
 func (Importer) Import(data, password []byte) (formats.Result, error) {
-	var f file
-	if err := json.Unmarshal(data, &f); err != nil {
+	f, err := readFile(data)
+	if err != nil {
 		return formats.Result{}, fmt.Errorf("%w: not valid JSON", ErrCorrupt)
 	}
 	if f.Version != 1 {
@@ -133,7 +135,6 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 		if password == nil {
 			return formats.Result{}, formats.ErrPasswordRequired
 		}
-		var err error
 		if content, err = decrypt(&f, password); err != nil {
 			return formats.Result{}, err
 		}
@@ -142,8 +143,8 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 }
 
 func parseDB(content []byte) (formats.Result, error) {
-	var d db
-	if err := json.Unmarshal(content, &d); err != nil || d.Entries == nil {
+	d, err := readDB(content)
+	if err != nil || d.Entries == nil {
 		return formats.Result{}, fmt.Errorf("%w: the db is not a list of entries", ErrCorrupt)
 	}
 	if d.Version < 1 || d.Version > maxDBVersion {
@@ -153,14 +154,13 @@ func parseDB(content []byte) (formats.Result, error) {
 	return res, formats.NoneRead(res, "aegis", "entries")
 }
 
-func readEntry(raw json.RawMessage) (vault.Account, string, error) {
-	var e entry
-	if err := json.Unmarshal(raw, &e); err != nil {
+func readEntry(raw []byte) (vault.Account, string, error) {
+	e, err := readEntryJSON(raw)
+	if err != nil {
 		return vault.Account{}, "", errors.New("malformed entry")
 	}
 	label := formats.Label(e.Issuer, e.Name)
 	k := otp.Key{Issuer: e.Issuer, Name: e.Name}
-	var err error
 	if k.Type, err = formats.Type(e.Type); err != nil {
 		return vault.Account{}, label, err
 	}

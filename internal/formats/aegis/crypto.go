@@ -3,7 +3,6 @@ package aegis
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf16"
@@ -69,8 +68,8 @@ func decrypt(f *file, password []byte) ([]byte, error) {
 	if f.Header.Params == nil {
 		return nil, fmt.Errorf("%w: encrypted vault without params", ErrCorrupt)
 	}
-	var ct string
-	if err := json.Unmarshal(f.DB, &ct); err != nil {
+	ct, err := readString(f.DB)
+	if err != nil {
 		return nil, fmt.Errorf("%w: db is not base64 text", ErrCorrupt)
 	}
 	dbCT, err := base64.StdEncoding.DecodeString(ct)

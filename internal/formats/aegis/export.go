@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -14,6 +13,7 @@ import (
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -62,23 +62,11 @@ func (x Exporter) Export(accounts []vault.Account, password []byte) ([]byte, err
 		}
 		entries = append(entries, e)
 	}
-	content := struct {
-		Version int     `json:"version"`
-		Entries []entry `json:"entries"`
-	}{1, entries}
-
+	content := appendDB(nil, entries)
 	if password == nil {
-		return json.MarshalIndent(struct {
-			Version int    `json:"version"`
-			Header  header `json:"header"`
-			DB      any    `json:"db"`
-		}{1, header{}, content}, "", "    ")
+		return appendVault(header{}, content), nil
 	}
-
-	plain, err := json.Marshal(content)
-	if err != nil {
-		return nil, err
-	}
+	plain := content
 	sp := x.Scrypt
 	if sp == (ScryptParams{}) {
 		sp = DefaultScrypt
@@ -121,11 +109,8 @@ func (x Exporter) Export(accounts []vault.Account, password []byte) ([]byte, err
 		}},
 		Params: &params{Nonce: hex.EncodeToString(dbNonce), Tag: hex.EncodeToString(dbTag)},
 	}
-	return json.MarshalIndent(struct {
-		Version int    `json:"version"`
-		Header  header `json:"header"`
-		DB      string `json:"db"`
-	}{1, h, base64.StdEncoding.EncodeToString(dbCT)}, "", "    ")
+	db := strictjson.AppendString(nil, base64.StdEncoding.EncodeToString(dbCT))
+	return appendVault(h, db), nil
 }
 
 // sealGCM returns ciphertext and tag separately, as Aegis stores them.
