@@ -904,3 +904,35 @@ func ValidLenient(data []byte) bool {
 	d.skip()
 	return d.End() == nil
 }
+
+// ArrayInto reads an array into *list as encoding/json reads one into a slice: null sets
+// nil, [] an empty slice, and element i is read by elem into the slice's i-th value,
+// which is the value an earlier read left there (a member given twice reads over the
+// first list, objects member by member) or else the zero value. The slice is then cut to
+// the array's length.
+func ArrayInto[T any](d *Decoder, list *[]T, elem func(*T)) {
+	if d.IsNull() {
+		d.Null()
+		*list = nil
+		return
+	}
+	s, n := *list, 0
+	var zero T
+	d.Array(func() {
+		if n >= cap(s) {
+			s = append(s[:cap(s)], zero)[:len(s)]
+		}
+		if n >= len(s) {
+			s = s[:n+1]
+		}
+		elem(&s[n])
+		n++
+	})
+	if d.err != nil {
+		return
+	}
+	if s == nil {
+		s = []T{}
+	}
+	*list = s[:n]
+}

@@ -23,9 +23,10 @@ type lenientTarget struct {
 	IP *struct{ Y int }           `json:"ip"`
 	M  map[string]json.RawMessage `json:"m"`
 	K  string                     `json:"k"`
+	LS []struct{ X, Y string }    `json:"ls"`
 }
 
-var lenientNames = []string{"s", "n", "b", "sp", "np", "up", "bp", "r", "l", "in", "ip", "m", "k"}
+var lenientNames = []string{"s", "n", "b", "sp", "np", "up", "bp", "r", "l", "in", "ip", "m", "k", "ls"}
 
 func readLenient(data []byte) (lenientTarget, error) {
 	var v lenientTarget
@@ -79,6 +80,16 @@ func readLenient(data []byte) (lenientTarget, error) {
 			d.Object(nil, func(_ int, name string) { v.M[name] = d.Raw() })
 		case 12:
 			d.StringTo(&v.K)
+		case 13:
+			ArrayInto(d, &v.LS, func(e *struct{ X, Y string }) {
+				d.Object([]string{"X", "Y"}, func(i int, _ string) {
+					if i == 0 {
+						d.StringTo(&e.X)
+					} else {
+						d.StringTo(&e.Y)
+					}
+				})
+			})
 		}
 	})
 	return v, d.End()
@@ -120,7 +131,9 @@ var lenientSeeds = []string{
 	`{"sp":"a","sp":null,"np":1,"np":null,"in":{"x":"a"},"in":null,"ip":{"y":1},"ip":null}`,
 	`{"in":{"x":"a"},"in":{},"ip":{"y":1},"ip":{},"m":{"a":1},"m":{"b":2}}`, // merged
 	`{"s":null,"n":null,"b":null,"sp":null,"np":null,"up":null,"bp":null,"r":null,"l":null,"in":null,"ip":null,"m":null}`,
-	`{"l":[]}`, `{"l":null}`, `{"m":{}}`,
+	`{"l":[]}`, `{"l":null}`, `{"m":{}}`, `{"ls":[]}`, `{"ls":null}`, `{"ls":[{"x":"a"},null,{"y":"b"}]}`,
+	`{"ls":[{"x":"a"},{"x":"b"},{"x":"c"}],"ls":[{"y":"1"}],"ls":[{},{},{"y":"3"},{}]}`, // read over, stale values too
+	`{"ls":[{"x":"a"}],"ls":null,"ls":[{}]}`, `{"ls":[1]}`, `{"ls":{}}`,
 	"{\"s\":\"bad \xff\xfe utf-8 \xed\xa0\x80\"}",
 	`{"s":"\ud800 \udc00 \ud800\u0041 \ud83d\ude00 \ud800\ud800\udc00"}`,
 	`{"s":"\ud800\u00"}`,

@@ -55,6 +55,7 @@ var readerSeeds = []string{
 	`{"Type":"HOTP","Name":"a","name":"b","info":{"Secret":"x","digits":6,"counter":3},"info":{"algo":"SHA256"}}`,
 	`{"info":{"digits":6.0}}`, `{"info":{"digits":"6"}}`, `{"info":{"counter":-1}}`, `{"info":{"period":1e1}}`,
 	`{"info":{"digits":6,"digits":null}}`, `{"name":"a","name":null}`, "{\"name\":\"bad \xff\",\"issuer\":\"\\udc00\"}",
+	`{"header":{"slots":[{"type":1,"n":2},{"uuid":"b"}],"slots":[{"key":"k"}],"slots":[{},{}]}}`,
 	`{"version":1,"db":null}`, `{"version":"1"}`, `{"header":[]}`, `{"entries":{}}`, `[]`, `null`, `{"version":1`,
 }
 

@@ -36,16 +36,8 @@ func readHeader(d *strictjson.Decoder, h *header) {
 	d.Object(headerNames, func(i int, _ string) {
 		switch i {
 		case 0:
-			if d.Null() {
-				h.Slots = nil
-				return
-			}
-			h.Slots = []slot{} // an empty list still marks an encrypted vault
-			d.Array(func() {
-				var s slot
-				readSlot(d, &s)
-				h.Slots = append(h.Slots, s)
-			})
+			// [] (not nil) still marks an encrypted vault.
+			strictjson.ArrayInto(d, &h.Slots, func(s *slot) { readSlot(d, s) })
 		case 1:
 			readParams(d, &h.Params)
 		}

@@ -14,7 +14,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,6 +21,7 @@ import (
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -50,6 +50,8 @@ const (
 	tagLen  = 16
 )
 
+// entry is one account as andOTP writes it (read by readEntryJSON as encoding/json read
+// it into these types: the tests compare the two).
 type entry struct {
 	Secret    string  `json:"secret"`
 	Issuer    *string `json:"issuer"`
@@ -121,14 +123,26 @@ func (Importer) Detect(data []byte) bool {
 	if !isJSONList(data) {
 		return false
 	}
-	var entries []map[string]json.RawMessage
-	if json.Unmarshal(data, &entries) != nil || len(entries) == 0 {
-		return false
-	}
-	_, s := entries[0]["secret"]
-	_, l := entries[0]["label"]
-	_, t := entries[0]["type"]
-	return s && l && t
+	first, n, err := firstMembers(data)
+	return err == nil && n > 0 && first["secret"] && first["label"] && first["type"]
+}
+
+// firstMembers reads data as a list of objects (or nulls) and returns the member names of
+// the first one and how many there are.
+func firstMembers(data []byte) (map[string]bool, int, error) {
+	first := map[string]bool{}
+	n := 0
+	d := strictjson.NewLenientDecoder(data)
+	d.Array(func() {
+		n++
+		d.Object(nil, func(_ int, name string) {
+			if n == 1 {
+				first[name] = true
+			}
+			d.Raw()
+		})
+	})
+	return first, n, d.End()
 }
 
 // Encrypted reports whether data is not a JSON list (so one of the encrypted formats).
@@ -149,8 +163,9 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 			return formats.Result{}, err
 		}
 	}
-	var entries []json.RawMessage
-	if err := json.Unmarshal(plain, &entries); err != nil {
+	d := strictjson.NewLenientDecoder(plain)
+	entries := d.Raws()
+	if err := d.End(); err != nil {
 		return formats.Result{}, fmt.Errorf("%w: not a JSON list", ErrCorrupt)
 	}
 	res := formats.Collect(entries, readEntry)
@@ -186,9 +201,37 @@ func decrypt(data, password []byte) ([]byte, error) {
 	return plain, nil
 }
 
-func readEntry(raw json.RawMessage) (vault.Account, string, error) {
+var entryNames = []string{"secret", "issuer", "label", "digits", "type", "algorithm", "period", "counter"}
+
+func readEntryJSON(raw []byte) (entry, error) {
 	var e entry
-	if err := json.Unmarshal(raw, &e); err != nil {
+	d := strictjson.NewLenientDecoder(raw)
+	d.Object(entryNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			d.StringTo(&e.Secret)
+		case 1:
+			e.Issuer = d.StringPtr()
+		case 2:
+			d.StringTo(&e.Label)
+		case 3:
+			e.Digits = d.IntPtr()
+		case 4:
+			d.StringTo(&e.Type)
+		case 5:
+			d.StringTo(&e.Algorithm)
+		case 6:
+			e.Period = d.IntPtr()
+		case 7:
+			e.Counter = d.Uint64Ptr()
+		}
+	})
+	return e, d.End()
+}
+
+func readEntry(raw []byte) (vault.Account, string, error) {
+	e, err := readEntryJSON(raw)
+	if err != nil {
 		return vault.Account{}, "", errors.New("malformed entry")
 	}
 	k := otp.Key{Name: e.Label}
@@ -205,7 +248,6 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 		}
 	}
 	label := formats.Label(k.Issuer, k.Name)
-	var err error
 	if k.Type, err = formats.Type(e.Type); err != nil {
 		return vault.Account{}, label, err
 	}

@@ -16,7 +16,6 @@ package authext
 import (
 	"cmp"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -24,6 +23,7 @@ import (
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -71,8 +71,8 @@ func (Importer) Detect(data []byte) bool {
 		if k == "key" || k == "enc" || k == "hash" {
 			continue
 		}
-		var m map[string]json.RawMessage
-		if json.Unmarshal(raw, &m) != nil {
+		m, err := members(raw)
+		if err != nil {
 			return false
 		}
 		if _, ok := m["secret"]; !ok {
@@ -97,8 +97,7 @@ func (Importer) Encrypted(data []byte) bool {
 		return true
 	}
 	for _, raw := range top {
-		var e entry
-		if json.Unmarshal(raw, &e) == nil && (e.Encrypted || e.DataType == "Key") {
+		if e, err := readEntryJSON(raw); err == nil && (e.Encrypted || e.DataType == "Key") {
 			return true
 		}
 	}
@@ -107,7 +106,7 @@ func (Importer) Encrypted(data []byte) bool {
 
 type item struct {
 	hash string
-	raw  json.RawMessage
+	raw  []byte
 	idx  int
 }
 
@@ -122,12 +121,9 @@ func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
 	}
 	items := make([]item, 0, len(top))
 	for h, raw := range top {
-		var e struct {
-			Index *int `json:"index"`
-		}
 		idx := 1 << 30
-		if json.Unmarshal(raw, &e) == nil && e.Index != nil {
-			idx = *e.Index
+		if i, err := readIndex(raw); err == nil && i != nil {
+			idx = *i
 		}
 		items = append(items, item{h, raw, idx})
 	}
@@ -153,9 +149,62 @@ func isHex(s string) bool {
 	return s != ""
 }
 
-func readEntry(raw json.RawMessage) (vault.Account, string, error) {
+// members returns the members of raw, an object (or null: none), each value as it stands.
+func members(raw []byte) (map[string][]byte, error) {
+	m := map[string][]byte{}
+	d := strictjson.NewLenientDecoder(raw)
+	d.Object(nil, func(_ int, name string) { m[name] = d.Raw() })
+	return m, d.End()
+}
+
+// readIndex reads an entry's "index" alone (nil when absent or null): what
+// encoding/json read into a struct with that one member, so that a bad value elsewhere
+// does not move the entry.
+func readIndex(raw []byte) (*int, error) {
+	var idx *int
+	d := strictjson.NewLenientDecoder(raw)
+	d.Object([]string{"index"}, func(int, string) { idx = d.IntPtr() })
+	return idx, d.End()
+}
+
+var entryNames = []string{"encrypted", "index", "type", "secret", "issuer", "account", "counter", "period", "digits", "algorithm", "dataType"}
+
+// readEntryJSON reads one entry as encoding/json read it into entry (the tests compare).
+func readEntryJSON(raw []byte) (entry, error) {
 	var e entry
-	if err := json.Unmarshal(raw, &e); err != nil {
+	d := strictjson.NewLenientDecoder(raw)
+	d.Object(entryNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			d.BoolTo(&e.Encrypted)
+		case 1:
+			e.Index = d.IntPtr()
+		case 2:
+			d.StringTo(&e.Type)
+		case 3:
+			d.StringTo(&e.Secret)
+		case 4:
+			d.StringTo(&e.Issuer)
+		case 5:
+			d.StringTo(&e.Account)
+		case 6:
+			e.Counter = d.Uint64Ptr()
+		case 7:
+			e.Period = d.IntPtr()
+		case 8:
+			e.Digits = d.IntPtr()
+		case 9:
+			d.StringTo(&e.Algorithm)
+		case 10:
+			d.StringTo(&e.DataType)
+		}
+	})
+	return e, d.End()
+}
+
+func readEntry(raw []byte) (vault.Account, string, error) {
+	e, err := readEntryJSON(raw)
+	if err != nil {
 		return vault.Account{}, "", errors.New("malformed entry")
 	}
 	k := otp.Key{Issuer: e.Issuer, Name: e.Account}
@@ -188,7 +237,6 @@ func readEntry(raw json.RawMessage) (vault.Account, string, error) {
 	default:
 		return vault.Account{}, label, fmt.Errorf("type %q is not supported", e.Type)
 	}
-	var err error
 	if hexOnly {
 		k.Secret, err = hex.DecodeString(strings.ReplaceAll(secret, " ", ""))
 	} else if k.Secret, err = otp.ParseSecret(secret); err != nil && isHex(secret) {

@@ -11,7 +11,6 @@ package bitwarden
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
 	"codeward.dev/internal/sites"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -41,20 +41,73 @@ var ErrEncrypted = errors.New("bitwarden: encrypted exports are not supported; e
 // maxSites is how many of a login's addresses become sites.
 const maxSites = 16
 
+// export and item are what the reader takes from a JSON export, read by readExport and
+// readItem as encoding/json read them into these types (the tests compare the two).
 type export struct {
-	Encrypted bool              `json:"encrypted"`
-	Items     []json.RawMessage `json:"items"`
+	Encrypted bool     `json:"encrypted"`
+	Items     [][]byte `json:"items"`
 }
 
 type item struct {
 	Name  string `json:"name"`
-	Login *struct {
-		Username string `json:"username"`
-		TOTP     string `json:"totp"`
-		URIs     []struct {
-			URI string `json:"uri"`
-		} `json:"uris"`
-	} `json:"login"`
+	Login *login `json:"login"`
+}
+
+type login struct {
+	Username string `json:"username"`
+	TOTP     string `json:"totp"`
+	URIs     []uri  `json:"uris"`
+}
+
+type uri struct {
+	URI string `json:"uri"`
+}
+
+func readExport(data []byte) (export, error) {
+	var e export
+	d := strictjson.NewLenientDecoder(data)
+	d.Object([]string{"encrypted", "items"}, func(i int, _ string) {
+		switch i {
+		case 0:
+			d.BoolTo(&e.Encrypted)
+		case 1:
+			e.Items = d.Raws()
+		}
+	})
+	return e, d.End()
+}
+
+func readItem(raw []byte) (item, error) {
+	var it item
+	d := strictjson.NewLenientDecoder(raw)
+	d.Object([]string{"name", "login"}, func(i int, _ string) {
+		switch i {
+		case 0:
+			d.StringTo(&it.Name)
+		case 1:
+			if d.Null() {
+				it.Login = nil
+				return
+			}
+			if it.Login == nil {
+				it.Login = new(login)
+			}
+			l := it.Login
+			d.Object([]string{"username", "totp", "uris"}, func(i int, _ string) {
+				switch i {
+				case 0:
+					d.StringTo(&l.Username)
+				case 1:
+					d.StringTo(&l.TOTP)
+				case 2:
+					strictjson.ArrayInto(d, &l.URIs, func(u *uri) {
+						d.Object([]string{"uri"}, func(int, string) { d.StringTo(&u.URI) })
+					})
+				}
+			})
+		}
+	})
+	return it, d.End()
 }
 
 // Importer reads Bitwarden exports.
@@ -103,8 +156,11 @@ func (Importer) Detect(data []byte) bool {
 
 // Encrypted reports whether data is an encrypted JSON export.
 func (Importer) Encrypted(data []byte) bool {
-	var e export
-	return isJSON(data) && json.Unmarshal(data, &e) == nil && e.Encrypted
+	if !isJSON(data) {
+		return false
+	}
+	e, err := readExport(data)
+	return err == nil && e.Encrypted
 }
 
 type record struct {
@@ -151,8 +207,8 @@ func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
 }
 
 func readJSON(data []byte) ([]record, error) {
-	var e export
-	if err := json.Unmarshal(data, &e); err != nil {
+	e, err := readExport(data)
+	if err != nil {
 		return nil, fmt.Errorf("%w: not valid JSON", ErrCorrupt)
 	}
 	if e.Encrypted {
@@ -160,8 +216,8 @@ func readJSON(data []byte) ([]record, error) {
 	}
 	recs := make([]record, len(e.Items))
 	for i, raw := range e.Items {
-		var it item
-		if json.Unmarshal(raw, &it) != nil {
+		it, err := readItem(raw)
+		if err != nil {
 			// Keep the position so that problems point at the right item.
 			recs[i] = record{totp: "\x00malformed"}
 			continue
