@@ -8,7 +8,6 @@ package ente
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -89,6 +89,21 @@ type display struct {
 	Note    string `json:"note"`
 }
 
+// readDisplay reads codeDisplay's JSON into *d as encoding/json read it (a parameter given
+// twice reads over the first, as before).
+func readDisplay(s string, d *display) error {
+	dec := strictjson.NewLenientDecoder([]byte(s))
+	dec.Object([]string{"trashed", "note"}, func(i int, _ string) {
+		switch i {
+		case 0:
+			dec.BoolTo(&d.Trashed)
+		case 1:
+			dec.StringTo(&d.Note)
+		}
+	})
+	return dec.End()
+}
+
 // codeDisplay returns the decoded codeDisplay parameter of a URI, if any.
 func codeDisplay(uri string) (display, error) {
 	var d display
@@ -102,7 +117,7 @@ func codeDisplay(uri string) (display, error) {
 			continue
 		}
 		s, err := url.QueryUnescape(v)
-		if err != nil || json.Unmarshal([]byte(s), &d) != nil {
+		if err != nil || readDisplay(s, &d) != nil {
 			return d, errors.New("codeDisplay is not valid JSON")
 		}
 	}

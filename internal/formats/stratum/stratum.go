@@ -15,7 +15,6 @@ import (
 	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/sha1"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -23,6 +22,7 @@ import (
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -51,10 +51,8 @@ const (
 	legacyIter   = 64000
 )
 
-type backup struct {
-	Authenticators []json.RawMessage `json:"Authenticators"`
-}
-
+// entry is one authenticator as Stratum writes it, read by readEntryJSON as encoding/json
+// read it into this type (the tests compare the two).
 type entry struct {
 	Type      *int    `json:"Type"`
 	Issuer    string  `json:"Issuer"`
@@ -99,11 +97,11 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 			return formats.Result{}, err
 		}
 	}
-	var b backup
-	if err := json.Unmarshal(plain, &b); err != nil || b.Authenticators == nil {
+	list, err := readAuthenticators(plain)
+	if err != nil || list == nil {
 		return formats.Result{}, fmt.Errorf("%w: no Authenticators list", ErrCorrupt)
 	}
-	res := formats.Collect(b.Authenticators, readEntry)
+	res := formats.Collect(list, readEntry)
 	return res, formats.NoneRead(res, "stratum", "entries")
 }
 
@@ -151,15 +149,52 @@ func decryptLegacy(body, password []byte) ([]byte, error) {
 		}
 	}
 	plain = plain[:len(plain)-n]
-	if !json.Valid(plain) {
+	if !strictjson.ValidLenient(plain) {
 		return nil, wrongPassword()
 	}
 	return plain, nil
 }
 
-func readEntry(raw json.RawMessage) (vault.Account, string, error) {
+// readAuthenticators reads the backup's "Authenticators" list (nil when absent or null),
+// each entry as it stands.
+func readAuthenticators(data []byte) ([][]byte, error) {
+	var list [][]byte
+	d := strictjson.NewLenientDecoder(data)
+	d.Object([]string{"Authenticators"}, func(int, string) { list = d.Raws() })
+	return list, d.End()
+}
+
+var entryNames = []string{"Type", "Issuer", "Username", "Secret", "Algorithm", "Digits", "Period", "Counter"}
+
+func readEntryJSON(raw []byte) (entry, error) {
 	var e entry
-	if err := json.Unmarshal(raw, &e); err != nil {
+	d := strictjson.NewLenientDecoder(raw)
+	d.Object(entryNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			e.Type = d.IntPtr()
+		case 1:
+			d.StringTo(&e.Issuer)
+		case 2:
+			e.Username = d.StringPtr()
+		case 3:
+			d.StringTo(&e.Secret)
+		case 4:
+			e.Algorithm = d.IntPtr()
+		case 5:
+			e.Digits = d.IntPtr()
+		case 6:
+			e.Period = d.IntPtr()
+		case 7:
+			e.Counter = d.Uint64Ptr()
+		}
+	})
+	return e, d.End()
+}
+
+func readEntry(raw []byte) (vault.Account, string, error) {
+	e, err := readEntryJSON(raw)
+	if err != nil {
 		return vault.Account{}, "", errors.New("malformed entry")
 	}
 	k := otp.Key{Issuer: e.Issuer}

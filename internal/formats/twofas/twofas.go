@@ -14,13 +14,13 @@ import (
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"codeward.dev/internal/formats"
 	"codeward.dev/internal/otp"
+	"codeward.dev/internal/strictjson"
 	"codeward.dev/internal/vault"
 )
 
@@ -39,25 +39,86 @@ var ErrCorrupt = errors.New("2fas: damaged or unsupported backup")
 // iterations is fixed by 2FAS; it is not read from the file.
 const iterations = 10000
 
+// backup and service are what the reader takes from a backup, read by readBackup and
+// readServiceJSON as encoding/json read them into these types (the tests compare).
 type backup struct {
-	Services          []json.RawMessage `json:"services"`
-	SchemaVersion     int               `json:"schemaVersion"`
-	ServicesEncrypted string            `json:"servicesEncrypted"`
+	Services          [][]byte `json:"services"`
+	SchemaVersion     int      `json:"schemaVersion"`
+	ServicesEncrypted string   `json:"servicesEncrypted"`
 }
 
 type service struct {
-	Name   string `json:"name"`
-	Secret string `json:"secret"`
-	OTP    struct {
-		Label     string  `json:"label"`
-		Account   string  `json:"account"`
-		Issuer    string  `json:"issuer"`
-		Digits    *int    `json:"digits"`
-		Period    *int    `json:"period"`
-		Algorithm string  `json:"algorithm"`
-		TokenType string  `json:"tokenType"`
-		Counter   *uint64 `json:"counter"`
-	} `json:"otp"`
+	Name   string     `json:"name"`
+	Secret string     `json:"secret"`
+	OTP    serviceOTP `json:"otp"`
+}
+
+type serviceOTP struct {
+	Label     string  `json:"label"`
+	Account   string  `json:"account"`
+	Issuer    string  `json:"issuer"`
+	Digits    *int    `json:"digits"`
+	Period    *int    `json:"period"`
+	Algorithm string  `json:"algorithm"`
+	TokenType string  `json:"tokenType"`
+	Counter   *uint64 `json:"counter"`
+}
+
+func readBackup(data []byte) (backup, error) {
+	var b backup
+	d := strictjson.NewLenientDecoder(data)
+	d.Object([]string{"services", "schemaVersion", "servicesEncrypted"}, func(i int, _ string) {
+		switch i {
+		case 0:
+			b.Services = d.Raws()
+		case 1:
+			d.IntTo(&b.SchemaVersion)
+		case 2:
+			d.StringTo(&b.ServicesEncrypted)
+		}
+	})
+	return b, d.End()
+}
+
+var (
+	serviceNames = []string{"name", "secret", "otp"}
+	otpNames     = []string{"label", "account", "issuer", "digits", "period", "algorithm", "tokenType", "counter"}
+)
+
+func readServiceJSON(raw []byte) (service, error) {
+	var s service
+	d := strictjson.NewLenientDecoder(raw)
+	d.Object(serviceNames, func(i int, _ string) {
+		switch i {
+		case 0:
+			d.StringTo(&s.Name)
+		case 1:
+			d.StringTo(&s.Secret)
+		case 2:
+			o := &s.OTP
+			d.Object(otpNames, func(i int, _ string) {
+				switch i {
+				case 0:
+					d.StringTo(&o.Label)
+				case 1:
+					d.StringTo(&o.Account)
+				case 2:
+					d.StringTo(&o.Issuer)
+				case 3:
+					o.Digits = d.IntPtr()
+				case 4:
+					o.Period = d.IntPtr()
+				case 5:
+					d.StringTo(&o.Algorithm)
+				case 6:
+					d.StringTo(&o.TokenType)
+				case 7:
+					o.Counter = d.Uint64Ptr()
+				}
+			})
+		}
+	})
+	return s, d.End()
 }
 
 // Importer reads 2FAS backups.
@@ -70,14 +131,14 @@ func (Importer) Detect(data []byte) bool {
 
 // Encrypted reports whether the services are encrypted.
 func (Importer) Encrypted(data []byte) bool {
-	var b backup
-	return json.Unmarshal(data, &b) == nil && b.ServicesEncrypted != ""
+	b, err := readBackup(data)
+	return err == nil && b.ServicesEncrypted != ""
 }
 
 // Import reads a plain or encrypted backup.
 func (Importer) Import(data, password []byte) (formats.Result, error) {
-	var b backup
-	if err := json.Unmarshal(data, &b); err != nil {
+	b, err := readBackup(data)
+	if err != nil {
 		return formats.Result{}, fmt.Errorf("%w: not valid JSON", ErrCorrupt)
 	}
 	if b.SchemaVersion < 1 || b.SchemaVersion > 4 {
@@ -92,11 +153,12 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 		if err != nil {
 			return formats.Result{}, err
 		}
-		if err := json.Unmarshal(plain, &services); err != nil {
+		d := strictjson.NewLenientDecoder(plain)
+		if services = d.Raws(); d.End() != nil {
 			return formats.Result{}, fmt.Errorf("%w: decrypted services are not a JSON list", ErrCorrupt)
 		}
 	}
-	res := formats.Collect(services, func(raw json.RawMessage) (vault.Account, string, error) {
+	res := formats.Collect(services, func(raw []byte) (vault.Account, string, error) {
 		return readService(raw, b.SchemaVersion)
 	})
 	return res, formats.NoneRead(res, "2fas", "services")
@@ -130,9 +192,9 @@ func decrypt(field string, password []byte) ([]byte, error) {
 	return plain, nil
 }
 
-func readService(raw json.RawMessage, schema int) (vault.Account, string, error) {
-	var s service
-	if err := json.Unmarshal(raw, &s); err != nil {
+func readService(raw []byte, schema int) (vault.Account, string, error) {
+	s, err := readServiceJSON(raw)
+	if err != nil {
 		return vault.Account{}, "", errors.New("malformed service")
 	}
 	k := otp.Key{Issuer: s.Name, Name: s.OTP.Account}
@@ -160,7 +222,6 @@ func readService(raw json.RawMessage, schema int) (vault.Account, string, error)
 	default:
 		return vault.Account{}, label, fmt.Errorf("token type %q is not supported", s.OTP.TokenType)
 	}
-	var err error
 	if k.Secret, err = otp.ParseSecret(s.Secret); err != nil {
 		return vault.Account{}, label, formats.BadSecret("the secret is not valid base32")
 	}
