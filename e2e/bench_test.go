@@ -88,16 +88,30 @@ document.body.append(p);
 `
 
 // firstCodeProbe runs in every document before its own scripts. It watches the DOM for the
-// first list item showing a code (or, on the empty page, its one paragraph), then waits for
-// the next two animation frames — the first frame that contains the change has been
-// painted once the second callback runs — and records performance.now(), which counts
-// from the document's navigation start.
+// first list item showing a code (or, on the empty page, its one paragraph) and marks that
+// element for Element Timing, whose renderTime is when the frame that first shows it was
+// presented: "visible", the figure the bench compares. It also records "painted", the
+// second animation frame after the change (the frame with it has been produced by then),
+// which is what the bench compared until it was seen to miss the raster and presentation
+// of that frame: for the popup ~20–50 ms later, for the empty page ~2 ms. All times count
+// from the document's navigation start; where a browser reports no Element Timing,
+// "visible" is "painted".
 const firstCodeProbe = `(() => {
   if (!location.href.startsWith("chrome-extension://")) return;
   const code = /(^|\D)(\d{3,5} \d{3,5}|\d{6,10})($|\D)/;
-  const seen = () => document.querySelector("[data-bench-empty]") ||
-    [...document.querySelectorAll('li, [role="listitem"]')].some((e) => code.test(e.textContent));
-  const done = () => {
+  const timed = {};
+  if (PerformanceObserver.supportedEntryTypes?.includes("element")) {
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) timed[e.identifier] ??= e.renderTime || e.loadTime; })
+      .observe({ type: "element", buffered: true });
+  }
+  const seen = () => {
+    const p = document.querySelector("[data-bench-empty]");
+    if (p) return p;
+    for (const li of document.querySelectorAll('li, [role="listitem"]')) if (code.test(li.textContent)) return li.querySelector("button") || li;
+    return null;
+  };
+  const done = (el) => {
+    el.setAttribute("elementtiming", "bench-first-code");
     const found = performance.now();
     requestAnimationFrame(() => requestAnimationFrame(() => {
       const out = { found, painted: performance.now() };
@@ -107,13 +121,21 @@ const firstCodeProbe = `(() => {
       if (nav) for (const k of ["responseEnd", "domInteractive", "domContentLoadedEventStart", "domContentLoadedEventEnd"]) out["nav:" + k] = nav[k];
       for (const m of performance.getEntriesByType("mark")) out["mark:" + m.name] ??= m.startTime;
       for (const r of performance.getEntriesByType("resource")) out["file:" + r.name.split("/").pop()] ??= r.responseEnd;
-      globalThis.__codewardFirstCode = out;
+      // The presentation is reported a little after the frame; a second at most.
+      let waits = 0;
+      const publish = () => {
+        if (timed["bench-first-code"] === undefined && PerformanceObserver.supportedEntryTypes?.includes("element") && waits++ < 50) return setTimeout(publish, 20);
+        out.visible = timed["bench-first-code"] ?? out.painted;
+        globalThis.__codewardFirstCode = out;
+      };
+      publish();
     }));
   };
   const mo = new MutationObserver(() => {
-    if (!seen()) return;
+    const el = seen();
+    if (!el) return;
     mo.disconnect();
-    done();
+    done(el);
   });
   mo.observe(document, { subtree: true, childList: true, characterData: true });
 })();`
@@ -243,7 +265,7 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 		return err
 	})
 	// openOnce opens path in the tab and returns when its first code (or the empty page's
-	// paragraph) was painted, in ms from navigation start; ok is false when nothing was
+	// paragraph) was on screen, in ms from navigation start; ok is false when nothing was
 	// painted within Timeout (a popup that cannot show this many accounts).
 	// phases collects, per series, the milestones of each popup open (see firstCodeProbe).
 	phases := map[string]map[string][]float64{}
@@ -268,7 +290,7 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 						phases[key][k] = append(phases[key][k], x)
 					}
 				}
-				return v["painted"], true
+				return v["visible"], true
 			}
 			if time.Now().After(deadline) {
 				return 0, false
@@ -306,11 +328,11 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 	}
 	ratio := func(a, b []float64) string { return fmt.Sprintf("%.2f×", pct(a, 50)/pct(b, 50)) }
 	if popupOK {
-		fmt.Fprintf(report, "popup → first code, worker warm (%d opens): p50 %.0f ms, p95 %.0f ms; empty page p50 %.0f ms, p95 %.0f ms; ratio of p50s %s\n",
+		fmt.Fprintf(report, "popup → first code on screen, worker warm (%d opens): p50 %.0f ms, p95 %.0f ms; empty page p50 %.0f ms, p95 %.0f ms; ratio of p50s %s\n",
 			opens, pct(warm, 50), pct(warm, 95), pct(warmEmpty, 50), pct(warmEmpty, 95), ratio(warm, warmEmpty))
 		fmt.Fprintf(report, "floor of a page showing stored data (one module, one storage.session read), same series as warm: p50 %.0f ms, p95 %.0f ms; popup / that page %s; that page / empty page %s\n",
 			pct(warmScript, 50), pct(warmScript, 95), ratio(warm, warmScript), ratio(warmScript, warmEmpty))
-		fmt.Fprintf(report, "popup → first code, worker stopped (%d opens): p50 %.0f ms, p95 %.0f ms; empty page p50 %.0f ms, p95 %.0f ms; ratio of p50s %s\n",
+		fmt.Fprintf(report, "popup → first code on screen, worker stopped (%d opens): p50 %.0f ms, p95 %.0f ms; empty page p50 %.0f ms, p95 %.0f ms; ratio of p50s %s\n",
 			opens, pct(cold, 50), pct(cold, 95), pct(coldEmpty, 50), pct(coldEmpty, 95), ratio(cold, coldEmpty))
 	} else if len(warm) > 0 {
 		fmt.Fprintf(report, "popup → first code: an open painted nothing within %v; popup figures skipped\n", Timeout)

@@ -96,8 +96,18 @@ function onEarlyKey(ev) {
 }
 document.addEventListener("keydown", onEarlyKey, true);
 
-/** Focuses field (the screen's first one) and hands it what was typed before it existed. */
+/**
+ * Focuses field (the screen's first one) and hands it what was typed before it existed.
+ * Before the popup's first frame is out, it waits for that frame: focusing makes the browser
+ * lay the page out there and then, and measured here it put the first code on screen 25–35
+ * ms later on this machine. Keys typed meanwhile are kept (above) and handed over.
+ */
 function focusFirst(field) {
+  if (firstFrameOut) focusNow(field);
+  else afterFrame(() => field.isConnected && focusNow(field));
+}
+
+function focusNow(field) {
   field.focus();
   document.removeEventListener("keydown", onEarlyKey, true);
   if (!early) return;
@@ -458,12 +468,15 @@ export const list = {
 
   /** Makes the page hold exactly the rows of the visible part of the list (plus a margin). */
   render() {
-    // Until the first frame has been laid out, assume the popup's full height: reading
-    // clientHeight now would force a layout pass (possibly before the style sheet is in).
+    // Until the first frame has been laid out, assume the popup's full height and the top of
+    // the list, and build no rows beyond what can be seen: reading clientHeight or scrollTop
+    // now would force a layout pass (possibly before the style sheet is in), and every row
+    // more is layout, paint and raster before the first code is on screen.
     const height = this.laidOut ? this.scroller.clientHeight || 600 : 600;
-    const top = this.scroller.scrollTop;
-    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
-    const last = Math.min(this.setSize(), Math.ceil((top + height) / ROW) + OVERSCAN);
+    const top = this.laidOut ? this.scroller.scrollTop : 0;
+    const over = this.laidOut ? OVERSCAN : 0;
+    const first = Math.max(0, Math.floor(top / ROW) - over);
+    const last = Math.min(this.setSize(), Math.ceil((top + height) / ROW) + over);
     const wanted = [];
     // (While only the head is in, the list is as long as the whole View but only its first
     // rows can be built: the others come with the whole View, after the first frame.)
@@ -618,6 +631,10 @@ async function loadWhole() {
   if (v && partial(ui.view)) paint(v);
 }
 
+/** True once the popup's first frame has been produced. */
+let firstFrameOut = false;
+requestAnimationFrame(() => setTimeout(() => (firstFrameOut = true), 0));
+
 /** Runs fn once, after the next frame is out (or after 200 ms: a hidden page gets no frames). */
 function afterFrame(fn) {
   let done = false;
@@ -671,11 +688,33 @@ async function start() {
   }
   // (Unlocked but no View yet: popup.js asks the background, which builds one.)
   scheduleTicks();
-  // Everything else after the first frame.
-  afterFrame(() => {
+  // Everything else once the first screen is on screen.
+  afterFirstPaint(() => {
     loadWholeRetrying();
     import("./popup.js");
   });
+}
+
+/**
+ * Runs fn once the page's first content has been painted — the frame on screen, not only
+ * produced: on a busy machine (two cores here) the main thread's next work would otherwise
+ * compete with rastering that frame. After the first frame where the browser does not
+ * report paints; after 300 ms at most (a hidden page paints nothing).
+ */
+function afterFirstPaint(fn) {
+  if (!PerformanceObserver.supportedEntryTypes?.includes("paint")) return afterFrame(fn);
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    observer.disconnect();
+    fn();
+  };
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntriesByName("first-contentful-paint").length) setTimeout(once, 0);
+  });
+  observer.observe({ type: "paint", buffered: true });
+  setTimeout(once, 300);
 }
 
 start();
