@@ -62,7 +62,7 @@ func (x Exporter) Export(accounts []vault.Account, password []byte) ([]byte, err
 		}
 		entries = append(entries, e)
 	}
-	content := appendDB(nil, entries)
+	content := appendDB(make([]byte, 0, 256*len(entries)+32), entries) // ~200 B per entry
 	if password == nil {
 		return appendVault(header{}, content), nil
 	}

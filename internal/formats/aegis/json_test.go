@@ -2,10 +2,13 @@ package aegis
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand"
 	"reflect"
 	"testing"
 
 	"codeward.dev/internal/formats/formatstest"
+	"codeward.dev/internal/vault"
 )
 
 // The hand-written readers read what encoding/json read into the same structs, and the
@@ -143,4 +146,34 @@ func TestExportAsEncodingJSON(t *testing.T) {
 	if got := appendHeader(nil, h); string(got) != string(want) {
 		t.Errorf("appendHeader = %s\nencoding/json: %s", got, want)
 	}
+}
+
+// BenchmarkPlainVault reads and writes a plain vault of 1,000 entries (docs/benchmarks.md
+// compares it with encoding/json's).
+func BenchmarkPlainVault(b *testing.B) {
+	var accounts []vault.Account
+	for i := range 1000 {
+		a := formatstest.All()[i%7]
+		a.Name = fmt.Sprintf("user%d@example.com", i)
+		accounts = append(accounts, a)
+	}
+	x := Exporter{Rand: rand.New(rand.NewSource(1))}
+	data, err := x.Export(accounts, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("import", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := (Importer{}).Import(data, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("export", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := x.Export(accounts, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -9,12 +9,12 @@ import "codeward.dev/internal/strictjson"
 // appendVault writes the whole file, indented: version 1, the header, and db (the content
 // object, or the base64 text of an encrypted one, as JSON).
 func appendVault(h header, db []byte) []byte {
-	b := append([]byte(nil), `{"version":1,"header":`...)
+	b := append(make([]byte, 0, len(db)+1024), `{"version":1,"header":`...)
 	b = appendHeader(b, h)
 	b = append(b, `,"db":`...)
 	b = append(b, db...)
 	b = append(b, '}')
-	return strictjson.Indent(nil, b, "    ")
+	return strictjson.Indent(make([]byte, 0, 2*len(b)), b, "    ") // indented: about twice as long
 }
 
 // appendDB writes the db content: version 1 and the entries.
