@@ -555,79 +555,53 @@ func (d *Decoder) object(names []string, loose bool, member func(int, string)) {
 		if idx < 0 && !escaped {
 			name = string(content)
 		}
-		if d.lenient {
-			if idx < 0 && names != nil {
-				idx = foldedIndex(names, name)
-				if idx >= 0 {
-					name = names[idx]
-				}
-			}
-			d.path = append(d.path, pathElem{name: name})
-			if d.peek() != ':' {
-				d.syntax()
-				return
-			}
-			d.i++
-			if idx < 0 && names != nil {
-				d.skip()
-			} else {
-				d.peek()
-				member(idx, name)
-			}
-			if d.err != nil {
-				return
-			}
-			d.path = d.path[:len(d.path)-1]
-			switch d.peek() {
-			case ',':
-				d.i++
-				continue
-			case '}':
-				d.i++
-				return
-			default:
-				d.syntax()
-				return
+		// Lenient: a name matches a known one ignoring case, and a member may come again (its
+		// last value wins), as encoding/json reads them.
+		if d.lenient && idx < 0 && names != nil {
+			if idx = foldedIndex(names, name); idx >= 0 {
+				name = names[idx]
 			}
 		}
 		d.path = append(d.path, pathElem{name: name})
-		switch {
-		case idx >= 0 && idx < 64:
-			if seenKnown&(1<<idx) != 0 {
-				d.fail(errors.New("duplicate member " + d.pointer()))
-				return
-			}
-			seenKnown |= 1 << idx
-		case seenSet != nil:
-			if seenSet[name] {
-				d.fail(errors.New("duplicate member " + d.pointer()))
-				return
-			}
-			seenSet[name] = true
-		default:
-			for _, s := range seen {
-				if s == name {
+		if !d.lenient {
+			switch {
+			case idx >= 0 && idx < 64:
+				if seenKnown&(1<<idx) != 0 {
 					d.fail(errors.New("duplicate member " + d.pointer()))
 					return
 				}
-			}
-			if seen = append(seen, name); len(seen) > 16 {
-				seenSet = make(map[string]bool, 32)
+				seenKnown |= 1 << idx
+			case seenSet != nil:
+				if seenSet[name] {
+					d.fail(errors.New("duplicate member " + d.pointer()))
+					return
+				}
+				seenSet[name] = true
+			default:
 				for _, s := range seen {
-					seenSet[s] = true
+					if s == name {
+						d.fail(errors.New("duplicate member " + d.pointer()))
+						return
+					}
+				}
+				if seen = append(seen, name); len(seen) > 16 {
+					seenSet = make(map[string]bool, 32)
+					for _, s := range seen {
+						seenSet[s] = true
+					}
 				}
 			}
-		}
-		if idx < 0 && names != nil {
-			for _, n := range names {
-				if strings.EqualFold(n, name) { // what encoding/json would match
+			if idx < 0 && names != nil {
+				for _, n := range names {
+					if strings.EqualFold(n, name) { // what encoding/json would match
+						d.fail(errors.New("unexpected member " + d.pointer()))
+						return
+					}
+				}
+				if !loose {
 					d.fail(errors.New("unexpected member " + d.pointer()))
 					return
 				}
-			}
-			if !loose {
-				d.fail(errors.New("unexpected member " + d.pointer()))
-				return
 			}
 		}
 		if d.peek() != ':' {
