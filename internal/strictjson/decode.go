@@ -35,12 +35,27 @@ const maxDepth = 10000
 // Its methods read the next value of the kind they name; the first error sticks, and
 // every later call returns it.
 type Decoder struct {
-	data    []byte
-	i       int
-	depth   int
-	path    []pathElem
-	err     error
-	lenient bool // see NewLenientDecoder
+	data  []byte
+	i     int
+	depth int
+	path  []pathElem
+	err   error
+	lx    *lenientRules // what only a lenient Decoder does; nil for a strict one
+}
+
+// lenientRules are the parts of reading that only a lenient Decoder has, reached through
+// a pointer that only NewLenientDecoder sets: a program that reads strictly only (the
+// WASM core) then links none of them.
+type lenientRules struct {
+	surrogate   func(d *Decoder, r rune) rune
+	nonUTF8     func(d *Decoder, buf []byte, plain int, build bool) ([]byte, int)
+	foldedIndex func(names []string, name string) int
+}
+
+var lenient = &lenientRules{
+	surrogate:   (*Decoder).lenientSurrogate,
+	nonUTF8:     (*Decoder).lenientByte,
+	foldedIndex: foldedIndex,
 }
 
 type pathElem struct {
@@ -76,7 +91,7 @@ func NewDecoder(data []byte) *Decoder {
 // pointers StringPtr, IntPtr, Uint64Ptr and BoolPtr, which read null as nil: what
 // encoding/json does with a member given twice, the second time as null.
 func NewLenientDecoder(data []byte) *Decoder {
-	return &Decoder{data: data, lenient: true}
+	return &Decoder{data: data, lx: lenient}
 }
 
 // Err returns the first error met, or nil.
@@ -267,8 +282,8 @@ func (d *Decoder) str(build bool) (string, []byte) {
 				if !ok {
 					return "", nil
 				}
-				if utf16.IsSurrogate(r) && d.lenient {
-					buf = utf8.AppendRune(buf, d.lenientSurrogate(r))
+				if utf16.IsSurrogate(r) && d.lx != nil {
+					buf = utf8.AppendRune(buf, d.lx.surrogate(d, r))
 					plain = d.i
 					continue
 				}
@@ -292,21 +307,29 @@ func (d *Decoder) str(build bool) (string, []byte) {
 				return "", nil
 			}
 			plain = d.i
-		case c >= utf8.RuneSelf && d.lenient:
-			if r, size := utf8.DecodeRune(d.data[d.i:]); r == utf8.RuneError && size == 1 {
-				if build {
-					buf = append(buf, d.data[plain:d.i]...)
-					buf = utf8.AppendRune(buf, utf8.RuneError)
-				}
-				d.i++
-				plain = d.i
-			} else {
-				d.i += size
-			}
+		case c >= utf8.RuneSelf && d.lx != nil:
+			buf, plain = d.lx.nonUTF8(d, buf, plain, build)
 		default:
 			d.i++
 		}
 	}
+}
+
+// lenientByte reads the rune at d.i, or an invalid byte there as U+FFFD (appended to buf
+// after what it holds from plain on, when building): what encoding/json makes of bytes
+// that are not UTF-8. It returns buf and where plain text starts now.
+func (d *Decoder) lenientByte(buf []byte, plain int, build bool) ([]byte, int) {
+	r, size := utf8.DecodeRune(d.data[d.i:])
+	if r != utf8.RuneError || size != 1 {
+		d.i += size
+		return buf, plain
+	}
+	if build {
+		buf = append(buf, d.data[plain:d.i]...)
+		buf = utf8.AppendRune(buf, utf8.RuneError)
+	}
+	d.i++
+	return buf, d.i
 }
 
 // lenientSurrogate returns what encoding/json makes of the surrogate r read from a \u
@@ -542,9 +565,9 @@ func (d *Decoder) object(names []string, loose bool, member func(int, string)) {
 		}
 		idx, name := -1, ""
 		content := raw[1 : len(raw)-1]
-		escaped := bytes.IndexByte(content, '\\') >= 0 || d.lenient && !utf8.Valid(content)
+		escaped := bytes.IndexByte(content, '\\') >= 0 || d.lx != nil && !utf8.Valid(content)
 		if escaped {
-			name, _ = (&Decoder{data: raw, lenient: d.lenient}).str(true)
+			name, _ = (&Decoder{data: raw, lx: d.lx}).str(true)
 		}
 		for j, n := range names {
 			if !escaped && n == string(content) || escaped && n == name {
@@ -557,13 +580,13 @@ func (d *Decoder) object(names []string, loose bool, member func(int, string)) {
 		}
 		// Lenient: a name matches a known one ignoring case, and a member may come again (its
 		// last value wins), as encoding/json reads them.
-		if d.lenient && idx < 0 && names != nil {
-			if idx = foldedIndex(names, name); idx >= 0 {
+		if d.lx != nil && idx < 0 && names != nil {
+			if idx = d.lx.foldedIndex(names, name); idx >= 0 {
 				name = names[idx]
 			}
 		}
 		d.path = append(d.path, pathElem{name: name})
-		if !d.lenient {
+		if d.lx == nil {
 			switch {
 			case idx >= 0 && idx < 64:
 				if seenKnown&(1<<idx) != 0 {
