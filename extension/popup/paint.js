@@ -369,7 +369,13 @@ export const list = {
     this.rows = new Map();
     this.query = "";
     this.laidOut = false;
-    requestAnimationFrame(() => requestAnimationFrame(() => (this.laidOut = true)));
+    // Once laid out, the rows beyond the view (overscan) that the first frame went without.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        this.laidOut = true;
+        if (this.ul?.isConnected) this.render();
+      }),
+    );
     this.search.addEventListener("input", () => this.filter());
     this.search.addEventListener("keydown", (ev) => this.onSearchKey(ev));
     let pending = false;
@@ -686,13 +692,16 @@ async function start() {
     const exists = keys.includes("vault") || keys.includes("vault.prev");
     paint({ state: exists ? "locked" : "none", rev: "", accounts: [], codes: {}, settings: null });
   }
-  // (Unlocked but no View yet: popup.js asks the background, which builds one.)
   scheduleTicks();
-  // Everything else once the first screen is on screen.
-  afterFirstPaint(() => {
+  // Everything else once the first screen is on screen. Unlocked but no View yet (just
+  // after an unlock, over the quota): nothing was painted and no paint will come, and it is
+  // popup.js that asks the background, which builds one — so popup.js at once.
+  const later = () => {
     loadWholeRetrying();
     import("./popup.js");
-  });
+  };
+  if (ui.screen) afterFirstPaint(later);
+  else later();
 }
 
 /**
