@@ -623,3 +623,33 @@ func TestPopupAtScale(t *testing.T) {
 		t.Errorf("after unlocking, the View holds %d accounts, want %d", len(got), n+1)
 	}
 }
+
+// TestPopupWithoutStoredView: when the session holds the unlocked vault's seal key but no
+// View to paint from (just after an unlock, or a View over the session's quota, where the
+// background removes the View, its head and its bookkeeping), the popup
+// gets one from the background and shows the accounts with their codes, with the worker
+// warm and with it stopped.
+func TestPopupWithoutStoredView(t *testing.T) {
+	b, p := newVault(t)
+	p.AddAccountByHand(handSecretTyped, handIssuer, handName)
+	dropView := func() {
+		t.Helper()
+		left := Eval[[]string](p, `chrome.storage.session.remove(["view", "view.head", "view.meta"]).then(() => chrome.storage.session.get(null)).then((all) => Object.keys(all).filter((k) => k.startsWith("view")))`)
+		if len(left) != 0 {
+			t.Fatalf("storage.session still holds %q", left)
+		}
+	}
+	dropView()
+	p.Close()
+	p = b.OpenPopup()
+	requireCode(t, p, handSecret, handOpts, handIssuer, handName)
+
+	dropView()
+	p.Close()
+	b.StopServiceWorker()
+	p = b.OpenPopup()
+	requireCode(t, p, handSecret, handOpts, handIssuer, handName)
+	if focused := Eval[string](p, `document.activeElement?.getAttribute("aria-label") ?? ""`); focused != "Search" {
+		t.Errorf("focus is on %q, want the search field", focused)
+	}
+}
