@@ -339,19 +339,9 @@ func (d *Decoder) lenientSurrogate(r rune) rune {
 	if len(d.data)-d.i < 6 || d.data[d.i] != '\\' || d.data[d.i+1] != 'u' {
 		return utf8.RuneError
 	}
-	var lo rune
-	for _, c := range d.data[d.i+2 : d.i+6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return utf8.RuneError
-		}
-		lo = lo<<4 | rune(c)
+	lo, ok := hexRune(d.data[d.i+2 : d.i+6])
+	if !ok {
+		return utf8.RuneError
 	}
 	pair := utf16.DecodeRune(r, lo)
 	if pair != utf8.RuneError {
@@ -366,8 +356,23 @@ func (d *Decoder) hex4() (rune, bool) {
 		d.syntax()
 		return 0, false
 	}
+	r, ok := hexRune(d.data[d.i : d.i+4])
+	if !ok {
+		// Where the syntax error is: the first byte that is not a hex digit.
+		for isHex(d.data[d.i]) {
+			d.i++
+		}
+		d.syntax()
+		return 0, false
+	}
+	d.i += 4
+	return r, true
+}
+
+// hexRune is the value of the four hex digits in b, or false if one is not a hex digit.
+func hexRune(b []byte) (rune, bool) {
 	var r rune
-	for _, c := range d.data[d.i : d.i+4] {
+	for _, c := range b {
 		switch {
 		case '0' <= c && c <= '9':
 			c -= '0'
@@ -376,13 +381,15 @@ func (d *Decoder) hex4() (rune, bool) {
 		case 'A' <= c && c <= 'F':
 			c -= 'A' - 10
 		default:
-			d.syntax()
 			return 0, false
 		}
 		r = r<<4 | rune(c)
-		d.i++
 	}
 	return r, true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // number reads a JSON number and returns its text.

@@ -146,8 +146,10 @@ func Indent(dst, src []byte, indent string) []byte {
 			dst = append(dst, c)
 			switch c {
 			case '\\':
-				i++
-				dst = append(dst, src[i])
+				if i+1 < len(src) { // src is compact JSON; this only keeps a bad one from panicking
+					i++
+					dst = append(dst, src[i])
+				}
 			case '"':
 				in = false
 			}
