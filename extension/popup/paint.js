@@ -637,21 +637,26 @@ async function loadWhole() {
   if (v && partial(ui.view)) paint(v);
 }
 
-/** True once the popup's first frame has been produced. */
-let firstFrameOut = false;
-requestAnimationFrame(() => setTimeout(() => (firstFrameOut = true), 0));
-
-/** Runs fn once, after the next frame is out (or after 200 ms: a hidden page gets no frames). */
-function afterFrame(fn) {
+/** fn, callable many times, run at the first call only. */
+function once(fn) {
   let done = false;
-  const once = () => {
+  return () => {
     if (done) return;
     done = true;
     fn();
   };
-  requestAnimationFrame(() => setTimeout(once, 0));
-  setTimeout(once, 200);
 }
+
+/** Runs fn once, after the next frame is out (or after 200 ms: a hidden page gets no frames). */
+function afterFrame(fn) {
+  const run = once(fn);
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 200);
+}
+
+/** True once the popup's first frame has been produced. */
+let firstFrameOut = false;
+afterFrame(() => (firstFrameOut = true));
 
 /**
  * loadWhole, tried again for a while if the head is still all there is (a worker that
@@ -712,18 +717,15 @@ async function start() {
  */
 function afterFirstPaint(fn) {
   if (!PerformanceObserver.supportedEntryTypes?.includes("paint")) return afterFrame(fn);
-  let done = false;
-  const once = () => {
-    if (done) return;
-    done = true;
+  const run = once(() => {
     observer.disconnect();
     fn();
-  };
+  });
   const observer = new PerformanceObserver((list) => {
-    if (list.getEntriesByName("first-contentful-paint").length) setTimeout(once, 0);
+    if (list.getEntriesByName("first-contentful-paint").length) setTimeout(run, 0);
   });
   observer.observe({ type: "paint", buffered: true });
-  setTimeout(once, 300);
+  setTimeout(run, 300);
 }
 
 start();
