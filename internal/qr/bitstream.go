@@ -1,0 +1,269 @@
+package qr
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// The data bit stream of a QR symbol: segments, each a 4-bit mode indicator, a character
+// count and the characters, up to a terminator or the end of the data codewords.
+
+// Mode indicators.
+const (
+	modeTerminator   = 0x0
+	modeNumeric      = 0x1
+	modeAlphanumeric = 0x2
+	modeStructAppend = 0x3
+	modeByte         = 0x4
+	modeFNC1First    = 0x5
+	modeECI          = 0x7
+	modeKanji        = 0x8
+	modeFNC1Second   = 0x9
+	modeHanzi        = 0xd
+)
+
+// alphanumericCharset is the alphanumeric mode's 45 characters, by value.
+const alphanumericCharset = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+var (
+	errTruncated   = errors.New("qr: data ends inside a segment")
+	errUnsupported = errors.New("qr: unsupported mode (kanji or hanzi)")
+	errBadUTF8     = errors.New("qr: text declared as UTF-8 is not valid UTF-8")
+)
+
+// countBits is the width of the character count for mode in version v.
+func countBits(mode, v int) int {
+	i := 0
+	if v >= 27 {
+		i = 2
+	} else if v >= 10 {
+		i = 1
+	}
+	switch mode {
+	case modeNumeric:
+		return 10 + 2*i
+	case modeAlphanumeric:
+		return 9 + 2*i
+	case modeByte:
+		return [3]int{8, 16, 16}[i]
+	default: // kanji
+		return 8 + 2*i
+	}
+}
+
+// bitReader reads big-endian bit fields from bytes.
+type bitReader struct {
+	data []byte
+	pos  int // in bits
+}
+
+func (r *bitReader) left() int { return len(r.data)*8 - r.pos }
+
+// read returns the next n bits (n ≤ 24); it fails when fewer are left.
+func (r *bitReader) read(n int) (int, error) {
+	if n > r.left() {
+		return 0, errTruncated
+	}
+	v := 0
+	for range n {
+		v = v<<1 | int(r.data[r.pos>>3]>>(7-r.pos&7)&1)
+		r.pos++
+	}
+	return v, nil
+}
+
+// parseBitStream turns the data codewords of a version-v symbol into text.
+//
+// Characters are gathered as bytes and converted to UTF-8 per run of one character set:
+// ECI 26 is UTF-8, ECI 1 and 3 ISO-8859-1; with no ECI the bytes are taken as UTF-8 when they
+// are valid UTF-8 and as ISO-8859-1 otherwise; under any other ECI they must be valid UTF-8.
+func parseBitStream(data []byte, v int) (string, error) {
+	r := &bitReader{data: data}
+	var out strings.Builder
+	var run []byte
+	eci := -1
+	fnc1 := false
+	flush := func() error {
+		s, err := decodeCharset(run, eci)
+		if err != nil {
+			return err
+		}
+		out.WriteString(s)
+		run = run[:0]
+		return nil
+	}
+loop:
+	for r.left() >= 4 {
+		mode, _ := r.read(4)
+		switch mode {
+		case modeTerminator:
+			break loop
+		case modeFNC1First, modeFNC1Second:
+			// GS1 or an application indicator: the data that follows is read as usual.
+			fnc1 = true
+			if mode == modeFNC1Second {
+				if _, err := r.read(8); err != nil {
+					return "", err
+				}
+			}
+		case modeStructAppend:
+			// Sequence number, count and parity of a multi-symbol message: we read each
+			// symbol on its own.
+			if _, err := r.read(16); err != nil {
+				return "", err
+			}
+		case modeECI:
+			n, err := readECI(r)
+			if err != nil {
+				return "", err
+			}
+			if err := flush(); err != nil {
+				return "", err
+			}
+			eci = n
+		case modeNumeric:
+			n, err := r.read(countBits(mode, v))
+			if err != nil {
+				return "", err
+			}
+			if run, err = readNumeric(r, n, run); err != nil {
+				return "", err
+			}
+		case modeAlphanumeric:
+			n, err := r.read(countBits(mode, v))
+			if err != nil {
+				return "", err
+			}
+			if run, err = readAlphanumeric(r, n, run, fnc1); err != nil {
+				return "", err
+			}
+		case modeByte:
+			n, err := r.read(countBits(mode, v))
+			if err != nil {
+				return "", err
+			}
+			if n*8 > r.left() {
+				return "", errTruncated
+			}
+			for range n {
+				b, _ := r.read(8)
+				run = append(run, byte(b))
+			}
+		case modeKanji, modeHanzi:
+			return "", errUnsupported
+		default:
+			return "", fmt.Errorf("qr: unknown mode indicator %#x", mode)
+		}
+	}
+	// The terminator may be left out (or shortened) when the data fills the symbol.
+	if err := flush(); err != nil {
+		return "", err
+	}
+	return out.String(), nil
+}
+
+// readECI reads an ECI designator: 1, 2 or 3 bytes, told apart by their leading bits.
+func readECI(r *bitReader) (int, error) {
+	b, err := r.read(8)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case b&0x80 == 0:
+		return b, nil
+	case b&0xc0 == 0x80:
+		c, err := r.read(8)
+		return (b&0x3f)<<8 | c, err
+	case b&0xe0 == 0xc0:
+		c, err := r.read(16)
+		return (b&0x1f)<<16 | c, err
+	}
+	return 0, errors.New("qr: bad ECI designator")
+}
+
+func readNumeric(r *bitReader, n int, out []byte) ([]byte, error) {
+	for n > 0 {
+		k := min(n, 3)
+		width := [4]int{0, 4, 7, 10}[k]
+		d, err := r.read(width)
+		if err != nil {
+			return nil, err
+		}
+		if d >= [4]int{0, 10, 100, 1000}[k] {
+			return nil, errors.New("qr: bad digits in numeric segment")
+		}
+		for i := k - 1; i >= 0; i-- {
+			out = append(out, byte('0'+d/[3]int{1, 10, 100}[i]%10))
+		}
+		n -= k
+	}
+	return out, nil
+}
+
+func readAlphanumeric(r *bitReader, n int, out []byte, fnc1 bool) ([]byte, error) {
+	start := len(out)
+	for n > 0 {
+		k := min(n, 2)
+		d, err := r.read([3]int{0, 6, 11}[k])
+		if err != nil {
+			return nil, err
+		}
+		if k == 2 {
+			if d >= 45*45 {
+				return nil, errors.New("qr: bad alphanumeric segment")
+			}
+			out = append(out, alphanumericCharset[d/45], alphanumericCharset[d%45])
+		} else {
+			if d >= 45 {
+				return nil, errors.New("qr: bad alphanumeric segment")
+			}
+			out = append(out, alphanumericCharset[d])
+		}
+		n -= k
+	}
+	if fnc1 {
+		// In FNC1 mode "%" stands for the GS separator and "%%" for a percent sign.
+		seg := out[start:]
+		w := 0
+		for i := 0; i < len(seg); i++ {
+			c := seg[i]
+			if c == '%' {
+				if i+1 < len(seg) && seg[i+1] == '%' {
+					i++
+				} else {
+					c = 0x1d
+				}
+			}
+			seg[w] = c
+			w++
+		}
+		out = out[:start+w]
+	}
+	return out, nil
+}
+
+// decodeCharset converts bytes in the character set that ECI eci (-1 for none) designates
+// to a UTF-8 string.
+func decodeCharset(b []byte, eci int) (string, error) {
+	switch {
+	case eci == 1 || eci == 3:
+		return latin1(b), nil
+	case utf8.Valid(b):
+		return string(b), nil
+	case eci == 26:
+		return "", errBadUTF8
+	case eci == -1:
+		return latin1(b), nil
+	}
+	return "", fmt.Errorf("qr: unsupported character set (ECI %d)", eci)
+}
+
+func latin1(b []byte) string {
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
+}

@@ -1,0 +1,160 @@
+package qr
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	errGridSize      = errors.New("qr: grid size is not that of a QR version")
+	errNoFormat      = errors.New("qr: no readable format information")
+	errVersionSize   = errors.New("qr: version information does not match the symbol size")
+	errNoDataModules = errors.New("qr: too few data modules")
+)
+
+// decodeGrid reads the text of one QR symbol, in its own orientation (finder patterns at
+// top-left, top-right, bottom-left). Errors say what failed (no format information, too
+// many errors to correct, unsupported mode…) and never include the symbol's content.
+//
+// When the symbol cannot be read as it is, it is tried again transposed, in case it was
+// mirrored; the first error is the one returned.
+func decodeGrid(g *bitGrid) (string, error) {
+	if g == nil || g.size < 21 || g.size > 177 || (g.size-17)%4 != 0 || len(g.dark) != g.size*g.size {
+		return "", errGridSize
+	}
+	s, err := decodeOriented(g)
+	if err == nil {
+		return s, nil
+	}
+	t := newBitGrid(g.size)
+	for y := range g.size {
+		for x := range g.size {
+			t.set(y, x, g.at(x, y))
+		}
+	}
+	if s, err2 := decodeOriented(t); err2 == nil {
+		return s, nil
+	}
+	return "", err
+}
+
+func decodeOriented(g *bitGrid) (string, error) {
+	size := g.size
+	level, mask, err := readFormat(g)
+	if err != nil {
+		return "", err
+	}
+	v := (size - 17) / 4
+	if v >= 7 {
+		if iv, ok := readVersion(g); ok && iv != v {
+			return "", errVersionSize
+		}
+	}
+
+	// Unmask and gather the codewords in placement order.
+	fn := functionMask(v)
+	total := totalCodewords(v)
+	raw := make([]byte, total)
+	i := 0
+	codewordOrder(fn, func(x, y int) {
+		if i < total*8 {
+			if g.at(x, y) != masked(mask, x, y) {
+				raw[i>>3] |= 0x80 >> (i & 7)
+			}
+			i++
+		}
+	})
+	if i < total*8 {
+		return "", errNoDataModules // cannot happen for a valid version; keeps a table bug from slicing out of range
+	}
+
+	data, err := correctBlocks(raw, layoutFor(v, level))
+	if err != nil {
+		return "", err
+	}
+	return parseBitStream(data, v)
+}
+
+// readFormat reads both copies of the format information and picks the valid code nearest
+// to either, within 3 bit errors.
+func readFormat(g *bitGrid) (ecLevel, int, error) {
+	var a, b int
+	for i := range 15 {
+		x1, y1, x2, y2 := formatPos(g.size, i)
+		if g.at(x1, y1) {
+			a |= 1 << i
+		}
+		if g.at(x2, y2) {
+			b |= 1 << i
+		}
+	}
+	code := func(i int) int { return formatBits(ecLevel(i>>3), i&7) }
+	best, dist := nearest(a, 32, code)
+	if best2, dist2 := nearest(b, 32, code); dist2 < dist {
+		best, dist = best2, dist2
+	}
+	if dist > 3 {
+		return 0, 0, errNoFormat
+	}
+	return ecLevel(best >> 3), best & 7, nil
+}
+
+// readVersion reads both copies of the version information and returns the version (7–40)
+// whose code is nearest to either, within 3 bit errors; ok is false if neither is readable.
+func readVersion(g *bitGrid) (v int, ok bool) {
+	var a, b int
+	for i := range 18 {
+		x1, y1, x2, y2 := versionPos(g.size, i)
+		if g.at(x1, y1) {
+			a |= 1 << i
+		}
+		if g.at(x2, y2) {
+			b |= 1 << i
+		}
+	}
+	code := func(i int) int { return versionBits(i + 7) }
+	best, dist := nearest(a, 34, code)
+	if best2, dist2 := nearest(b, 34, code); dist2 < dist {
+		best, dist = best2, dist2
+	}
+	return best + 7, dist <= 3
+}
+
+// correctBlocks de-interleaves the codewords into their blocks, corrects each, and returns
+// the data codewords in order.
+func correctBlocks(raw []byte, lay blockLayout) ([]byte, error) {
+	blocks := make([][]byte, lay.blocks)
+	long := lay.shortData + 1
+	for b := range blocks {
+		n := lay.shortData
+		if b >= lay.short {
+			n = long
+		}
+		blocks[b] = make([]byte, n, n+lay.ec)
+	}
+	// Data codewords go round the blocks one at a time (short blocks drop out of the last
+	// round), then the error correction codewords likewise.
+	k := 0
+	for i := range long {
+		for b := range blocks {
+			if i < len(blocks[b]) {
+				blocks[b][i] = raw[k]
+				k++
+			}
+		}
+	}
+	for range lay.ec {
+		for b := range blocks {
+			blocks[b] = append(blocks[b], raw[k])
+			k++
+		}
+	}
+	data := make([]byte, 0, lay.dataCodewords())
+	for b, blk := range blocks {
+		if _, err := rsCorrect(blk, lay.ec); err != nil {
+			return nil, fmt.Errorf("%w (block %d of %d)", err, b+1, lay.blocks)
+		}
+		data = append(data, blk[:len(blk)-lay.ec]...)
+	}
+	return data, nil
+}

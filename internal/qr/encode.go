@@ -1,0 +1,230 @@
+package qr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// encodeLevel is the error correction level of the symbols we draw: M restores ~15% of the
+// codewords, enough for a phone camera on a screen, and keeps symbols small.
+const encodeLevel = levelM
+
+// encodeGrid builds the QR symbol for text: error correction level M, the smallest version
+// (1–40) that holds it, the mask with the lowest penalty by the standard's four rules.
+//
+// The text goes in one byte-mode segment, preceded by ECI 26 (UTF-8) when it is not pure
+// ASCII so readers do not take it for ISO-8859-1.
+func encodeGrid(text string) (*bitGrid, error) {
+	if text == "" {
+		return nil, errors.New("qr: nothing to encode")
+	}
+	eci := false
+	for i := range len(text) {
+		if text[i] >= 0x80 {
+			eci = true
+			break
+		}
+	}
+	v, lay := 0, blockLayout{}
+	for v = 1; v <= 40; v++ {
+		lay = layoutFor(v, encodeLevel)
+		bits := 4 + countBits(modeByte, v) + 8*len(text)
+		if eci {
+			bits += 12
+		}
+		if bits <= lay.dataCodewords()*8 {
+			break
+		}
+	}
+	if v > 40 {
+		return nil, fmt.Errorf("qr: text of %d bytes is too long for a QR code (at most %d)", len(text), maxEncodeBytes(eci))
+	}
+
+	w := &bitWriter{}
+	if eci {
+		w.write(modeECI, 4)
+		w.write(26, 8)
+	}
+	w.write(modeByte, 4)
+	w.write(len(text), countBits(modeByte, v))
+	for i := range len(text) {
+		w.write(int(text[i]), 8)
+	}
+	capacity := lay.dataCodewords()
+	w.write(modeTerminator, min(4, capacity*8-w.n))
+	w.write(0, (8-w.n%8)%8)
+	for i := 0; len(w.buf) < capacity; i++ {
+		w.buf = append(w.buf, [2]byte{0xec, 0x11}[i%2])
+	}
+
+	return placeSymbol(v, interleave(w.buf, lay)), nil
+}
+
+// maxEncodeBytes is the longest text encodeGrid takes, in bytes.
+func maxEncodeBytes(eci bool) int {
+	n := (layoutFor(40, encodeLevel).dataCodewords()*8 - 4 - 16) / 8
+	if eci {
+		n = (layoutFor(40, encodeLevel).dataCodewords()*8 - 4 - 16 - 12) / 8
+	}
+	return n
+}
+
+// bitWriter appends big-endian bit fields.
+type bitWriter struct {
+	buf []byte
+	n   int // bits written
+}
+
+func (w *bitWriter) write(v, n int) {
+	for i := n - 1; i >= 0; i-- {
+		if w.n%8 == 0 {
+			w.buf = append(w.buf, 0)
+		}
+		if v>>i&1 == 1 {
+			w.buf[w.n/8] |= 0x80 >> (w.n % 8)
+		}
+		w.n++
+	}
+}
+
+// interleave splits data into the layout's blocks, adds each block's error correction
+// codewords, and interleaves them as they are placed: the data codewords of all blocks
+// round-robin, then the error correction codewords likewise.
+func interleave(data []byte, lay blockLayout) []byte {
+	out := make([]byte, 0, totalCodewordsOf(lay))
+	blocks := make([][]byte, lay.blocks)
+	ecs := make([][]byte, lay.blocks)
+	k := 0
+	for b := range blocks {
+		n := lay.shortData
+		if b >= lay.short {
+			n++
+		}
+		blocks[b] = data[k : k+n]
+		ecs[b] = rsEncode(blocks[b], lay.ec)
+		k += n
+	}
+	for i := range lay.shortData + 1 {
+		for _, blk := range blocks {
+			if i < len(blk) {
+				out = append(out, blk[i])
+			}
+		}
+	}
+	for i := range lay.ec {
+		for _, ec := range ecs {
+			out = append(out, ec[i])
+		}
+	}
+	return out
+}
+
+func totalCodewordsOf(lay blockLayout) int { return lay.dataCodewords() + lay.blocks*lay.ec }
+
+// placeSymbol draws a version-v symbol holding codewords, with each of the eight masks in
+// turn, and keeps the one with the lowest penalty.
+func placeSymbol(v int, codewords []byte) *bitGrid {
+	fn := functionMask(v)
+	base := newBitGrid(fn.size)
+	drawFunctionPatterns(base, v)
+	if v >= 7 {
+		drawVersion(base, v)
+	}
+	// Place the codewords unmasked; remainder bits stay light.
+	i := 0
+	codewordOrder(fn, func(x, y int) {
+		if i < len(codewords)*8 {
+			base.set(x, y, codewords[i>>3]&(0x80>>(i&7)) != 0)
+		}
+		i++
+	})
+
+	var best *bitGrid
+	bestScore := 0
+	for m := range 8 {
+		g := &bitGrid{size: base.size, dark: append([]bool(nil), base.dark...)}
+		for y := range g.size {
+			for x := range g.size {
+				if !fn.at(x, y) && masked(m, x, y) {
+					g.set(x, y, !g.at(x, y))
+				}
+			}
+		}
+		drawFormat(g, encodeLevel, m)
+		if s := penalty(g); best == nil || s < bestScore {
+			best, bestScore = g, s
+		}
+	}
+	return best
+}
+
+// penalty scores a symbol by the standard's four rules, as ZXing counts them; lower is
+// easier to scan.
+//  1. each run of 5 or more like modules in a row or column: 3, plus 1 per module past 5;
+//  2. each 2×2 block of like modules: 3;
+//  3. each finder-like dark-light-dark×3-light-dark run with 4 light modules on one side or
+//     the other (the quiet zone counts as light): 40;
+//  4. the share of dark modules: 10 for each full 5% it is off 50%.
+func penalty(g *bitGrid) int {
+	n := g.size
+	score := 0
+	line := make([]bool, n)
+	for t := range 2 { // rows, then columns
+		for i := range n {
+			for j := range n {
+				if t == 0 {
+					line[j] = g.at(j, i)
+				} else {
+					line[j] = g.at(i, j)
+				}
+			}
+			score += linePenalty(line)
+		}
+	}
+	dark := 0
+	for y := range n {
+		for x := range n {
+			d := g.at(x, y)
+			if d {
+				dark++
+			}
+			if x > 0 && y > 0 && d == g.at(x-1, y) && d == g.at(x, y-1) && d == g.at(x-1, y-1) {
+				score += 3
+			}
+		}
+	}
+	total := n * n
+	return score + 10*(abs(dark*20-total*10)/total)
+}
+
+// linePenalty applies rules 1 and 3 to one row or column.
+func linePenalty(line []bool) int {
+	score, run := 0, 0
+	for i, d := range line {
+		if i > 0 && d == line[i-1] {
+			run++
+			if run == 5 {
+				score += 3
+			} else if run > 5 {
+				score++
+			}
+		} else {
+			run = 1
+		}
+	}
+	light := func(from, to int) bool {
+		for i := max(from, 0); i < min(to, len(line)); i++ {
+			if line[i] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i+7 <= len(line); i++ {
+		if line[i] && !line[i+1] && line[i+2] && line[i+3] && line[i+4] && !line[i+5] && line[i+6] &&
+			(light(i-4, i) || light(i+7, i+11)) {
+			score += 40
+		}
+	}
+	return score
+}
