@@ -192,10 +192,3 @@ func (s *finderSearch) add(x, y, module float64) {
 		s.found = append(s.found, finder{x: x, y: y, module: module, count: 1})
 	}
 }
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
