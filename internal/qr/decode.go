@@ -1,9 +1,6 @@
 package qr
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 var (
 	errGridSize      = errors.New("qr: grid size is not that of a QR version")
@@ -150,9 +147,9 @@ func correctBlocks(raw []byte, lay blockLayout) ([]byte, error) {
 		}
 	}
 	data := make([]byte, 0, lay.dataCodewords())
-	for b, blk := range blocks {
+	for _, blk := range blocks {
 		if _, err := rsCorrect(blk, lay.ec); err != nil {
-			return nil, fmt.Errorf("%w (block %d of %d)", err, b+1, lay.blocks)
+			return nil, err
 		}
 		data = append(data, blk[:len(blk)-lay.ec]...)
 	}
