@@ -1,0 +1,167 @@
+package qr
+
+import (
+	"math"
+	"sort"
+)
+
+// The detector, after ZXing's: binarize the image with local thresholds (binarize.go), find
+// the finder patterns in three corners of each code (detect_finder.go), group them in
+// threes that form a right isosceles triangle, estimate the code's size, look for the
+// alignment pattern near the fourth corner, and sample the module grid through the
+// perspective transform those four points give (detect_sample.go). Each sampled grid is
+// scored on the parts every QR code has (finder patterns, separators, timing patterns,
+// the bottom-right alignment pattern) to rank candidates and drop most false ones.
+
+// Bounds on the work per image: the most-confirmed finder candidates kept, the best-fitting
+// triples sampled, and the grids returned.
+const (
+	maxGroupFinders = 60
+	maxTriples      = 40
+	maxGrids        = 16
+	minScore        = 0.75 // share of the fixed patterns a sampled grid must match
+)
+
+// findGrids returns the module grid of each QR code it can locate in img, the most likely
+// first; several codes per image (a screenshot can hold two or more codes side by side).
+// Each grid is in the symbol's own orientation: finder patterns at top-left, top-right and
+// bottom-left, whatever the image's rotation. It may return candidates that turn out not to
+// be codes (the caller decodes each and drops those that fail) but at most maxGrids.
+func findGrids(img *grayImage) []*bitGrid {
+	if img == nil || img.width <= 0 || img.height <= 0 || len(img.pix) < img.width*img.height {
+		return nil
+	}
+	bm := binarize(img)
+	fs := findFinders(bm)
+	if len(fs) > maxGroupFinders {
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].count > fs[j].count })
+		fs = fs[:maxGroupFinders]
+	}
+	type candidate struct {
+		grid  *bitGrid
+		score float64
+		t     triple
+	}
+	var cands []candidate
+	for _, t := range groupTriples(fs) {
+		if g, score := sampleTriple(bm, t); g != nil && score >= minScore {
+			cands = append(cands, candidate{g, score, t})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	// Each finder pattern belongs to one code: keep the best-scoring triple, drop those
+	// that share a pattern with one kept (a mix of two codes' patterns, or the same code
+	// found through a pattern seen twice).
+	var kept []candidate
+	var grids []*bitGrid
+	for _, c := range cands {
+		clash := false
+		for _, k := range kept {
+			if c.t.overlaps(k.t) {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			kept = append(kept, c)
+			grids = append(grids, c.grid)
+			if len(grids) == maxGrids {
+				break
+			}
+		}
+	}
+	return grids
+}
+
+// triple is three finder patterns taken as the corners of one code.
+type triple struct {
+	bl, tl, tr finder
+	fit        float64 // how far from a right isosceles triangle; 0 is exact
+}
+
+// overlaps reports whether two triples share a finder pattern (centres within two modules).
+func (t triple) overlaps(u triple) bool {
+	for _, a := range [3]finder{t.bl, t.tl, t.tr} {
+		for _, b := range [3]finder{u.bl, u.tl, u.tr} {
+			d := 2 * max(a.module, b.module)
+			if math.Abs(a.x-b.x) <= d && math.Abs(a.y-b.y) <= d {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func dist(ax, ay, bx, by float64) float64 { return math.Hypot(ax-bx, ay-by) }
+
+// groupTriples returns the triples of candidates that could be one code's finder patterns:
+// similar module sizes, two equal sides at a right angle, a plausible number of modules
+// between them. They come ordered (top-left at the right angle, top-right and bottom-left
+// by the sign of the cross product), best fit first, at most maxTriples of them.
+func groupTriples(fs []finder) []triple {
+	var out []triple
+	for i := range fs {
+		for j := i + 1; j < len(fs); j++ {
+			if !similarModule(fs[i], fs[j]) {
+				continue
+			}
+			for k := j + 1; k < len(fs); k++ {
+				if !similarModule(fs[i], fs[k]) || !similarModule(fs[j], fs[k]) {
+					continue
+				}
+				if t, ok := orderTriple(fs[i], fs[j], fs[k]); ok {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].fit < out[b].fit })
+	if len(out) > maxTriples {
+		out = out[:maxTriples]
+	}
+	return out
+}
+
+func similarModule(a, b finder) bool {
+	lo, hi := min(a.module, b.module), max(a.module, b.module)
+	return hi-lo <= 0.5*lo+0.5
+}
+
+// orderTriple names the corners of three finder patterns and reports whether they fit a
+// right isosceles triangle (loosely: a perspective view skews it) of 14 to 170 modules a
+// side.
+func orderTriple(a, b, c finder) (triple, bool) {
+	ab, bc, ac := dist(a.x, a.y, b.x, b.y), dist(b.x, b.y, c.x, c.y), dist(a.x, a.y, c.x, c.y)
+	// The top-left pattern is opposite the longest side.
+	var t triple
+	var hyp, s1, s2 float64
+	switch {
+	case bc >= ab && bc >= ac:
+		t.tl, t.tr, t.bl, hyp, s1, s2 = a, b, c, bc, ab, ac
+	case ac >= ab && ac >= bc:
+		t.tl, t.tr, t.bl, hyp, s1, s2 = b, a, c, ac, ab, bc
+	default:
+		t.tl, t.tr, t.bl, hyp, s1, s2 = c, a, b, ab, ac, bc
+	}
+	// In image coordinates (y down) top-right × bottom-left, seen from top-left, is positive.
+	if (t.tr.x-t.tl.x)*(t.bl.y-t.tl.y)-(t.tr.y-t.tl.y)*(t.bl.x-t.tl.x) < 0 {
+		t.tr, t.bl = t.bl, t.tr
+	}
+	short := min(s1, s2)
+	if short <= 0 {
+		return t, false
+	}
+	sides := math.Abs(s1-s2) / short
+	right := math.Abs(hyp-math.Hypot(s1, s2)) / short
+	if sides > 0.25 || right > 0.15 {
+		return t, false
+	}
+	m := (t.tl.module + t.tr.module + t.bl.module) / 3
+	modules := (s1 + s2) / 2 / m
+	if modules < 10 || modules > 185 {
+		return t, false
+	}
+	lo := min(t.tl.module, t.tr.module, t.bl.module)
+	t.fit = sides + right + (max(t.tl.module, t.tr.module, t.bl.module)-lo)/lo
+	return t, true
+}

@@ -1,0 +1,194 @@
+package qr
+
+import "math"
+
+// A finder pattern is the 7×7 square in three corners of every QR code: a dark ring, a
+// light ring and a dark 3×3 centre, so any line through its centre crosses dark, light,
+// dark, light and dark runs in the ratio 1:1:3:1:1, whatever the code's rotation.
+
+// finder is a candidate finder pattern centre, with its estimated module size in pixels and
+// the number of scan rows that confirmed it.
+type finder struct {
+	x, y   float64
+	module float64
+	count  int
+}
+
+// Bounds that keep a crafted image (say, thousands of fake finder patterns) from making
+// the search slow: past maxFinders new candidates are ignored, and the merging of hits
+// into candidates stops once mergeBudget comparisons have been spent.
+const (
+	maxFinders  = 1000
+	mergeBudget = 20_000_000
+)
+
+// ratioOK reports whether five run lengths are in the ratio 1:1:3:1:1 (within half a
+// module for each run, tol scaling that for the looser diagonal check).
+func ratioOK(r *[5]int, tol float64) bool {
+	total := 0
+	for _, n := range r {
+		if n == 0 {
+			return false
+		}
+		total += n
+	}
+	if total < 7 {
+		return false
+	}
+	m := float64(total) / 7
+	v := max(m*tol, 1)
+	return math.Abs(m-float64(r[0])) <= v && math.Abs(m-float64(r[1])) <= v &&
+		math.Abs(3*m-float64(r[2])) <= 3*v &&
+		math.Abs(m-float64(r[3])) <= v && math.Abs(m-float64(r[4])) <= v
+}
+
+func sum5(r *[5]int) int { return r[0] + r[1] + r[2] + r[3] + r[4] }
+
+// finderSearch holds the state of one search for finder patterns in a binarized image.
+type finderSearch struct {
+	img     *bitMatrix
+	found   []finder
+	budget  int
+	runs    []int // run starts of the current row
+	scratch [5]int
+}
+
+// findFinders scans the rows of img for 1:1:3:1:1 runs, confirms each hit across the
+// column and a diagonal, and merges hits on the same pattern. It returns the candidates
+// seen at least twice (or all of them when fewer than three were).
+func findFinders(img *bitMatrix) []finder {
+	s := &finderSearch{img: img, budget: mergeBudget}
+	// Every row of small and mid-size images; every second row of very tall ones, which is
+	// still three or more rows through the centre of a pattern with 2-pixel modules.
+	step := 1
+	if img.height > 2400 {
+		step = 2
+	}
+	for y := 0; y < img.height && s.budget > 0; y += step {
+		s.scanRow(y)
+	}
+	var out []finder
+	for _, f := range s.found {
+		if f.count >= 2 {
+			out = append(out, f)
+		}
+	}
+	if len(out) < 3 {
+		return s.found
+	}
+	return out
+}
+
+// scanRow looks for 1:1:3:1:1 run sequences in row y that start with a dark run.
+func (s *finderSearch) scanRow(y int) {
+	img := s.img
+	s.runs = s.runs[:0]
+	for x := 0; x < img.width; x = img.nextChange(x, y) {
+		s.runs = append(s.runs, x)
+	}
+	s.runs = append(s.runs, img.width)
+	first := 0 // index of the first dark run
+	if !img.get(0, y) {
+		first = 1
+	}
+	r := &s.scratch
+	for i := first; i+5 < len(s.runs); i += 2 {
+		for k := range 5 {
+			r[k] = s.runs[i+k+1] - s.runs[i+k]
+		}
+		if !ratioOK(r, 0.5) {
+			continue
+		}
+		cx := float64(s.runs[i+2]) + float64(r[2])/2
+		s.confirm(cx, float64(y), sum5(r))
+	}
+}
+
+// confirm cross-checks a horizontal hit with centre (cx, cy) along the column, the row
+// (again, for a better centre), the column once more and a diagonal, and records it.
+func (s *finderSearch) confirm(cx, cy float64, total int) {
+	vy, _, ok := s.crossCheck(cx, cy, 0, 1, total)
+	if !ok {
+		return
+	}
+	hx, htotal, ok := s.crossCheck(cx, vy, 1, 0, total)
+	if !ok {
+		return
+	}
+	vy, vtotal, ok := s.crossCheck(hx, vy, 0, 1, total)
+	if !ok {
+		return
+	}
+	if _, _, ok := s.crossCheck(hx, vy, 1, 1, total); !ok {
+		return
+	}
+	s.add(hx, vy, float64(htotal+vtotal)/14)
+}
+
+// crossCheck counts the five runs through the point (x, y), which must be dark, along the
+// direction (dx, dy): a column, a row or a diagonal. It returns the position along the
+// direction's axis of the middle run's centre and the runs' total length, if they are in
+// ratio and (along an axis) their total is within 40% of the row's, orig.
+func (s *finderSearch) crossCheck(x, y float64, dx, dy, orig int) (float64, int, bool) {
+	ix, iy := int(x), int(y)
+	var back, fwd [3]int
+	if !s.runs3(ix, iy, -dx, -dy, 1, orig, &back) || !s.runs3(ix, iy, dx, dy, 0, orig, &fwd) {
+		return 0, 0, false
+	}
+	r := [5]int{back[2], back[1], back[0] + fwd[0], fwd[1], fwd[2]}
+	total := sum5(&r)
+	if dx != 0 && dy != 0 {
+		// The diagonal of a square is longer, and anti-aliasing blurs it more.
+		return 0, total, ratioOK(&r, 0.75)
+	}
+	if 5*abs(total-orig) >= 2*orig || !ratioOK(&r, 0.5) {
+		return 0, 0, false
+	}
+	start := iy
+	if dx != 0 {
+		start = ix
+	}
+	return float64(start-back[0]) + float64(r[2])/2, total, true
+}
+
+// runs3 measures from (ix, iy), stepping by (dx, dy), the rest of the dark centre, the
+// light ring and the dark ring, into r; from is 0 to count the start pixel, 1 to skip it.
+// It fails if a run is missing or reaches limit pixels (no run of a pattern is that long,
+// and the bound keeps the check cheap in large dark areas).
+func (s *finderSearch) runs3(ix, iy, dx, dy, from, limit int, r *[3]int) bool {
+	p, dark := from, true
+	for k := range 3 {
+		for s.img.get(ix+dx*p, iy+dy*p) == dark {
+			p++
+			r[k]++
+			if r[k] >= limit {
+				return false
+			}
+		}
+		if r[k] == 0 && (k > 0 || from == 0) {
+			return false
+		}
+		dark = !dark
+	}
+	return true
+}
+
+// add merges a confirmed hit into the candidate it belongs to, or records a new one.
+func (s *finderSearch) add(x, y, module float64) {
+	for i := len(s.found) - 1; i >= 0; i-- {
+		s.budget--
+		f := &s.found[i]
+		if math.Abs(f.x-x) <= f.module && math.Abs(f.y-y) <= f.module &&
+			math.Abs(f.module-module) <= max(1, f.module) {
+			n := float64(f.count)
+			f.x = (f.x*n + x) / (n + 1)
+			f.y = (f.y*n + y) / (n + 1)
+			f.module = (f.module*n + module) / (n + 1)
+			f.count++
+			return
+		}
+	}
+	if len(s.found) < maxFinders {
+		s.found = append(s.found, finder{x: x, y: y, module: module, count: 1})
+	}
+}

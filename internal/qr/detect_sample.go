@@ -1,0 +1,365 @@
+package qr
+
+import (
+	"math"
+	"sort"
+)
+
+// sampleTriple samples the module grid of the code whose finder patterns are t, and scores
+// it (the share of the fixed patterns it matches). It tries the dimension the finder
+// distances suggest and its nearest neighbour, and a few alignment pattern candidates, and
+// keeps the best-scoring grid; nil if none could be sampled.
+func sampleTriple(img *bitMatrix, t triple) (*bitGrid, float64) {
+	m := codeModuleSize(img, t)
+	if !(m >= 1) { // also NaN
+		return nil, 0
+	}
+	raw := (dist(t.tl.x, t.tl.y, t.tr.x, t.tr.y)+dist(t.tl.x, t.tl.y, t.bl.x, t.bl.y))/2/m + 7
+	d0 := 4*int(math.Round((raw-1)/4)) + 1
+	d1 := d0 + 4
+	if raw < float64(d0) {
+		d1 = d0 - 4
+	}
+	var best *bitGrid
+	bestScore := 0.0
+	for _, dim := range [2]int{d0, d1} {
+		if dim < 21 || dim > 177 {
+			continue
+		}
+		for _, br := range cornerGuesses(img, t, dim, m) {
+			tr := gridTransform(t, br, dim)
+			g := sampleGrid(img, tr, dim)
+			if g == nil {
+				continue
+			}
+			if s := structureScore(g); s > bestScore {
+				best, bestScore = g, s
+			}
+		}
+		if bestScore >= 0.97 {
+			break
+		}
+	}
+	return best, bestScore
+}
+
+// corner is a point of the image that the module point (dim-6.5, dim-6.5) (the centre of
+// the bottom-right alignment pattern) or, when align is false, (dim-3.5, dim-3.5) (where a
+// fourth finder pattern would be) maps to.
+type corner struct {
+	x, y  float64
+	align bool
+}
+
+// cornerGuesses returns the fourth points to try: the alignment pattern candidates nearest
+// where the three finder patterns put it (version 2 and up), then the parallelogram's
+// fourth corner, which is right for flat, unskewed codes.
+func cornerGuesses(img *bitMatrix, t triple, dim int, m float64) []corner {
+	bx, by := t.tr.x-t.tl.x+t.bl.x, t.tr.y-t.tl.y+t.bl.y
+	var out []corner
+	if dim > 21 {
+		// The alignment centre is 3 modules in from the fourth corner's finder centre.
+		c := 1 - 3/float64(dim-7)
+		ex, ey := t.tl.x+c*(bx-t.tl.x), t.tl.y+c*(by-t.tl.y)
+		for _, r := range [3]float64{4, 8, 16} {
+			if pts := findAlignment(img, ex, ey, m, r*m); len(pts) > 0 {
+				if len(pts) > 3 {
+					pts = pts[:3]
+				}
+				out = pts
+				break
+			}
+		}
+	}
+	return append(out, corner{bx, by, false})
+}
+
+// codeModuleSize estimates the module size in pixels along the two sides of the code, from
+// the width of the finder patterns measured on the lines between their centres (more
+// precise than the patterns' own estimates, and right for rotated codes too).
+func codeModuleSize(img *bitMatrix, t triple) float64 {
+	fallback := (t.tl.module + t.tr.module + t.bl.module) / 3
+	sum, n := 0.0, 0
+	for _, p := range [4][2]finder{{t.tl, t.tr}, {t.tr, t.tl}, {t.tl, t.bl}, {t.bl, t.tl}} {
+		if w := patternWidth(img, p[0], p[1]); w > 0 {
+			sum += w / 7
+			n++
+		}
+	}
+	if n == 0 {
+		return fallback
+	}
+	m := sum / float64(n)
+	if m < fallback/2 || m > fallback*2 {
+		return fallback
+	}
+	return m
+}
+
+// patternWidth measures the finder pattern centred on a across, along the line to b: from
+// the centre out to the edge of the dark ring on both sides. It returns 0 if the runs along
+// the line do not look like a finder pattern.
+func patternWidth(img *bitMatrix, a, b finder) float64 {
+	d := dist(a.x, a.y, b.x, b.y)
+	if d == 0 {
+		return 0
+	}
+	ux, uy := (b.x-a.x)/d, (b.y-a.y)/d
+	limit := int(6*a.module) + 3
+	w1, w2 := edgeDistance(img, a.x, a.y, ux, uy, limit), edgeDistance(img, a.x, a.y, -ux, -uy, limit)
+	if w1 == 0 || w2 == 0 {
+		return 0
+	}
+	return w1 + w2 - 1
+}
+
+// edgeDistance walks from (x, y) in unit steps along (ux, uy) through the dark centre, the
+// light ring and the dark ring, and returns how far the first pixel past the dark ring is
+// (or the image's edge); 0 if that takes more than limit steps.
+func edgeDistance(img *bitMatrix, x, y, ux, uy float64, limit int) float64 {
+	state := 0 // 0 dark centre, 1 light ring, 2 dark ring
+	for i := 1; i <= limit; i++ {
+		px, py := int(math.Floor(x+ux*float64(i))), int(math.Floor(y+uy*float64(i)))
+		if px < 0 || py < 0 || px >= img.width || py >= img.height {
+			if state == 2 {
+				return float64(i)
+			}
+			return 0
+		}
+		if img.get(px, py) == (state%2 == 1) { // the colour changed
+			state++
+			if state == 3 {
+				return float64(i)
+			}
+		}
+	}
+	return 0
+}
+
+// findAlignment looks for alignment patterns (a dark module inside a light ring inside a
+// dark ring) within radius pixels of (ex, ey), and returns their centres nearest first.
+func findAlignment(img *bitMatrix, ex, ey, m, radius float64) []corner {
+	x0, x1 := max(int(ex-radius), 0), min(int(ex+radius)+1, img.width)
+	y0, y1 := max(int(ey-radius), 0), min(int(ey+radius)+1, img.height)
+	if x1-x0 < 3 || y1-y0 < 3 {
+		return nil
+	}
+	var pts []corner
+	runs := make([]int, 0, 32)
+	// A row every third of a module still crosses the centre module twice or more, and
+	// keeps the search cheap for codes drawn with huge modules.
+	for y := y0; y < y1; y += max(1, int(m/3)) {
+		runs = runs[:0]
+		for x := x0; x < x1; x = min(img.nextChange(x, y), x1) {
+			runs = append(runs, x)
+		}
+		runs = append(runs, x1)
+		// Light, dark, light with both light runs complete (not cut by the window).
+		for i := 1; i+2 < len(runs); i++ {
+			if !img.get(runs[i], y) || runs[i-1] == x0 || runs[i+2] == x1 {
+				continue
+			}
+			l1, d, l2 := runs[i]-runs[i-1], runs[i+1]-runs[i], runs[i+2]-runs[i+1]
+			if !oneToOne(l1, d, l2, m) {
+				continue
+			}
+			cx := float64(runs[i]) + float64(d)/2
+			cy, ok := alignmentColumn(img, int(cx), y, m)
+			if !ok {
+				continue
+			}
+			dup := false
+			for _, p := range pts {
+				if math.Abs(p.x-cx) <= m && math.Abs(p.y-cy) <= m {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				pts = append(pts, corner{cx, cy, true})
+			}
+		}
+		if len(pts) > 20 {
+			break
+		}
+	}
+	sort.SliceStable(pts, func(i, j int) bool {
+		return dist(pts[i].x, pts[i].y, ex, ey) < dist(pts[j].x, pts[j].y, ex, ey)
+	})
+	return pts
+}
+
+// oneToOne reports whether three runs are each about one module (up to 1.5 for a code
+// turned 45°, where a line through the centre crosses the modules diagonally).
+func oneToOne(a, b, c int, m float64) bool {
+	lo, hi := 0.5*m-1, 2*m+1
+	for _, n := range [3]int{a, b, c} {
+		if float64(n) < lo || float64(n) > hi {
+			return false
+		}
+	}
+	mean := float64(a+b+c) / 3
+	for _, n := range [3]int{a, b, c} {
+		if math.Abs(float64(n)-mean) > 0.5*mean+1 {
+			return false
+		}
+	}
+	return true
+}
+
+// alignmentColumn cross-checks a row hit on an alignment pattern along its column: light,
+// dark, light runs of about a module each, with a dark pixel beyond each light run. It
+// returns the centre of the dark run.
+func alignmentColumn(img *bitMatrix, x, y int, m float64) (float64, bool) {
+	limit := int(3*m) + 2
+	up := 0
+	for img.get(x, y-up-1) && up < limit {
+		up++
+	}
+	down := 0
+	for img.get(x, y+down+1) && down < limit {
+		down++
+	}
+	lu := 0
+	for y-up-1-lu >= 0 && !img.get(x, y-up-1-lu) && lu < limit {
+		lu++
+	}
+	ld := 0
+	for y+down+1+ld < img.height && !img.get(x, y+down+1+ld) && ld < limit {
+		ld++
+	}
+	if !img.get(x, y-up-2-lu) || !img.get(x, y+down+2+ld) {
+		return 0, false
+	}
+	if !oneToOne(lu, up+down+1, ld, m) {
+		return 0, false
+	}
+	return float64(y-up) + float64(up+down+1)/2, true
+}
+
+// projective maps (u, v) to ((a u + b v + c) / (g u + h v + i), (d u + e v + f) / (...)).
+type projective [9]float64
+
+func (p *projective) apply(u, v float64) (float64, float64) {
+	w := p[6]*u + p[7]*v + p[8]
+	return (p[0]*u + p[1]*v + p[2]) / w, (p[3]*u + p[4]*v + p[5]) / w
+}
+
+// squareToQuad returns the transform taking the unit square's corners (0,0), (1,0), (1,1),
+// (0,1) to the four points given, in that order.
+func squareToQuad(q [8]float64) projective {
+	x0, y0, x1, y1, x2, y2, x3, y3 := q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]
+	dx3, dy3 := x0-x1+x2-x3, y0-y1+y2-y3
+	if dx3 == 0 && dy3 == 0 {
+		return projective{x1 - x0, x2 - x1, x0, y1 - y0, y2 - y1, y0, 0, 0, 1}
+	}
+	dx1, dx2, dy1, dy2 := x1-x2, x3-x2, y1-y2, y3-y2
+	den := dx1*dy2 - dx2*dy1
+	g := (dx3*dy2 - dx2*dy3) / den
+	h := (dx1*dy3 - dx3*dy1) / den
+	return projective{x1 - x0 + g*x1, x3 - x0 + h*x3, x0, y1 - y0 + g*y1, y3 - y0 + h*y3, y0, g, h, 1}
+}
+
+// inverse returns the inverse transform (the adjugate matrix; the scale does not matter).
+func (p projective) inverse() projective {
+	a, b, c, d, e, f, g, h, i := p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]
+	return projective{
+		e*i - f*h, c*h - b*i, b*f - c*e,
+		f*g - d*i, a*i - c*g, c*d - a*f,
+		d*h - e*g, b*g - a*h, a*e - b*d,
+	}
+}
+
+// times returns p∘q: apply q, then p.
+func (p projective) times(q projective) projective {
+	var r projective
+	for i := range 3 {
+		for j := range 3 {
+			r[3*i+j] = p[3*i]*q[j] + p[3*i+1]*q[3+j] + p[3*i+2]*q[6+j]
+		}
+	}
+	return r
+}
+
+// gridTransform maps module coordinates (the top-left corner of the symbol at 0,0, one unit
+// per module) to image pixels, given the finder patterns and the fourth point.
+func gridTransform(t triple, br corner, dim int) projective {
+	n := float64(dim)
+	far := n - 3.5
+	if br.align {
+		far = n - 6.5
+	}
+	img := squareToQuad([8]float64{t.tl.x, t.tl.y, t.tr.x, t.tr.y, br.x, br.y, t.bl.x, t.bl.y})
+	mod := squareToQuad([8]float64{3.5, 3.5, n - 3.5, 3.5, far, far, 3.5, n - 3.5})
+	return img.times(mod.inverse())
+}
+
+// sampleGrid reads the dim×dim modules at their centres through tr. It returns nil if the
+// code runs off the image (more than a couple of pixels: edge modules of a code drawn
+// without a quiet zone land just outside) or the transform is degenerate.
+func sampleGrid(img *bitMatrix, tr projective, dim int) *bitGrid {
+	g := newBitGrid(dim)
+	const slack = 2
+	for y := range dim {
+		for x := range dim {
+			fx, fy := tr.apply(float64(x)+0.5, float64(y)+0.5)
+			if !(fx > -slack && fy > -slack && fx < float64(img.width)+slack && fy < float64(img.height)+slack) {
+				return nil // also NaN
+			}
+			px := min(max(int(math.Floor(fx)), 0), img.width-1)
+			py := min(max(int(math.Floor(fy)), 0), img.height-1)
+			g.set(x, y, img.get(px, py))
+		}
+	}
+	return g
+}
+
+// structureScore is the share of the modules every code of this size has in fixed places
+// that g matches: the three finder patterns with their light separators, the two timing
+// patterns, and (version 2 and up) the bottom-right alignment pattern, each part weighted
+// alike. A real code, sampled right, scores near 1; a wrong size or noise about 0.5.
+func structureScore(g *bitGrid) float64 {
+	n := g.size
+	finders, fTotal := 0, 0
+	for _, o := range [3][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
+		for y := -1; y <= 7; y++ {
+			for x := -1; x <= 7; x++ {
+				gx, gy := o[0]+x, o[1]+y
+				if gx < 0 || gy < 0 || gx >= n || gy >= n {
+					continue
+				}
+				r := max(abs(x-3), abs(y-3)) // ring: 0,1 centre, 2 light, 3 dark, 4 separator
+				want := r <= 1 || r == 3
+				fTotal++
+				if g.at(gx, gy) == want {
+					finders++
+				}
+			}
+		}
+	}
+	timing, tTotal := 0, 0
+	for i := 8; i < n-8; i++ {
+		want := i%2 == 0
+		tTotal += 2
+		if g.at(i, 6) == want {
+			timing++
+		}
+		if g.at(6, i) == want {
+			timing++
+		}
+	}
+	score := float64(finders)/float64(fTotal) + float64(timing)/float64(tTotal)
+	if n <= 21 {
+		return score / 2
+	}
+	align := 0
+	for y := -2; y <= 2; y++ {
+		for x := -2; x <= 2; x++ {
+			r := max(abs(x), abs(y))
+			if g.at(n-7+x, n-7+y) == (r != 1) {
+				align++
+			}
+		}
+	}
+	return (score + float64(align)/25) / 3
+}

@@ -1,0 +1,241 @@
+//go:build !js
+
+package qr
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// Clean renderings must come back exactly: every version's size from 21 to 177 modules and
+// module sizes from 2 to 12 pixels.
+func TestFindGridsClean(t *testing.T) {
+	for _, v := range []int{1, 2, 7, 10, 20, 40} {
+		want := symbol(t, v, symbolText(v))
+		for _, px := range []int{2, 3, 4, 6, 8, 12} {
+			t.Run(fmt.Sprintf("v%d/%dpx", v, px), func(t *testing.T) {
+				expectFound(t, render(want, px, 4), want, 0)
+			})
+		}
+	}
+}
+
+// A code turned any way comes back in its own orientation. Quarter turns are exact; other
+// angles are resampled (bilinear), which can flip a module on an edge here and there: up
+// to 1% of modules, which the decoder's error correction fixes.
+func TestFindGridsRotated(t *testing.T) {
+	for _, v := range []int{1, 2, 7, 10} {
+		want := symbol(t, v, symbolText(v))
+		img := render(want, 4, 4)
+		for n := range 4 {
+			t.Run(fmt.Sprintf("v%d/%d°", v, 90*n), func(t *testing.T) {
+				expectFound(t, quarterTurns(img, n), want, 0)
+			})
+		}
+		for _, deg := range []float64{7, 30, 45, 110, 222, 313} {
+			t.Run(fmt.Sprintf("v%d/%g°", v, deg), func(t *testing.T) {
+				expectFound(t, rotate(img, deg), want, 0.01)
+			})
+		}
+	}
+}
+
+// A photo taken at an angle: a mild perspective skew (one side of the code 20% shorter).
+func TestFindGridsPerspective(t *testing.T) {
+	for _, v := range []int{2, 7, 10} {
+		want := symbol(t, v, symbolText(v))
+		img := render(want, 5, 4)
+		w := float64(img.width)
+		out := warp(img, img.width, img.height, 255, func(x, y float64) (float64, float64) {
+			// A homography: the far (right, bottom) side 12% shorter, a slight shear.
+			d := 1 - 0.12*x/w - 0.04*y/w
+			return (x + 0.04*y) / d, (y - 0.03*x + 0.05*w*x/w) / d
+		})
+		t.Run(fmt.Sprintf("v%d", v), func(t *testing.T) {
+			expectFound(t, out, want, 0.01)
+		})
+	}
+}
+
+// Degraded images (blur, JPEG at quality 60 to 85, a grey background with a lighting
+// gradient, and these combined): whenever gozxing's reader reads one, ours must find the
+// grid with at most 3% of modules wrong, which Reed-Solomon at level M (15%) fixes.
+func TestFindGridsDegraded(t *testing.T) {
+	type degrade struct {
+		name string
+		f    func(testing.TB, *grayImage) *grayImage
+	}
+	degrades := []degrade{
+		{"blur1", func(_ testing.TB, m *grayImage) *grayImage { return boxBlur(m, 1) }},
+		{"blur2", func(_ testing.TB, m *grayImage) *grayImage { return boxBlur(m, 2) }},
+		{"jpeg60", func(t testing.TB, m *grayImage) *grayImage { return jpegRoundTrip(t, m, 60) }},
+		{"jpeg85", func(t testing.TB, m *grayImage) *grayImage { return jpegRoundTrip(t, m, 85) }},
+		{"grey", func(_ testing.TB, m *grayImage) *grayImage { return lighting(m, 70, 215) }},
+		{"grey+rotate+jpeg70", func(t testing.TB, m *grayImage) *grayImage {
+			return jpegRoundTrip(t, lighting(rotate(m, 17), 60, 220), 70)
+		}},
+		{"blur+jpeg75", func(t testing.TB, m *grayImage) *grayImage { return jpegRoundTrip(t, boxBlur(m, 1), 75) }},
+	}
+	for _, v := range []int{1, 4, 10, 20} {
+		want := symbol(t, v, symbolText(v))
+		for _, px := range []int{3, 5, 8} {
+			img := render(want, px, 4)
+			for _, d := range degrades {
+				t.Run(fmt.Sprintf("v%d/%dpx/%s", v, px, d.name), func(t *testing.T) {
+					out := d.f(t, img)
+					if !gozxingReads(out) {
+						t.Skip("gozxing cannot read this one either")
+					}
+					expectFound(t, out, want, 0.03)
+				})
+			}
+		}
+	}
+}
+
+// A small code in a 4K screen capture that is mostly white with lines of small print.
+func TestFindGridsLargeCapture(t *testing.T) {
+	want := symbol(t, 5, symbolText(5))
+	img := largeCapture(want, 3)
+	expectFound(t, img, want, 0)
+}
+
+// largeCapture is a 3840×2160 white capture with text-like clutter and want drawn with px
+// pixels per module right of centre.
+func largeCapture(want *bitGrid, px int) *grayImage {
+	img := blank(3840, 2160, 250)
+	rng := rand.New(rand.NewPCG(1, 2))
+	clutter(img, rng, 100, 100, 3700, 900)
+	clutter(img, rng, 100, 1500, 1800, 2100)
+	code := render(want, px, 4)
+	paste(img, code, 2300, 1100)
+	return img
+}
+
+// Several codes of different sizes in one image are each found once.
+func TestFindGridsSeveralCodes(t *testing.T) {
+	versions := []int{3, 1, 8, 5}
+	pxs := []int{4, 6, 3, 5}
+	for n := 2; n <= 4; n++ {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			img := blank(1600, 700, 255)
+			var wants []*bitGrid
+			x := 20
+			for i := range n {
+				want := symbol(t, versions[i], symbolText(10+i))
+				wants = append(wants, want)
+				code := render(want, pxs[i], 4)
+				paste(img, code, x, 30+40*i)
+				x += code.width + 10
+			}
+			grids := findGrids(img)
+			for i, want := range wants {
+				if c, fewest := matches(grids, want, 0); c != 1 {
+					t.Errorf("code %d (%d×%d): found %d times exactly (best of its size %d wrong) in %d grids", i, want.size, want.size, c, fewest, len(grids))
+				}
+			}
+		})
+	}
+}
+
+// Images with no code, or hostile ones, return few grids (none that is a code's), quickly,
+// without panicking.
+func TestFindGridsNoCode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	noise := blank(500, 400, 0)
+	for i := range noise.pix {
+		noise.pix[i] = byte(rng.IntN(256))
+	}
+	// A sheet of fake finder patterns: 7×7 squares ringed like the real ones, in a grid
+	// where any three form right triangles.
+	fakes := blank(1200, 1200, 255)
+	fp := newBitGrid(7)
+	for y := range 7 {
+		for x := range 7 {
+			r := max(abs(x-3), abs(y-3))
+			fp.set(x, y, r != 2)
+		}
+	}
+	for y := 10; y+21 < 1200; y += 30 {
+		for x := 10; x+21 < 1200; x += 30 {
+			drawAt(fakes, fp, 3, x, y)
+		}
+	}
+	images := map[string]*grayImage{
+		"1x1":          blank(1, 1, 0),
+		"black":        blank(300, 200, 0),
+		"white":        blank(300, 200, 255),
+		"noise":        noise,
+		"strip":        blank(20000, 2000, 128),
+		"thin":         blank(20000, 3, 10),
+		"fakefinders":  fakes,
+		"empty":        {width: 0, height: 0},
+		"short pixels": {width: 10, height: 10, pix: make([]byte, 5)},
+	}
+	for name, img := range images {
+		t.Run(name, func(t *testing.T) {
+			grids := findGrids(img)
+			checkGrids(t, grids)
+			if name != "noise" && name != "fakefinders" && len(grids) > 0 {
+				t.Errorf("%d grids in an image with nothing in it", len(grids))
+			}
+		})
+	}
+}
+
+// checkGrids fails on grids that are not QR-sized (21 to 177 modules, 4n+1) or too many.
+func checkGrids(t testing.TB, grids []*bitGrid) {
+	t.Helper()
+	if len(grids) > maxGrids {
+		t.Errorf("%d grids, more than %d", len(grids), maxGrids)
+	}
+	for _, g := range grids {
+		if g.size < 21 || g.size > 177 || g.size%4 != 1 || len(g.dark) != g.size*g.size {
+			t.Errorf("a grid of size %d with %d modules", g.size, len(g.dark))
+		}
+	}
+}
+
+// FuzzFindGrids feeds small images (width and height from the first two bytes, pixels
+// from the rest, repeated) to findGrids: it must not panic and must return sane grids.
+func FuzzFindGrids(f *testing.F) {
+	code := render(symbol(f, 1, "fuzz"), 2, 2)
+	seed := append([]byte{byte(code.width), byte(code.height)}, code.pix...)
+	f.Add(seed)
+	f.Add([]byte{40, 40, 0, 255, 0, 0, 0, 255, 255, 255, 0, 255})
+	f.Add([]byte{1, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		w, h := 1+int(data[0])%96, 1+int(data[1])%96
+		img := blank(w, h, 255)
+		if px := data[2:]; len(px) > 0 {
+			for i := range img.pix {
+				img.pix[i] = px[i%len(px)]
+			}
+		}
+		checkGrids(t, findGrids(img))
+	})
+}
+
+func BenchmarkFindGrids(b *testing.B) {
+	want := symbol(b, 5, symbolText(5))
+	hd := blank(1920, 1080, 250)
+	clutter(hd, rand.New(rand.NewPCG(1, 2)), 50, 50, 1800, 500)
+	paste(hd, render(want, 4, 4), 1200, 600)
+	for _, c := range []struct {
+		name string
+		img  *grayImage
+	}{{"1920x1080", hd}, {"3840x2160", largeCapture(want, 3)}} {
+		b.Run(c.name, func(b *testing.B) {
+			if n, _ := matches(findGrids(c.img), want, 0); n != 1 {
+				b.Fatal("code not found")
+			}
+			for b.Loop() {
+				findGrids(c.img)
+			}
+		})
+	}
+}
