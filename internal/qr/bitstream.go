@@ -2,7 +2,7 @@ package qr
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -154,7 +154,7 @@ loop:
 		case modeKanji, modeHanzi:
 			return "", errUnsupported
 		default:
-			return "", fmt.Errorf("qr: unknown mode indicator %#x", mode)
+			return "", errors.New("qr: unknown mode indicator " + strconv.Itoa(mode))
 		}
 	}
 	// The terminator may be left out (or shortened) when the data fills the symbol.
@@ -257,7 +257,7 @@ func decodeCharset(b []byte, eci int) (string, error) {
 	case eci == -1:
 		return latin1(b), nil
 	}
-	return "", fmt.Errorf("qr: unsupported character set (ECI %d)", eci)
+	return "", errors.New("qr: unsupported character set (ECI " + strconv.Itoa(eci) + ")")
 }
 
 func latin1(b []byte) string {

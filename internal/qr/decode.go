@@ -1,23 +1,20 @@
 package qr
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 var (
-	errGridSize      = errors.New("qr: grid size is not that of a QR version")
-	errNoFormat      = errors.New("qr: no readable format information")
-	errVersionSize   = errors.New("qr: version information does not match the symbol size")
-	errNoDataModules = errors.New("qr: too few data modules")
+	errGridSize    = errors.New("qr: grid size is not that of a QR version")
+	errNoFormat    = errors.New("qr: no readable format information")
+	errVersionSize = errors.New("qr: version information does not match the symbol size")
 )
 
 // decodeGrid reads the text of one QR symbol, in its own orientation (finder patterns at
 // top-left, top-right, bottom-left). Errors say what failed (no format information, too
 // many errors to correct, unsupported mode…) and never include the symbol's content.
 //
-// When the symbol cannot be read as it is, it is tried again transposed, in case it was
-// mirrored; the first error is the one returned.
+// When the symbol cannot be read as it is (most often: no format information, as in a
+// mirrored symbol), it is tried again transposed; if that fails too, the first error is the
+// one returned.
 func decodeGrid(g *bitGrid) (string, error) {
 	if g == nil || g.size < 21 || g.size > 177 || (g.size-17)%4 != 0 || len(g.dark) != g.size*g.size {
 		return "", errGridSize
@@ -38,6 +35,8 @@ func decodeGrid(g *bitGrid) (string, error) {
 	return "", err
 }
 
+// decodeOriented reads g as it lies: format and version information, then the codewords,
+// error correction and the bit stream.
 func decodeOriented(g *bitGrid) (string, error) {
 	size := g.size
 	level, mask, err := readFormat(g)
@@ -57,16 +56,13 @@ func decodeOriented(g *bitGrid) (string, error) {
 	raw := make([]byte, total)
 	i := 0
 	codewordOrder(fn, func(x, y int) {
-		if i < total*8 {
+		if i < total*8 { // the last few modules are remainder bits
 			if g.at(x, y) != masked(mask, x, y) {
 				raw[i>>3] |= 0x80 >> (i & 7)
 			}
 			i++
 		}
 	})
-	if i < total*8 {
-		return "", errNoDataModules // cannot happen for a valid version; keeps a table bug from slicing out of range
-	}
 
 	data, err := correctBlocks(raw, layoutFor(v, level))
 	if err != nil {
@@ -150,9 +146,9 @@ func correctBlocks(raw []byte, lay blockLayout) ([]byte, error) {
 		}
 	}
 	data := make([]byte, 0, lay.dataCodewords())
-	for b, blk := range blocks {
+	for _, blk := range blocks {
 		if _, err := rsCorrect(blk, lay.ec); err != nil {
-			return nil, fmt.Errorf("%w (block %d of %d)", err, b+1, lay.blocks)
+			return nil, err
 		}
 		data = append(data, blk[:len(blk)-lay.ec]...)
 	}

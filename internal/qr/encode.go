@@ -2,7 +2,7 @@ package qr
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 )
 
 // encodeLevel is the error correction level of the symbols we draw: M restores ~15% of the
@@ -37,7 +37,7 @@ func encodeGrid(text string) (*bitGrid, error) {
 		}
 	}
 	if v > 40 {
-		return nil, fmt.Errorf("qr: text of %d bytes is too long for a QR code (at most %d)", len(text), maxEncodeBytes(eci))
+		return nil, errors.New("qr: text of " + strconv.Itoa(len(text)) + " bytes is too long for a QR code (at most " + strconv.Itoa(maxEncodeBytes(eci)) + ")")
 	}
 
 	w := &bitWriter{}

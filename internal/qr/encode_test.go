@@ -5,6 +5,7 @@ package qr
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,7 +38,9 @@ func isASCII(s string) bool {
 
 // TestEncodeRoundTrip: for every test text, our symbol reads back with gozxing's decoder and
 // with ours, is level M, and has the smallest version that holds the text in byte mode (the
-// version gozxing picks for byte mode, with ECI exactly when the text is not ASCII).
+// version gozxing picks for byte mode, with ECI exactly when the text is not ASCII); where
+// gozxing writes the same bits, the symbols are identical module for module, which checks
+// placement, interleaving and the lowest-penalty mask.
 func TestEncodeRoundTrip(t *testing.T) {
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"}
 	for _, text := range codecTexts() {
@@ -65,12 +68,16 @@ func TestEncodeRoundTrip(t *testing.T) {
 			if !isASCII(text) {
 				cs = "UTF-8"
 			}
-			_, code := zxEncode(t, text, levelM, cs)
+			zg, code := zxEncode(t, text, levelM, cs)
 			if code == nil || code.GetMode() != decoder.Mode_BYTE {
 				t.Fatalf("len %d: gozxing did not encode in byte mode", len(text))
 			}
 			if want := symbolSize(code.GetVersion().GetVersionNumber()); g.size != want {
 				t.Errorf("len %d: size %d, gozxing %d", len(text), g.size, want)
+			} else if !slices.Equal(g.dark, zg.dark) {
+				// Same bits, same penalty rules, same tie-break: the very same symbol.
+				_, mask, _ := readFormat(g)
+				t.Errorf("len %d: our symbol (mask %d) differs from gozxing's (mask %d)", len(text), mask, code.GetMaskPattern())
 			}
 		}
 	}
@@ -269,6 +276,9 @@ func TestErrorCorrection(t *testing.T) {
 				switch {
 				case err != nil:
 					reported++
+					if strings.Contains(err.Error(), "otpauth") {
+						t.Fatalf("error message carries the content: %v", err)
+					}
 				case got != text:
 					wrong++
 				}

@@ -88,7 +88,10 @@ func rsCorrect(block []byte, ec int) (int, error) {
 	for j := range ec {
 		var s byte
 		for _, c := range block {
-			s = gfMul(s, gfExp[j]) ^ c
+			if s != 0 { // s·α^j, in the log domain
+				s = gfExp[int(gfLog[s])+j]
+			}
+			s ^= c
 		}
 		synd[j] = s
 		clean = clean && s == 0
