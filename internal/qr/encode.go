@@ -28,16 +28,13 @@ func encodeGrid(text string) (*bitGrid, error) {
 	v, lay := 0, blockLayout{}
 	for v = 1; v <= 40; v++ {
 		lay = layoutFor(v, encodeLevel)
-		bits := 4 + countBits(modeByte, v) + 8*len(text)
-		if eci {
-			bits += 12
-		}
-		if bits <= lay.dataCodewords()*8 {
+		if segmentBits(len(text), v, eci) <= lay.dataCodewords()*8 {
 			break
 		}
 	}
 	if v > 40 {
-		return nil, errors.New("qr: text of " + strconv.Itoa(len(text)) + " bytes is too long for a QR code (at most " + strconv.Itoa(maxEncodeBytes(eci)) + ")")
+		most := (lay.dataCodewords()*8 - segmentBits(0, 40, eci)) / 8
+		return nil, errors.New("qr: text of " + strconv.Itoa(len(text)) + " bytes is too long for a QR code (at most " + strconv.Itoa(most) + ")")
 	}
 
 	w := &bitWriter{}
@@ -60,13 +57,15 @@ func encodeGrid(text string) (*bitGrid, error) {
 	return placeSymbol(v, interleave(w.buf, lay)), nil
 }
 
-// maxEncodeBytes is the longest text encodeGrid takes, in bytes.
-func maxEncodeBytes(eci bool) int {
-	n := (layoutFor(40, encodeLevel).dataCodewords()*8 - 4 - 16) / 8
+// segmentBits is the length of n bytes as one byte-mode segment in version v: mode
+// indicator, character count and data, after an ECI header (mode and 8-bit designator)
+// when eci.
+func segmentBits(n, v int, eci bool) int {
+	bits := 4 + countBits(modeByte, v) + 8*n
 	if eci {
-		n = (layoutFor(40, encodeLevel).dataCodewords()*8 - 4 - 16 - 12) / 8
+		bits += 12
 	}
-	return n
+	return bits
 }
 
 // bitWriter appends big-endian bit fields.

@@ -102,7 +102,7 @@ func TestEncodeCapacity(t *testing.T) {
 		t.Fatalf("2331 bytes read back: %v", err)
 	}
 	_, err = encodeGrid(long + "y")
-	if err == nil || !strings.Contains(err.Error(), "2332") || strings.Contains(err.Error(), "xxx") {
+	if err == nil || !strings.Contains(err.Error(), "2332") || !strings.Contains(err.Error(), "at most 2331") || strings.Contains(err.Error(), "xxx") {
 		t.Errorf("2332 bytes: %v", err)
 	}
 	if g, err := encodeGrid(strings.Repeat("é", 1165)); err != nil || g.size != 177 {
@@ -192,8 +192,8 @@ func dataModules(g *bitGrid) [][2]int {
 	return ms
 }
 
-// flipCodewords damages n distinct codewords of block-interleaved symbol g, each in 1–8 of
-// its modules, choosing them from blk's codewords (or any, if blk < 0).
+// flipCodewords damages the codewords of g at the given placement indexes, each in 1–8 of
+// its modules.
 func flipCodewords(g *bitGrid, rng *rand.Rand, cws []int) {
 	ms := dataModules(g)
 	for _, c := range cws {
