@@ -17,9 +17,11 @@ import (
 // triples sampled, and the grids returned.
 const (
 	maxGroupFinders = 60
-	maxTriples      = 40
+	maxTriples      = 150
+	maxTripleList   = 3000
 	maxGrids        = 16
-	minScore        = 0.75 // share of the fixed patterns a sampled grid must match
+	minScore        = 0.75 // share of the fixed patterns a reading must match
+	sureScore       = 0.9  // above this a reading is taken as a code at once
 )
 
 // findGrids returns the module grid of each QR code it can locate in img, the most likely
@@ -37,40 +39,59 @@ func findGrids(img *grayImage) []*bitGrid {
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].count > fs[j].count })
 		fs = fs[:maxGroupFinders]
 	}
-	type candidate struct {
-		grid  *bitGrid
-		score float64
-		t     triple
-	}
-	var cands []candidate
+	// Triples in order of fit; once one reads as a code with confidence, the triples that
+	// share a finder pattern with it are not tried (with many codes side by side, most
+	// triples are mixes of neighbours' patterns).
+	var sure, unsure []candidate
+	tried := 0
 	for _, t := range groupTriples(fs) {
-		if g, score := sampleTriple(bm, t); g != nil && score >= minScore {
-			cands = append(cands, candidate{g, score, t})
+		if tried == maxTriples {
+			break
+		}
+		if overlapsAny(t, sure) {
+			continue
+		}
+		tried++
+		if r, ok := fitTriple(bm, t); ok && r.score >= minScore {
+			if r.score >= sureScore {
+				sure = append(sure, candidate{r, t})
+			} else {
+				unsure = append(unsure, candidate{r, t})
+			}
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	// Each finder pattern belongs to one code: keep the best-scoring triple, drop those
-	// that share a pattern with one kept (a mix of two codes' patterns, or the same code
-	// found through a pattern seen twice).
-	var kept []candidate
-	var grids []*bitGrid
-	for _, c := range cands {
-		clash := false
-		for _, k := range kept {
-			if c.t.overlaps(k.t) {
-				clash = true
-				break
-			}
-		}
-		if !clash {
+	byScore := func(cs []candidate) {
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].r.score > cs[j].r.score })
+	}
+	byScore(sure)
+	byScore(unsure)
+	// The others, best first, if they share no pattern with one kept.
+	kept := sure
+	for _, c := range unsure {
+		if !overlapsAny(c.t, kept) {
 			kept = append(kept, c)
-			grids = append(grids, c.grid)
-			if len(grids) == maxGrids {
-				break
-			}
 		}
+	}
+	var grids []*bitGrid
+	for _, c := range kept[:min(len(kept), maxGrids)] {
+		grids = append(grids, sampleGrid(bm, c.r))
 	}
 	return grids
+}
+
+// candidate is a reading of a code from a triple of finder patterns.
+type candidate struct {
+	r reading
+	t triple
+}
+
+func overlapsAny(t triple, cs []candidate) bool {
+	for _, c := range cs {
+		if t.overlaps(c.t) {
+			return true
+		}
+	}
+	return false
 }
 
 // triple is three finder patterns taken as the corners of one code.
@@ -97,7 +118,7 @@ func dist(ax, ay, bx, by float64) float64 { return math.Hypot(ax-bx, ay-by) }
 // groupTriples returns the triples of candidates that could be one code's finder patterns:
 // similar module sizes, two equal sides at a right angle, a plausible number of modules
 // between them. They come ordered (top-left at the right angle, top-right and bottom-left
-// by the sign of the cross product), best fit first, at most maxTriples of them.
+// by the sign of the cross product), best fit first, at most maxTripleList of them.
 func groupTriples(fs []finder) []triple {
 	var out []triple
 	for i := range fs {
@@ -116,8 +137,8 @@ func groupTriples(fs []finder) []triple {
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].fit < out[b].fit })
-	if len(out) > maxTriples {
-		out = out[:maxTriples]
+	if len(out) > maxTripleList {
+		out = out[:maxTripleList]
 	}
 	return out
 }

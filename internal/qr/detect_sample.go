@@ -5,42 +5,64 @@ import (
 	"sort"
 )
 
-// sampleTriple samples the module grid of the code whose finder patterns are t, and scores
-// it (the share of the fixed patterns it matches). It tries the dimension the finder
-// distances suggest and its nearest neighbour, and a few alignment pattern candidates, and
-// keeps the best-scoring grid; nil if none could be sampled.
-func sampleTriple(img *bitMatrix, t triple) (*bitGrid, float64) {
+// reading is a way to read a code from the image: its size in modules, the transform
+// from module coordinates to pixels, and how well the code's fixed patterns match.
+type reading struct {
+	dim   int
+	tr    projective
+	score float64
+}
+
+// maxDims bounds the code sizes tried for one triple.
+const maxDims = 5
+
+// fitTriple finds the best reading of the code whose finder patterns are t. The finder
+// distances give the size only roughly (blur widens the patterns, and a few percent off
+// is several modules on a large code), so it tries the sizes within 5% of the estimate,
+// nearest first, each with the likeliest alignment patterns and the parallelogram's fourth
+// corner, scoring each by the fixed patterns it samples; false if none stays on the image.
+func fitTriple(img *bitMatrix, t triple) (reading, bool) {
+	var best reading
 	m := codeModuleSize(img, t)
 	if !(m >= 1) { // also NaN
-		return nil, 0
+		return best, false
 	}
 	raw := (dist(t.tl.x, t.tl.y, t.tr.x, t.tr.y)+dist(t.tl.x, t.tl.y, t.bl.x, t.bl.y))/2/m + 7
-	d0 := 4*int(math.Round((raw-1)/4)) + 1
-	d1 := d0 + 4
-	if raw < float64(d0) {
-		d1 = d0 - 4
-	}
-	var best *bitGrid
-	bestScore := 0.0
-	for _, dim := range [2]int{d0, d1} {
-		if dim < 21 || dim > 177 {
-			continue
+	tol := max(2.5, 0.05*raw)
+	var dims []int
+	for d := 21; d <= 177; d += 4 {
+		if math.Abs(float64(d)-raw) <= tol {
+			dims = append(dims, d)
 		}
-		for _, br := range cornerGuesses(img, t, dim, m) {
+	}
+	if len(dims) == 0 {
+		return best, false
+	}
+	sort.SliceStable(dims, func(i, j int) bool {
+		return math.Abs(float64(dims[i])-raw) < math.Abs(float64(dims[j])-raw)
+	})
+	bx, by := t.tr.x-t.tl.x+t.bl.x, t.tr.y-t.tl.y+t.bl.y
+	var aligns []corner
+	if dims[0] > 21 || len(dims) > 1 {
+		// The alignment centre is 3 modules in from the fourth corner's finder centre.
+		c := 1 - 3/(raw-7)
+		aligns = findAlignment(img, t.tl.x+c*(bx-t.tl.x), t.tl.y+c*(by-t.tl.y), m, 16*m)
+	}
+	for _, dim := range dims[:min(len(dims), maxDims)] {
+		for _, br := range cornerGuesses(img, t, dim, aligns) {
 			tr := gridTransform(t, br, dim)
-			g := sampleGrid(img, tr, dim)
-			if g == nil {
+			if !onImage(img, tr, dim) {
 				continue
 			}
-			if s := structureScore(g); s > bestScore {
-				best, bestScore = g, s
+			if s := structureScore(dim, func(x, y int) bool { return sampleAt(img, &tr, x, y) }); s > best.score {
+				best = reading{dim, tr, s}
 			}
 		}
-		if bestScore >= 0.97 {
+		if best.score >= 0.97 {
 			break
 		}
 	}
-	return best, bestScore
+	return best, best.dim != 0
 }
 
 // corner is a point of the image that the module point (dim-6.5, dim-6.5) (the centre of
@@ -51,18 +73,17 @@ type corner struct {
 	align bool
 }
 
-// cornerGuesses returns the fourth points to try: the likeliest alignment patterns near
-// where the three finder patterns put it (version 2 and up), then the parallelogram's
-// fourth corner, which is right for flat, unskewed codes.
-func cornerGuesses(img *bitMatrix, t triple, dim int, m float64) []corner {
+// cornerGuesses returns the fourth points to try for a dim×dim code: of the alignment
+// pattern candidates found (version 2 and up), the three that best match the pattern's 5×5
+// template in the code's own orientation, nearest the expected place first among equals;
+// then the parallelogram's fourth corner, which is right for flat, unskewed codes.
+func cornerGuesses(img *bitMatrix, t triple, dim int, aligns []corner) []corner {
 	bx, by := t.tr.x-t.tl.x+t.bl.x, t.tr.y-t.tl.y+t.bl.y
 	var out []corner
 	if dim > 21 {
-		// The alignment centre is 3 modules in from the fourth corner's finder centre.
 		c := 1 - 3/float64(dim-7)
 		ex, ey := t.tl.x+c*(bx-t.tl.x), t.tl.y+c*(by-t.tl.y)
-		// One module along the code's rows (u) and columns (v), to check candidates against
-		// the alignment pattern's 5×5 template in the code's own orientation.
+		// One module along the code's rows (u) and columns (v).
 		n := float64(dim - 7)
 		ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
 		vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
@@ -72,7 +93,7 @@ func cornerGuesses(img *bitMatrix, t triple, dim int, m float64) []corner {
 			d     float64
 		}
 		var cands []scored
-		for _, p := range findAlignment(img, ex, ey, m, 16*m) {
+		for _, p := range aligns {
 			match := 0
 			for j := -2; j <= 2; j++ {
 				for i := -2; i <= 2; i++ {
@@ -87,7 +108,6 @@ func cornerGuesses(img *bitMatrix, t triple, dim int, m float64) []corner {
 				cands = append(cands, scored{p, match, dist(p.x, p.y, ex, ey)})
 			}
 		}
-		// Best template match first, then nearest the estimate.
 		sort.SliceStable(cands, func(i, j int) bool {
 			if cands[i].match != cands[j].match {
 				return cands[i].match > cands[j].match
@@ -176,9 +196,21 @@ func findAlignment(img *bitMatrix, ex, ey, m, radius float64) []corner {
 	}
 	var pts []corner
 	runs := make([]int, 0, 32)
-	// A row every third of a module still crosses the centre module twice or more, and
-	// keeps the search cheap for codes drawn with huge modules.
-	for y := y0; y < y1; y += max(1, int(m/3)) {
+	// Rows from the estimate outwards, so that the nearest candidates are found before the
+	// bound on their number is reached; a row every third of a module still crosses the
+	// centre module twice or more, and keeps the search cheap for huge modules.
+	step, mid := max(1, int(m/3)), min(max(int(ey), y0), y1-1)
+	for k := 0; ; k++ {
+		y := mid + (k+1)/2*step
+		if k%2 == 1 {
+			y = mid - (k+1)/2*step
+		}
+		if y < y0 && mid+(k+2)/2*step >= y1 {
+			break // both ends passed
+		}
+		if y < y0 || y >= y1 {
+			continue
+		}
 		runs = runs[:0]
 		for x := x0; x < x1; x = min(img.nextChange(x, y), x1) {
 			runs = append(runs, x)
@@ -324,32 +356,54 @@ func gridTransform(t triple, br corner, dim int) projective {
 	return img.times(mod.inverse())
 }
 
-// sampleGrid reads the dim×dim modules at their centres through tr. It returns nil if the
-// code runs off the image (more than a couple of pixels: edge modules of a code drawn
-// without a quiet zone land just outside) or the transform is degenerate.
-func sampleGrid(img *bitMatrix, tr projective, dim int) *bitGrid {
-	g := newBitGrid(dim)
+// onImage reports whether every module centre of a dim×dim code maps into the image
+// through tr, give or take a couple of pixels (the edge modules of a code drawn without a
+// quiet zone land just outside). Checking the four corners is enough: a projective map
+// whose denominator keeps one sign over the square maps it to a convex quadrilateral.
+func onImage(img *bitMatrix, tr projective, dim int) bool {
 	const slack = 2
-	for y := range dim {
-		for x := range dim {
-			fx, fy := tr.apply(float64(x)+0.5, float64(y)+0.5)
-			if !(fx > -slack && fy > -slack && fx < float64(img.width)+slack && fy < float64(img.height)+slack) {
-				return nil // also NaN
-			}
-			px := min(max(int(math.Floor(fx)), 0), img.width-1)
-			py := min(max(int(math.Floor(fy)), 0), img.height-1)
-			g.set(x, y, img.get(px, py))
+	lo, hi := 0.5, float64(dim)-0.5
+	sign := 0.0
+	for _, c := range [4][2]float64{{lo, lo}, {hi, lo}, {lo, hi}, {hi, hi}} {
+		w := tr[6]*c[0] + tr[7]*c[1] + tr[8]
+		if w == 0 || sign != 0 && (w > 0) != (sign > 0) {
+			return false
+		}
+		sign = w
+		x, y := tr.apply(c[0], c[1])
+		if !(x > -slack && y > -slack && x < float64(img.width)+slack && y < float64(img.height)+slack) {
+			return false // also NaN
+		}
+	}
+	return true
+}
+
+// sampleAt reads the module in column x, row y: the pixel under its centre.
+func sampleAt(img *bitMatrix, tr *projective, x, y int) bool {
+	fx, fy := tr.apply(float64(x)+0.5, float64(y)+0.5)
+	px := min(max(int(math.Floor(fx)), 0), img.width-1)
+	py := min(max(int(math.Floor(fy)), 0), img.height-1)
+	return img.get(px, py)
+}
+
+// sampleGrid reads all modules of a reading.
+func sampleGrid(img *bitMatrix, r reading) *bitGrid {
+	g := newBitGrid(r.dim)
+	for y := range r.dim {
+		for x := range r.dim {
+			g.set(x, y, sampleAt(img, &r.tr, x, y))
 		}
 	}
 	return g
 }
 
-// structureScore is the share of the modules every code of this size has in fixed places
-// that g matches: the three finder patterns with their light separators, the two timing
-// patterns, and (version 2 and up) the bottom-right alignment pattern, each part weighted
-// alike. A real code, sampled right, scores near 1; a wrong size or noise about 0.5.
-func structureScore(g *bitGrid) float64 {
-	n := g.size
+// structureScore is the share of the modules every n×n code has in fixed places that
+// at(x, y) (dark or not) matches: the three finder patterns with their light separators,
+// the two timing patterns, and (version 2 and up) the alignment patterns, each part
+// weighted alike. A real code, sampled right, scores near 1; a wrong size or noise
+// about 0.5. Timing patterns matching less than 70% score 0: the three finder patterns of
+// a mix of codes side by side match, but the timing patterns between them do not.
+func structureScore(n int, at func(x, y int) bool) float64 {
 	finders, fTotal := 0, 0
 	for _, o := range [3][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
 		for y := -1; y <= 7; y++ {
@@ -361,7 +415,7 @@ func structureScore(g *bitGrid) float64 {
 				r := max(abs(x-3), abs(y-3)) // ring: 0,1 centre, 2 light, 3 dark, 4 separator
 				want := r <= 1 || r == 3
 				fTotal++
-				if g.at(gx, gy) == want {
+				if at(gx, gy) == want {
 					finders++
 				}
 			}
@@ -371,25 +425,40 @@ func structureScore(g *bitGrid) float64 {
 	for i := 8; i < n-8; i++ {
 		want := i%2 == 0
 		tTotal += 2
-		if g.at(i, 6) == want {
+		if at(i, 6) == want {
 			timing++
 		}
-		if g.at(6, i) == want {
+		if at(6, i) == want {
 			timing++
 		}
+	}
+	if 10*timing < 7*tTotal {
+		return 0
 	}
 	score := float64(finders)/float64(fTotal) + float64(timing)/float64(tTotal)
 	if n <= 21 {
 		return score / 2
 	}
-	align := 0
-	for y := -2; y <= 2; y++ {
-		for x := -2; x <= 2; x++ {
-			r := max(abs(x), abs(y))
-			if g.at(n-7+x, n-7+y) == (r != 1) {
-				align++
+	// Every alignment pattern of the version this size implies (not only the bottom-right
+	// one): a mix of several codes' finder patterns that happens to line up their timing
+	// patterns still fails here.
+	centres := alignmentCenters((n - 17) / 4)
+	last := len(centres) - 1
+	align, aTotal := 0, 0
+	for i, cy := range centres {
+		for j, cx := range centres {
+			if i == 0 && (j == 0 || j == last) || j == 0 && i == last {
+				continue // a finder pattern's corner
+			}
+			for y := -2; y <= 2; y++ {
+				for x := -2; x <= 2; x++ {
+					aTotal++
+					if at(cx+x, cy+y) == (max(abs(x), abs(y)) != 1) {
+						align++
+					}
+				}
 			}
 		}
 	}
-	return (score + float64(align)/25) / 3
+	return (score + float64(align)/float64(aTotal)) / 3
 }

@@ -11,6 +11,7 @@ import (
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,9 +45,27 @@ func symbol(t testing.TB, version int, text string) *bitGrid {
 	return nil
 }
 
+// encodeText returns the module matrix of text as gozxing encodes it (level M, the smallest
+// version that holds it).
+func encodeText(t testing.TB, text string) *bitGrid {
+	t.Helper()
+	code, err := encoder.Encoder_encode(text, decoder.ErrorCorrectionLevel_M, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := code.GetMatrix()
+	g := newBitGrid(m.GetWidth())
+	for y := range g.size {
+		for x := range g.size {
+			g.set(x, y, m.Get(x, y) == 1)
+		}
+	}
+	return g
+}
+
 // symbolText gives every test code different content.
 func symbolText(i int) string {
-	return "otpauth://totp/Codeward:test" + string(rune('a'+i%26)) + "?secret=JBSWY3DPEHPK3PXP&issuer=Codeward"
+	return strconv.Itoa(i) + " otpauth://totp/Codeward:test?secret=JBSWY3DPEHPK3PXP&issuer=Codeward"
 }
 
 // blank returns a w×h image of one grey level.
