@@ -51,7 +51,7 @@ type corner struct {
 	align bool
 }
 
-// cornerGuesses returns the fourth points to try: the alignment pattern candidates nearest
+// cornerGuesses returns the fourth points to try: the likeliest alignment patterns near
 // where the three finder patterns put it (version 2 and up), then the parallelogram's
 // fourth corner, which is right for flat, unskewed codes.
 func cornerGuesses(img *bitMatrix, t triple, dim int, m float64) []corner {
@@ -61,14 +61,41 @@ func cornerGuesses(img *bitMatrix, t triple, dim int, m float64) []corner {
 		// The alignment centre is 3 modules in from the fourth corner's finder centre.
 		c := 1 - 3/float64(dim-7)
 		ex, ey := t.tl.x+c*(bx-t.tl.x), t.tl.y+c*(by-t.tl.y)
-		for _, r := range [3]float64{4, 8, 16} {
-			if pts := findAlignment(img, ex, ey, m, r*m); len(pts) > 0 {
-				if len(pts) > 3 {
-					pts = pts[:3]
+		// One module along the code's rows (u) and columns (v), to check candidates against
+		// the alignment pattern's 5×5 template in the code's own orientation.
+		n := float64(dim - 7)
+		ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
+		vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
+		type scored struct {
+			c     corner
+			match int
+			d     float64
+		}
+		var cands []scored
+		for _, p := range findAlignment(img, ex, ey, m, 16*m) {
+			match := 0
+			for j := -2; j <= 2; j++ {
+				for i := -2; i <= 2; i++ {
+					x := p.x + float64(i)*ux + float64(j)*vx
+					y := p.y + float64(i)*uy + float64(j)*vy
+					if img.get(int(math.Floor(x)), int(math.Floor(y))) == (max(abs(i), abs(j)) != 1) {
+						match++
+					}
 				}
-				out = pts
-				break
 			}
+			if match >= 20 {
+				cands = append(cands, scored{p, match, dist(p.x, p.y, ex, ey)})
+			}
+		}
+		// Best template match first, then nearest the estimate.
+		sort.SliceStable(cands, func(i, j int) bool {
+			if cands[i].match != cands[j].match {
+				return cands[i].match > cands[j].match
+			}
+			return cands[i].d < cands[j].d
+		})
+		for i := range min(len(cands), 3) {
+			out = append(out, cands[i].c)
 		}
 	}
 	return append(out, corner{bx, by, false})
@@ -136,6 +163,9 @@ func edgeDistance(img *bitMatrix, x, y, ux, uy float64, limit int) float64 {
 	return 0
 }
 
+// maxAlignCandidates bounds the alignment pattern candidates collected in one search.
+const maxAlignCandidates = 30
+
 // findAlignment looks for alignment patterns (a dark module inside a light ring inside a
 // dark ring) within radius pixels of (ex, ey), and returns their centres nearest first.
 func findAlignment(img *bitMatrix, ex, ey, m, radius float64) []corner {
@@ -179,7 +209,7 @@ func findAlignment(img *bitMatrix, ex, ey, m, radius float64) []corner {
 				pts = append(pts, corner{cx, cy, true})
 			}
 		}
-		if len(pts) > 20 {
+		if len(pts) >= maxAlignCandidates {
 			break
 		}
 	}
