@@ -183,6 +183,7 @@ func readECI(r *bitReader) (int, error) {
 	return 0, errors.New("qr: bad ECI designator")
 }
 
+// readNumeric appends n digits, read three to 10 bits (two to 7, one to 4 at the end).
 func readNumeric(r *bitReader, n int, out []byte) ([]byte, error) {
 	for n > 0 {
 		k := min(n, 3)
@@ -202,6 +203,8 @@ func readNumeric(r *bitReader, n int, out []byte) ([]byte, error) {
 	return out, nil
 }
 
+// readAlphanumeric appends n characters, read two to 11 bits (one to 6 at the end); under
+// FNC1 it maps "%" to the GS separator and "%%" to "%".
 func readAlphanumeric(r *bitReader, n int, out []byte, fnc1 bool) ([]byte, error) {
 	start := len(out)
 	for n > 0 {

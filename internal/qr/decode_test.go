@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 )
 
@@ -222,4 +223,45 @@ func FuzzDecodeGrid(f *testing.F) {
 			t.Fatal("text with an error")
 		}
 	})
+}
+
+// TestDecodeLikeGozxing: symbols with random modules flipped, from light damage to far too
+// much: wherever gozxing's decoder reads a text we read the same one, and we read nothing
+// gozxing cannot.
+func TestDecodeLikeGozxing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	zx := decoder.NewDecoder()
+	texts := []string{"otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example", strings.Repeat("é🔐 otpauth-migration", 20)}
+	both, ours := 0, 0
+	for _, text := range texts {
+		for l := range ecLevel(4) {
+			clean, _ := zxEncode(t, text, l, "UTF-8")
+			for trial := range 60 {
+				g := &bitGrid{size: clean.size, dark: append([]bool(nil), clean.dark...)}
+				for range 1 + trial*len(g.dark)/1500 {
+					k := rng.IntN(len(g.dark))
+					g.dark[k] = !g.dark[k]
+				}
+				got, err := decodeGrid(g)
+				res, zerr := zx.Decode(zxMatrix(g), nil)
+				switch {
+				case zerr == nil && (err != nil || got != res.GetText()):
+					t.Errorf("level %d trial %d: gozxing reads %q, we %q, %v", l, trial, short(res.GetText()), short(got), err)
+				case zerr != nil && err == nil:
+					t.Errorf("level %d trial %d: we read %q, gozxing fails: %v", l, trial, short(got), zerr)
+				case err == nil:
+					both++
+				}
+				if err == nil && got != text {
+					ours++
+				}
+			}
+		}
+	}
+	if both == 0 || both == len(texts)*4*60 {
+		t.Errorf("%d symbols read by both: the damage should range from readable to not", both)
+	}
+	if ours > 0 {
+		t.Logf("%d wrong texts (errors RS cannot detect; gozxing reads the same)", ours)
+	}
 }

@@ -3,8 +3,14 @@
 // several per image) and for showing one account or a Google Authenticator transfer batch
 // to a phone. Nothing leaves the machine.
 //
-// Reading works on pixels: in the extension the browser decodes the image (any format it
-// can read) and hands over grey levels (DecodeGray), so the WebAssembly tools link no image
+// The reader and the writer are this package's own: detect.go and binarize.go find codes in
+// grey levels and sample their modules, decode.go, rs.go and bitstream.go read a symbol,
+// encode.go builds one. A general barcode library would bring the character-set tables of
+// every QR mode into the WebAssembly tools; an authenticator only meets byte-mode UTF-8 and
+// ASCII.
+//
+// Reading works on grey levels: in the extension the browser decodes the image (any format
+// it can read) and hands them over (DecodeGray), so the WebAssembly tools link no image
 // codec; native builds can also read PNG, JPEG and GIF files (Decode, in file.go). Drawing
 // writes a PNG of its own (png.go) for the same reason.
 package qr
@@ -12,11 +18,6 @@ package qr
 import (
 	"errors"
 	"fmt"
-	"image"
-
-	"github.com/makiuchi-d/gozxing"
-	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // ErrNotFound is returned by Decode when the image holds no readable QR code.
@@ -36,6 +37,9 @@ const (
 	MaxSize = 4096
 )
 
+// quietZone is the white border around a drawn code, in modules (the standard asks for 4).
+const quietZone = 4
+
 // checkSize refuses images with no pixels or more than MaxPixels.
 func checkSize(width, height int) error {
 	if width <= 0 || height <= 0 || int64(width)*int64(height) > MaxPixels {
@@ -45,7 +49,8 @@ func checkSize(width, height int) error {
 }
 
 // DecodeGray returns the text of every QR code in an image given as grey levels (0 black
-// to 255 white), one byte per pixel, row by row, width×height bytes in all.
+// to 255 white), one byte per pixel, row by row, width×height bytes in all; each text once,
+// in the order found.
 func DecodeGray(width, height int, pix []byte) ([]string, error) {
 	if err := checkSize(width, height); err != nil {
 		return nil, err
@@ -53,41 +58,22 @@ func DecodeGray(width, height int, pix []byte) ([]string, error) {
 	if len(pix) != width*height {
 		return nil, fmt.Errorf("qr: %d bytes of pixels for a %d×%d image", len(pix), width, height)
 	}
-	return DecodeImage(&image.Gray{Pix: pix, Stride: width, Rect: image.Rect(0, 0, width, height)})
+	return decodeGray(&grayImage{width: width, height: height, pix: pix})
 }
 
-// DecodeImage is Decode for an image already in memory.
-func DecodeImage(img image.Image) (texts []string, err error) {
-	// gozxing reports some malformed symbols by panicking; a bad image must not take the
-	// caller down.
+func decodeGray(img *grayImage) (texts []string, err error) {
+	// A bug of ours on a strange image must give the user a message, not end the tools.
 	defer func() {
 		if r := recover(); r != nil {
-			texts, err = nil, fmt.Errorf("qr: decoder failed on this image: %v", r)
+			texts, err = nil, errors.New("qr: the reader failed on this image")
 		}
 	}()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		return nil, fmt.Errorf("qr: %w", err)
-	}
-	hints := map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_TRY_HARDER:    true,
-		gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
-	}
 	seen := map[string]bool{}
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			texts = append(texts, s)
-		}
-	}
-	results, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
-	for _, r := range results {
-		add(r.GetText())
-	}
-	if len(texts) == 0 {
-		// The multi reader misses some lone codes the single reader finds.
-		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
-			add(r.GetText())
+	for _, g := range findGrids(img) {
+		text, err := decodeGrid(g)
+		if err == nil && text != "" && !seen[text] {
+			seen[text] = true
+			texts = append(texts, text)
 		}
 	}
 	if len(texts) == 0 {
@@ -96,8 +82,9 @@ func DecodeImage(img image.Image) (texts []string, err error) {
 	return texts, nil
 }
 
-// Encode draws text as a black-on-white QR code (error correction M, a quiet zone of four
-// modules) in a PNG of about size×size pixels (MinSize–MaxSize), one bit per pixel.
+// Encode draws text as a black-on-white QR code (error correction M, a quiet zone of at
+// least four modules) in a PNG of size×size pixels (MinSize–MaxSize), or larger when the code
+// needs more than one pixel per module and does not fit; one bit per pixel.
 func Encode(text string, size int) ([]byte, error) {
 	if size < MinSize || size > MaxSize {
 		return nil, fmt.Errorf("qr: size %d is out of range %d–%d", size, MinSize, MaxSize)
@@ -105,14 +92,20 @@ func Encode(text string, size int) ([]byte, error) {
 	if text == "" {
 		return nil, errors.New("qr: nothing to encode")
 	}
-	hints := map[gozxing.EncodeHintType]interface{}{
-		gozxing.EncodeHintType_ERROR_CORRECTION: "M",
-		gozxing.EncodeHintType_CHARACTER_SET:    "UTF-8",
-	}
-	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, size, size, hints)
+	g, err := encodeGrid(text)
 	if err != nil {
 		// The text is usually an otpauth URI with a secret: never repeat it.
-		return nil, fmt.Errorf("qr: the text does not fit in a QR code of this size (%d bytes)", len(text))
+		return nil, fmt.Errorf("qr: the text does not fit in a QR code (%d bytes)", len(text))
 	}
-	return bilevelPNG(m.GetWidth(), m.GetHeight(), m.Get), nil
+	modules := g.size + 2*quietZone
+	scale := max(size/modules, 1)
+	side := max(size, modules*scale)
+	offset := (side - g.size*scale) / 2
+	return bilevelPNG(side, side, func(x, y int) bool {
+		x, y = x-offset, y-offset
+		if x < 0 || y < 0 || x >= g.size*scale || y >= g.size*scale {
+			return false
+		}
+		return g.at(x/scale, y/scale)
+	}), nil
 }

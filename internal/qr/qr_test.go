@@ -212,20 +212,25 @@ func TestPNGIsBilevel(t *testing.T) {
 		}
 		img := decodePNG(t, b)
 		r := img.Bounds()
-		dark := 0
+		// The code's modules, each scale×scale pixels, centred with at least quietZone
+		// white modules around.
+		g, _ := encodeGrid(uri)
+		scale := r.Dx() / (g.size + 2*quietZone)
+		offset := (r.Dx() - g.size*scale) / 2
+		if r.Dx() != r.Dy() || scale < 1 || offset < quietZone*scale {
+			t.Fatalf("size %d: a %d×%d image for %d modules", size, r.Dx(), r.Dy(), g.size)
+		}
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
-				switch g := color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y; g {
-				case 0:
-					dark++
-				case 255:
-				default:
-					t.Fatalf("size %d: grey %d at %d,%d", size, g, x, y)
+				mx, my := (x-offset)/scale, (y-offset)/scale
+				want := uint8(255)
+				if x >= offset && y >= offset && mx < g.size && my < g.size && g.at(mx, my) {
+					want = 0
+				}
+				if got := color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y; got != want {
+					t.Fatalf("size %d: grey %d at %d,%d, want %d", size, got, x, y, want)
 				}
 			}
-		}
-		if n := r.Dx() * r.Dy(); dark < n/5 || dark > n*3/5 {
-			t.Errorf("size %d: %d of %d pixels dark", size, dark, n)
 		}
 		if img.At(0, 0) != (color.Gray{Y: 255}) {
 			t.Errorf("size %d: the quiet zone is not white", size)

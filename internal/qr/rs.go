@@ -116,19 +116,17 @@ func rsCorrect(block []byte, ec int) (int, error) {
 			m++
 			continue
 		}
+		// Λ −= d/b · x^m · prev; when the locator must grow, the old Λ becomes prev.
+		copy(tmp, lambda)
 		coef := gfDiv(d, b)
+		for i := 0; i+m <= ec; i++ {
+			lambda[i+m] ^= gfMul(coef, prev[i])
+		}
 		if 2*l <= k {
-			copy(tmp, lambda)
-			for i := 0; i+m <= ec; i++ {
-				lambda[i+m] ^= gfMul(coef, prev[i])
-			}
 			l = k + 1 - l
 			copy(prev, tmp)
 			b, m = d, 1
 		} else {
-			for i := 0; i+m <= ec; i++ {
-				lambda[i+m] ^= gfMul(coef, prev[i])
-			}
 			m++
 		}
 	}

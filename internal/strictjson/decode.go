@@ -22,7 +22,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -474,7 +473,7 @@ func (d *Decoder) numberText() []byte {
 }
 
 // RawString reads a string and returns it as it stands in the input, quotes included
-// (null: nil), for types that read their own text (time.Time.UnmarshalJSON).
+// (null: nil), for types that read their own text.
 func (d *Decoder) RawString() []byte {
 	if d.err != nil || d.Null() {
 		return nil
@@ -794,20 +793,6 @@ func FirstMember(data []byte, limit int, name, want string) bool {
 	}
 	v, raw := d.str(true)
 	return d.err == nil && utf8.Valid(raw) && v == want
-}
-
-// Time reads a time as time.Time.UnmarshalJSON does: an RFC 3339 string (null: the zero
-// time). Anything else is an unexpected value.
-func (d *Decoder) Time() time.Time {
-	var t time.Time
-	raw := d.RawString()
-	if raw == nil {
-		return t
-	}
-	if err := t.UnmarshalJSON(raw); err != nil {
-		d.unexpected()
-	}
-	return t
 }
 
 // Fail records err (unless an error came first) and returns the first error.

@@ -365,7 +365,7 @@ func decodeImage(args []safejs.Value, i int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer runtime.GC() // a screen capture is megabytes of pixels, and gozxing copies them
+	defer runtime.GC() // a screen capture is megabytes of pixels, and the reader binarizes them
 	texts, err := qr.DecodeGray(int(width), int(height), pix)
 	switch {
 	case errors.Is(err, qr.ErrNotFound):

@@ -408,7 +408,10 @@ func TestGoogleQRCodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		found, err := qr.DecodeImage(img)
+		r := img.Bounds()
+		grey := image.NewGray(r)
+		draw.Draw(grey, r, img, r.Min, draw.Src)
+		found, err := qr.DecodeGray(r.Dx(), r.Dy(), grey.Pix)
 		if err != nil || len(found) != 1 {
 			t.Fatalf("decode batch: %v %d", err, len(found))
 		}

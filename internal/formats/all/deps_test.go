@@ -7,10 +7,13 @@ import (
 	"testing"
 )
 
-// The WebAssembly programs read and write JSON with internal/strictjson: encoding/json
-// (with the reflection it brings) cost the tools program 479 KB and the core 547 KB
-// (docs/benchmarks.md). This fails when an import brings it back.
-func TestProgramsLinkNoEncodingJSON(t *testing.T) {
+// The WebAssembly programs keep out packages whose weight they do not need
+// (docs/benchmarks.md): encoding/json with the reflection it brings (the tools read and
+// write JSON with internal/strictjson; it cost the tools 479 KB and the core 547 KB), and
+// gozxing with x/text's character-set tables (internal/qr reads and draws QR codes itself;
+// they cost the tools about 1.4 MB). gozxing stays a test dependency, to check our reader
+// and writer against. This fails when an import brings one of them back.
+func TestProgramsLinkNoHeavyPackages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
@@ -25,8 +28,10 @@ func TestProgramsLinkNoEncodingJSON(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	for _, p := range strings.Fields(string(out)) {
-		if p == "encoding/json" {
-			t.Fatal("wasm/core or wasm/tools links encoding/json again (see which import with: GOOS=js GOARCH=wasm go list -deps -f '{{.ImportPath}}: {{.Imports}}' ./wasm/tools | grep encoding/json)")
+		for _, banned := range []string{"encoding/json", "github.com/makiuchi-d/gozxing", "golang.org/x/text"} {
+			if p == banned || strings.HasPrefix(p, banned+"/") {
+				t.Errorf("wasm/core or wasm/tools links %s (see which import with: GOOS=js GOARCH=wasm go list -deps -f '{{.ImportPath}}: {{.Imports}}' ./wasm/tools | grep %s)", p, banned)
+			}
 		}
 	}
 }
