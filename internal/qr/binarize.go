@@ -27,6 +27,18 @@ func (b *bitMatrix) set(x, y int) {
 	b.bits[y*b.stride+x>>6] |= 1 << (uint(x) & 63)
 }
 
+// invert swaps dark and light.
+func (b *bitMatrix) invert() {
+	last := ^uint64(0) >> (uint(-b.width) & 63) // the bits of a row's last word in the image
+	for y := range b.height {
+		row := b.bits[y*b.stride : (y+1)*b.stride]
+		for i := range row {
+			row[i] = ^row[i]
+		}
+		row[len(row)-1] &= last
+	}
+}
+
 // nextChange returns the first column ≥ x in row y whose colour differs from that of
 // column x, or the width when the row ends first. It skips whole words at a time.
 func (b *bitMatrix) nextChange(x, y int) int {

@@ -90,3 +90,26 @@ func TestBinarizeSmall(t *testing.T) {
 		}
 	}
 }
+
+// invert swaps every pixel and leaves the padding past the width light.
+func TestBitMatrixInvert(t *testing.T) {
+	for _, w := range []int{1, 64, 70} {
+		m := newBitMatrix(w, 2)
+		m.set(0, 0)
+		m.set(w-1, 1)
+		m.invert()
+		for y := range 2 {
+			for x := range w {
+				if want := !(x == 0 && y == 0 || x == w-1 && y == 1); m.get(x, y) != want {
+					t.Fatalf("width %d: pixel %d,%d = %v after invert", w, x, y, !want)
+				}
+			}
+			if m.nextChange(0, y) > w {
+				t.Fatalf("width %d: a run past the edge", w)
+			}
+		}
+		if w%64 != 0 && m.bits[m.stride-1]>>(w%64) != 0 {
+			t.Fatalf("width %d: padding bits set", w)
+		}
+	}
+}

@@ -29,11 +29,23 @@ const (
 // Each grid is in the symbol's own orientation: finder patterns at top-left, top-right and
 // bottom-left, whatever the image's rotation. It may return candidates that turn out not to
 // be codes (the caller decodes each and drops those that fail) but at most maxGrids.
+//
+// When it finds none it looks again for light codes on a dark background, as some apps
+// in dark mode draw them.
 func findGrids(img *grayImage) []*bitGrid {
 	if img == nil || img.width <= 0 || img.height <= 0 || len(img.pix) < img.width*img.height {
 		return nil
 	}
 	bm := binarize(img)
+	if grids := gridsIn(bm); len(grids) > 0 {
+		return grids
+	}
+	bm.invert()
+	return gridsIn(bm)
+}
+
+// gridsIn is findGrids on a binarized image.
+func gridsIn(bm *bitMatrix) []*bitGrid {
 	fs := findFinders(bm)
 	if len(fs) > maxGroupFinders {
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].count > fs[j].count })

@@ -95,6 +95,16 @@ func TestFindGridsDegraded(t *testing.T) {
 	}
 }
 
+// A light code on a dark background (dark mode) is found too, in its true colours.
+func TestFindGridsInverted(t *testing.T) {
+	want := symbol(t, 4, symbolText(4))
+	img := rotate(render(want, 4, 4), 20)
+	for i, v := range img.pix {
+		img.pix[i] = 255 - v
+	}
+	expectFound(t, img, want, 0.01)
+}
+
 // A small code in a 4K screen capture that is mostly white with lines of small print.
 func TestFindGridsLargeCapture(t *testing.T) {
 	want := symbol(t, 5, symbolText(5))
@@ -226,12 +236,15 @@ func BenchmarkFindGrids(b *testing.B) {
 	hd := blank(1920, 1080, 250)
 	clutter(hd, rand.New(rand.NewPCG(1, 2)), 50, 50, 1800, 500)
 	paste(hd, render(want, 4, 4), 1200, 600)
+	// A capture with no code costs the most: the search runs again for light-on-dark codes.
+	noCode := blank(3840, 2160, 250)
+	clutter(noCode, rand.New(rand.NewPCG(1, 2)), 100, 100, 3700, 2000)
 	for _, c := range []struct {
 		name string
 		img  *grayImage
-	}{{"1920x1080", hd}, {"3840x2160", largeCapture(want, 3)}} {
+	}{{"1920x1080", hd}, {"3840x2160", largeCapture(want, 3)}, {"3840x2160-nocode", noCode}} {
 		b.Run(c.name, func(b *testing.B) {
-			if n, _ := matches(findGrids(c.img), want, 0); n != 1 {
+			if n, _ := matches(findGrids(c.img), want, 0); n != 1 && c.img != noCode {
 				b.Fatal("code not found")
 			}
 			for b.Loop() {
