@@ -161,8 +161,8 @@ func similarModule(a, b finder) bool {
 }
 
 // orderTriple names the corners of three finder patterns and reports whether they fit a
-// right isosceles triangle (loosely: a perspective view skews it) of 14 to 170 modules a
-// side.
+// right isosceles triangle of 14 to 170 modules a side, loosely: a perspective view skews
+// it, and an image shown at the wrong aspect ratio stretches it (up to 1.6 times).
 func orderTriple(a, b, c finder) (triple, bool) {
 	ab, bc, ac := dist(a.x, a.y, b.x, b.y), dist(b.x, b.y, c.x, c.y), dist(a.x, a.y, c.x, c.y)
 	// The top-left pattern is opposite the longest side.
@@ -186,7 +186,7 @@ func orderTriple(a, b, c finder) (triple, bool) {
 	}
 	sides := math.Abs(s1-s2) / short
 	right := math.Abs(hyp-math.Hypot(s1, s2)) / short
-	if sides > 0.25 || right > 0.15 {
+	if sides > 0.6 || right > 0.3 {
 		return t, false
 	}
 	m := (t.tl.module + t.tr.module + t.bl.module) / 3

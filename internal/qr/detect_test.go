@@ -95,6 +95,22 @@ func TestFindGridsDegraded(t *testing.T) {
 	}
 }
 
+// A code stretched across (an image shown at the wrong aspect ratio), upright and turned.
+func TestFindGridsStretched(t *testing.T) {
+	want := symbol(t, 7, symbolText(7))
+	for _, f := range []float64{1.3, 1.5} {
+		for _, deg := range []float64{0, 30} {
+			src := rotate(render(want, 4, 4), deg)
+			img := warp(src, int(float64(src.width)*f), src.height, 255, func(x, y float64) (float64, float64) {
+				return x / f, y
+			})
+			t.Run(fmt.Sprintf("%g/%g°", f, deg), func(t *testing.T) {
+				expectFound(t, img, want, 0.01)
+			})
+		}
+	}
+}
+
 // A light code on a dark background (dark mode) is found too, in its true colours.
 func TestFindGridsInverted(t *testing.T) {
 	want := symbol(t, 4, symbolText(4))
