@@ -62,6 +62,11 @@ type bitReader struct {
 func (r *bitReader) left() int { return len(r.data)*8 - r.pos }
 
 // read returns the next n bits (n ≤ 24); it fails when fewer are left.
+//
+// Kept out of line: inlined at each of its dozen calls it would cost a dozen copies of the
+// loop in WebAssembly.
+//
+//go:noinline
 func (r *bitReader) read(n int) (int, error) {
 	if n > r.left() {
 		return 0, errTruncated

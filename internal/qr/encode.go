@@ -74,6 +74,12 @@ type bitWriter struct {
 	n   int // bits written
 }
 
+// write appends the n low bits of v, most significant first.
+//
+// Kept out of line: inlined at each of its calls it would cost a copy of the loop each in
+// WebAssembly.
+//
+//go:noinline
 func (w *bitWriter) write(v, n int) {
 	for i := n - 1; i >= 0; i-- {
 		if w.n%8 == 0 {

@@ -9,10 +9,12 @@ import "errors"
 var errTooManyErrors = errors.New("qr: too many errors to correct")
 
 // gfExp[i] = αⁱ for i in 0..509 (doubled so products need no modulo); gfLog is its inverse
-// on 1..255.
+// on 1..255. gfExp has 512 entries so that an index masked with 511 needs no bounds check,
+// which keeps each inlined product small in WebAssembly; sums of two logarithms stay below
+// 509, so the mask never changes an index.
 var gfExp, gfLog = gfTables()
 
-func gfTables() (exp [510]byte, log [256]byte) {
+func gfTables() (exp [512]byte, log [256]byte) {
 	x := 1
 	for i := range 255 {
 		exp[i], exp[i+255] = byte(x), byte(x)
@@ -29,7 +31,7 @@ func gfMul(a, b byte) byte {
 	if a == 0 || b == 0 {
 		return 0
 	}
-	return gfExp[int(gfLog[a])+int(gfLog[b])]
+	return gfExp[(int(gfLog[a])+int(gfLog[b]))&511]
 }
 
 // gfDiv returns a/b; b must not be 0.
@@ -37,7 +39,7 @@ func gfDiv(a, b byte) byte {
 	if a == 0 {
 		return 0
 	}
-	return gfExp[int(gfLog[a])+255-int(gfLog[b])]
+	return gfExp[(int(gfLog[a])+255-int(gfLog[b]))&511]
 }
 
 // rsGenerator returns the generator polynomial of degree n, highest coefficient first
