@@ -3,7 +3,6 @@ package qr
 import (
 	"errors"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -28,9 +27,12 @@ const (
 const alphanumericCharset = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 
 var (
-	errTruncated   = errors.New("qr: data ends inside a segment")
-	errUnsupported = errors.New("qr: unsupported mode (kanji or hanzi)")
-	errBadUTF8     = errors.New("qr: text declared as UTF-8 is not valid UTF-8")
+	errTruncated       = errors.New("qr: data ends inside a segment")
+	errUnsupported     = errors.New("qr: unsupported mode (kanji or hanzi)")
+	errBadUTF8         = errors.New("qr: text declared as UTF-8 is not valid UTF-8")
+	errBadECI          = errors.New("qr: bad ECI designator")
+	errBadDigits       = errors.New("qr: bad digits in numeric segment")
+	errBadAlphanumeric = errors.New("qr: bad alphanumeric segment")
 )
 
 // countBits is the width of the character count for mode in version v.
@@ -86,19 +88,10 @@ func (r *bitReader) read(n int) (int, error) {
 // are valid UTF-8 and as ISO-8859-1 otherwise; under any other ECI they must be valid UTF-8.
 func parseBitStream(data []byte, v int) (string, error) {
 	r := &bitReader{data: data}
-	var out strings.Builder
-	var run []byte
+	var out, run []byte
 	eci := -1
 	fnc1 := false
-	flush := func() error {
-		s, err := decodeCharset(run, eci)
-		if err != nil {
-			return err
-		}
-		out.WriteString(s)
-		run = run[:0]
-		return nil
-	}
+	var err error
 loop:
 	for r.left() >= 4 {
 		mode, _ := r.read(4)
@@ -109,64 +102,53 @@ loop:
 			// GS1 or an application indicator: the data that follows is read as usual.
 			fnc1 = true
 			if mode == modeFNC1Second {
-				if _, err := r.read(8); err != nil {
-					return "", err
-				}
+				_, err = r.read(8)
 			}
 		case modeStructAppend:
 			// Sequence number, count and parity of a multi-symbol message: we read each
 			// symbol on its own.
-			if _, err := r.read(16); err != nil {
-				return "", err
-			}
+			_, err = r.read(16)
 		case modeECI:
-			n, err := readECI(r)
-			if err != nil {
-				return "", err
+			var n int
+			if n, err = readECI(r); err == nil {
+				out, err = appendText(out, run, eci)
+				run, eci = run[:0], n
 			}
-			if err := flush(); err != nil {
-				return "", err
+		case modeNumeric, modeAlphanumeric, modeByte:
+			var n int
+			if n, err = r.read(countBits(mode, v)); err != nil {
+				break
 			}
-			eci = n
-		case modeNumeric:
-			n, err := r.read(countBits(mode, v))
-			if err != nil {
-				return "", err
-			}
-			if run, err = readNumeric(r, n, run); err != nil {
-				return "", err
-			}
-		case modeAlphanumeric:
-			n, err := r.read(countBits(mode, v))
-			if err != nil {
-				return "", err
-			}
-			if run, err = readAlphanumeric(r, n, run, fnc1); err != nil {
-				return "", err
-			}
-		case modeByte:
-			n, err := r.read(countBits(mode, v))
-			if err != nil {
-				return "", err
-			}
-			if n*8 > r.left() {
-				return "", errTruncated
-			}
-			for range n {
-				b, _ := r.read(8)
-				run = append(run, byte(b))
+			switch mode {
+			case modeNumeric:
+				run, err = readNumeric(r, n, run)
+			case modeAlphanumeric:
+				run, err = readAlphanumeric(r, n, run, fnc1)
+			default:
+				run, err = readBytes(r, n, run)
 			}
 		case modeKanji, modeHanzi:
-			return "", errUnsupported
+			err = errUnsupported
 		default:
-			return "", errors.New("qr: unknown mode indicator " + strconv.Itoa(mode))
+			err = numberedError("qr: unknown mode indicator ", mode, "")
+		}
+		if err != nil {
+			return "", err
 		}
 	}
 	// The terminator may be left out (or shortened) when the data fills the symbol.
-	if err := flush(); err != nil {
+	if out, err = appendText(out, run, eci); err != nil {
 		return "", err
 	}
-	return out.String(), nil
+	return string(out), nil
+}
+
+// numberedError returns the error before+n+after. It is the one place such messages are
+// built, so that the number formatting is not repeated in WebAssembly at each.
+//
+//go:noinline
+func numberedError(before string, n int, after string) error {
+	return errors.New(before + strconv.Itoa(n) + after)
 }
 
 // readECI reads an ECI designator: 1, 2 or 3 bytes, told apart by their leading bits.
@@ -185,24 +167,26 @@ func readECI(r *bitReader) (int, error) {
 		c, err := r.read(16)
 		return (b&0x1f)<<16 | c, err
 	}
-	return 0, errors.New("qr: bad ECI designator")
+	return 0, errBadECI
 }
 
 // readNumeric appends n digits, read three to 10 bits (two to 7, one to 4 at the end).
 func readNumeric(r *bitReader, n int, out []byte) ([]byte, error) {
 	for n > 0 {
 		k := min(n, 3)
-		width := [4]int{0, 4, 7, 10}[k]
-		d, err := r.read(width)
+		d, err := r.read(3*k + 1)
 		if err != nil {
 			return nil, err
 		}
-		if d >= [4]int{0, 10, 100, 1000}[k] {
-			return nil, errors.New("qr: bad digits in numeric segment")
-		}
+		var digits [3]byte
 		for i := k - 1; i >= 0; i-- {
-			out = append(out, byte('0'+d/[3]int{1, 10, 100}[i]%10))
+			digits[i] = byte('0' + d%10)
+			d /= 10
 		}
+		if d != 0 { // the value has more than k digits
+			return nil, errBadDigits
+		}
+		out = append(out, digits[:k]...)
 		n -= k
 	}
 	return out, nil
@@ -214,21 +198,20 @@ func readAlphanumeric(r *bitReader, n int, out []byte, fnc1 bool) ([]byte, error
 	start := len(out)
 	for n > 0 {
 		k := min(n, 2)
-		d, err := r.read([3]int{0, 6, 11}[k])
+		d, err := r.read(5*k + 1)
 		if err != nil {
 			return nil, err
 		}
 		if k == 2 {
 			if d >= 45*45 {
-				return nil, errors.New("qr: bad alphanumeric segment")
+				return nil, errBadAlphanumeric
 			}
-			out = append(out, alphanumericCharset[d/45], alphanumericCharset[d%45])
-		} else {
-			if d >= 45 {
-				return nil, errors.New("qr: bad alphanumeric segment")
-			}
-			out = append(out, alphanumericCharset[d])
+			out = append(out, alphanumericCharset[d/45])
+			d %= 45
+		} else if d >= 45 {
+			return nil, errBadAlphanumeric
 		}
+		out = append(out, alphanumericCharset[d])
 		n -= k
 	}
 	if fnc1 {
@@ -252,26 +235,34 @@ func readAlphanumeric(r *bitReader, n int, out []byte, fnc1 bool) ([]byte, error
 	return out, nil
 }
 
-// decodeCharset converts bytes in the character set that ECI eci (-1 for none) designates
-// to a UTF-8 string.
-func decodeCharset(b []byte, eci int) (string, error) {
-	switch {
-	case eci == 1 || eci == 3:
-		return latin1(b), nil
-	case utf8.Valid(b):
-		return string(b), nil
-	case eci == 26:
-		return "", errBadUTF8
-	case eci == -1:
-		return latin1(b), nil
+// readBytes appends n bytes, 8 bits each.
+func readBytes(r *bitReader, n int, out []byte) ([]byte, error) {
+	if n*8 > r.left() {
+		return nil, errTruncated
 	}
-	return "", errors.New("qr: unsupported character set (ECI " + strconv.Itoa(eci) + ")")
+	for range n {
+		b, _ := r.read(8)
+		out = append(out, byte(b))
+	}
+	return out, nil
 }
 
-func latin1(b []byte) string {
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
+// appendText appends to out, as UTF-8, the bytes b in the character set that ECI eci (-1
+// for none) designates.
+func appendText(out, b []byte, eci int) ([]byte, error) {
+	if eci != 1 && eci != 3 {
+		switch {
+		case utf8.Valid(b):
+			return append(out, b...), nil
+		case eci == 26:
+			return nil, errBadUTF8
+		case eci != -1:
+			return nil, numberedError("qr: unsupported character set (ECI ", eci, ")")
+		}
 	}
-	return string(r)
+	// ISO-8859-1: each byte is the code point of the same value.
+	for _, c := range b {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return out, nil
 }

@@ -129,12 +129,7 @@ func totalCodewordsOf(lay blockLayout) int { return lay.dataCodewords() + lay.bl
 // placeSymbol draws a version-v symbol holding codewords, with each of the eight masks in
 // turn, and keeps the one with the lowest penalty.
 func placeSymbol(v int, codewords []byte) *bitGrid {
-	fn := functionMask(v)
-	base := newBitGrid(fn.size)
-	drawFunctionPatterns(base, v)
-	if v >= 7 {
-		drawVersion(base, v)
-	}
+	fn, base := functionPatterns(v)
 	// Place the codewords unmasked; remainder bits stay light.
 	i := 0
 	codewordOrder(fn, func(x, y int) {

@@ -381,3 +381,15 @@ func migrationText(n int) string {
 	}
 	return b.String()
 }
+
+// drawVersion writes the version information of version v (7 or more), both copies, over
+// what g holds there.
+func drawVersion(g *bitGrid, v int) {
+	bits := versionBits(v)
+	for i := range 18 {
+		x1, y1, x2, y2 := versionPos(g.size, i)
+		on := bits>>i&1 == 1
+		g.set(x1, y1, on)
+		g.set(x2, y2, on)
+	}
+}

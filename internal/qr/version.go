@@ -105,76 +105,64 @@ func alignmentCenters(v int) []int {
 // patterns with their separators and the format information beside them, timing patterns,
 // alignment patterns, version information and the dark module.
 func functionMask(v int) *bitGrid {
+	fn, _ := functionPatterns(v)
+	return fn
+}
+
+// functionPatterns returns the function mask of a version-v symbol (see functionMask) and a
+// blank symbol with its function patterns drawn: finders, separators, timing and alignment
+// patterns, the dark module and the version information. The format information, which
+// depends on the mask pattern, is left light for drawFormat. Marking and drawing in one pass
+// keeps the two in step, and the code small in WebAssembly.
+func functionPatterns(v int) (fn, drawn *bitGrid) {
 	size := symbolSize(v)
-	m := newBitGrid(size)
-	rect := func(x0, y0, w, h int) {
-		for y := y0; y < y0+h; y++ {
-			for x := x0; x < x0+w; x++ {
-				m.set(x, y, true)
+	fn, drawn = newBitGrid(size), newBitGrid(size)
+	mark := func(x, y int, dark bool) {
+		fn.set(x, y, true)
+		drawn.set(x, y, dark)
+	}
+	for _, corner := range [3][2]int{{0, 0}, {size - 7, 0}, {0, size - 7}} {
+		// The finder, its separator and the format information beside it: rings around
+		// the centre by Chebyshev distance, 0–1 dark core, 2 light ring, 3 dark border, 4
+		// the light separator, 5 the format information (on the inner sides only).
+		for dy := -1; dy <= 8; dy++ {
+			for dx := -1; dx <= 8; dx++ {
+				x, y := corner[0]+dx, corner[1]+dy
+				if x >= 0 && y >= 0 && x < size && y < size {
+					d := max(abs(dx-3), abs(dy-3))
+					mark(x, y, d <= 3 && d != 2)
+				}
 			}
 		}
 	}
-	rect(0, 0, 9, 9)      // top-left finder, separator, format information
-	rect(size-8, 0, 8, 9) // top-right finder, separator, format information
-	rect(0, size-8, 9, 8) // bottom-left finder, separator, format information, dark module
-	rect(6, 0, 1, size)   // timing patterns
-	rect(0, 6, size, 1)
+	for i := 8; i < size-8; i++ { // timing patterns
+		mark(i, 6, i%2 == 0)
+		mark(6, i, i%2 == 0)
+	}
 	c := alignmentCenters(v)
 	for i, cy := range c {
 		for j, cx := range c {
 			if (i == 0 && j == 0) || (i == 0 && j == len(c)-1) || (i == len(c)-1 && j == 0) {
 				continue // a finder is there
 			}
-			rect(cx-2, cy-2, 5, 5)
-		}
-	}
-	if v >= 7 {
-		rect(size-11, 0, 3, 6)
-		rect(0, size-11, 6, 3)
-	}
-	return m
-}
-
-// drawFunctionPatterns draws finders, separators, timing and alignment patterns and the dark
-// module onto g, a blank symbol of version v. Format and version information are drawn
-// separately.
-func drawFunctionPatterns(g *bitGrid, v int) {
-	size := g.size
-	finder := func(x0, y0 int) {
-		for dy := -1; dy <= 7; dy++ {
-			for dx := -1; dx <= 7; dx++ {
-				x, y := x0+dx, y0+dy
-				if x < 0 || y < 0 || x >= size || y >= size {
-					continue
-				}
-				// Chebyshev distance from the centre: 0–1 dark core, 2 light ring, 3 dark
-				// border, 4 the light separator.
-				d := max(abs(dx-3), abs(dy-3))
-				g.set(x, y, d != 2 && d != 4)
-			}
-		}
-	}
-	finder(0, 0)
-	finder(size-7, 0)
-	finder(0, size-7)
-	for i := 8; i < size-8; i++ {
-		g.set(i, 6, i%2 == 0)
-		g.set(6, i, i%2 == 0)
-	}
-	c := alignmentCenters(v)
-	for i, cy := range c {
-		for j, cx := range c {
-			if (i == 0 && j == 0) || (i == 0 && j == len(c)-1) || (i == len(c)-1 && j == 0) {
-				continue
-			}
 			for dy := -2; dy <= 2; dy++ {
 				for dx := -2; dx <= 2; dx++ {
-					g.set(cx+dx, cy+dy, max(abs(dx), abs(dy)) != 1)
+					mark(cx+dx, cy+dy, max(abs(dx), abs(dy)) != 1)
 				}
 			}
 		}
 	}
-	g.set(8, size-8, true)
+	drawn.set(8, size-8, true) // the dark module, beside the bottom-left format information
+	if v >= 7 {
+		bits := versionBits(v)
+		for i := range 18 {
+			x1, y1, x2, y2 := versionPos(size, i)
+			on := bits>>i&1 == 1
+			mark(x1, y1, on)
+			mark(x2, y2, on)
+		}
+	}
+	return fn, drawn
 }
 
 func abs(x int) int {
@@ -239,17 +227,6 @@ func drawFormat(g *bitGrid, l ecLevel, mask int) {
 	bits := formatBits(l, mask)
 	for i := range 15 {
 		x1, y1, x2, y2 := formatPos(g.size, i)
-		on := bits>>i&1 == 1
-		g.set(x1, y1, on)
-		g.set(x2, y2, on)
-	}
-}
-
-// drawVersion writes the version information of version v (7 or more), both copies.
-func drawVersion(g *bitGrid, v int) {
-	bits := versionBits(v)
-	for i := range 18 {
-		x1, y1, x2, y2 := versionPos(g.size, i)
 		on := bits>>i&1 == 1
 		g.set(x1, y1, on)
 		g.set(x2, y2, on)
