@@ -101,14 +101,23 @@ func binarize(img *grayImage) *bitMatrix {
 				row := black[yy*bw:]
 				sum += int(row[left-2]) + int(row[left-1]) + int(row[left]) + int(row[left+1]) + int(row[left+2])
 			}
-			t := byte(sum / 25)
+			t := int(sum / 25)
 			for y := y0; y < y0+blockSize; y++ {
 				p := img.pix[y*w+x0 : y*w+x0+blockSize]
-				for i, v := range p {
-					if v <= t {
-						m.set(x0+i, y)
+				if x0&7 != 0 { // the last block of a row whose width is not a multiple of 8
+					for i, v := range p {
+						if int(v) <= t {
+							m.set(x0+i, y)
+						}
 					}
+					continue
 				}
+				// The block's 8 pixels as 8 bits of one word, without branches.
+				var dark uint64
+				for i, v := range p {
+					dark |= uint64((int(v)-t-1)>>63&1) << i
+				}
+				m.bits[y*m.stride+x0>>6] |= dark << (uint(x0) & 63)
 			}
 		}
 	}
