@@ -71,11 +71,11 @@ const (
 // from the average of its 5×5 block neighbourhood, so uneven lighting, grey backgrounds and
 // JPEG noise do not matter; tiny images use one threshold for the whole image.
 func binarize(img *grayImage) *bitMatrix {
-	w, h := img.width, img.height
-	m := newBitMatrix(max(w, 0), max(h, 0))
-	if w <= 0 || h <= 0 || len(img.pix) < w*h {
-		return m
+	if !validImage(img) {
+		return newBitMatrix(0, 0)
 	}
+	w, h := img.width, img.height
+	m := newBitMatrix(w, h)
 	if w < minLocalSize || h < minLocalSize {
 		if t, ok := globalThreshold(img.pix[:w*h]); ok {
 			for y := range h {
@@ -122,6 +122,12 @@ func binarize(img *grayImage) *bitMatrix {
 		}
 	}
 	return m
+}
+
+// validImage reports whether img has pixels, all of them (checked without multiplying the
+// sides, which a bogus size could overflow).
+func validImage(img *grayImage) bool {
+	return img != nil && img.width > 0 && img.height > 0 && img.height <= len(img.pix)/img.width
 }
 
 // blockLevels returns, for each block, the level below which its pixels count as dark if
