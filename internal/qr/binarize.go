@@ -71,11 +71,11 @@ const (
 // from the average of its 5×5 block neighbourhood, so uneven lighting, grey backgrounds and
 // JPEG noise do not matter; tiny images use one threshold for the whole image.
 func binarize(img *grayImage) *bitMatrix {
-	w, h := img.width, img.height
-	m := newBitMatrix(max(w, 0), max(h, 0))
-	if w <= 0 || h <= 0 || len(img.pix) < w*h {
-		return m
+	if !validImage(img) {
+		return newBitMatrix(0, 0)
 	}
+	w, h := img.width, img.height
+	m := newBitMatrix(w, h)
 	if w < minLocalSize || h < minLocalSize {
 		if t, ok := globalThreshold(img.pix[:w*h]); ok {
 			for y := range h {
@@ -101,18 +101,33 @@ func binarize(img *grayImage) *bitMatrix {
 				row := black[yy*bw:]
 				sum += int(row[left-2]) + int(row[left-1]) + int(row[left]) + int(row[left+1]) + int(row[left+2])
 			}
-			t := byte(sum / 25)
+			t := int(sum / 25)
 			for y := y0; y < y0+blockSize; y++ {
 				p := img.pix[y*w+x0 : y*w+x0+blockSize]
-				for i, v := range p {
-					if v <= t {
-						m.set(x0+i, y)
+				if x0&7 != 0 { // the last block of a row whose width is not a multiple of 8
+					for i, v := range p {
+						if int(v) <= t {
+							m.set(x0+i, y)
+						}
 					}
+					continue
 				}
+				// The block's 8 pixels as 8 bits of one word, without branches.
+				var dark uint64
+				for i, v := range p {
+					dark |= uint64((int(v)-t-1)>>63&1) << i
+				}
+				m.bits[y*m.stride+x0>>6] |= dark << (uint(x0) & 63)
 			}
 		}
 	}
 	return m
+}
+
+// validImage reports whether img has pixels, all of them (checked without multiplying the
+// sides, which a bogus size could overflow).
+func validImage(img *grayImage) bool {
+	return img != nil && img.width > 0 && img.height > 0 && img.height <= len(img.pix)/img.width
 }
 
 // blockLevels returns, for each block, the level below which its pixels count as dark if

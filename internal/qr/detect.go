@@ -33,7 +33,7 @@ const (
 // When it finds none it looks again for light codes on a dark background, as some apps
 // in dark mode draw them.
 func findGrids(img *grayImage) []*bitGrid {
-	if img == nil || img.width <= 0 || img.height <= 0 || len(img.pix) < img.width*img.height {
+	if !validImage(img) {
 		return nil
 	}
 	bm := binarize(img)

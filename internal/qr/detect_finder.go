@@ -22,24 +22,20 @@ const (
 	mergeBudget = 20_000_000
 )
 
-// ratioOK reports whether five run lengths are in the ratio 1:1:3:1:1 (within half a
-// module for each run, tol scaling that for the looser diagonal check).
-func ratioOK(r *[5]int, tol float64) bool {
-	total := 0
-	for _, n := range r {
-		if n == 0 {
-			return false
-		}
-		total += n
-	}
-	if total < 7 {
+// ratioOK reports whether five run lengths are in the ratio 1:1:3:1:1, each run within
+// tol4/4 of a module (3/4 of one for the centre run's 3) of the size their total implies,
+// and at least one pixel. In integers, times 28, as it runs for every run of every row.
+func ratioOK(r *[5]int, tol4 int) bool {
+	total := r[0] + r[1] + r[2] + r[3] + r[4]
+	if total < 7 || r[0] == 0 || r[1] == 0 || r[2] == 0 || r[3] == 0 || r[4] == 0 {
 		return false
 	}
-	m := float64(total) / 7
-	v := max(m*tol, 1)
-	return math.Abs(m-float64(r[0])) <= v && math.Abs(m-float64(r[1])) <= v &&
-		math.Abs(3*m-float64(r[2])) <= 3*v &&
-		math.Abs(m-float64(r[3])) <= v && math.Abs(m-float64(r[4])) <= v
+	// A module is total/7; 28 × (module − run) = 4 × (total − 7 run), and the tolerance
+	// 28 × max(tol4/4 module, 1) = max(tol4 × total, 28).
+	v := max(tol4*total, 28)
+	return abs(4*(total-7*r[0])) <= v && abs(4*(total-7*r[1])) <= v &&
+		abs(4*(3*total-7*r[2])) <= 3*v &&
+		abs(4*(total-7*r[3])) <= v && abs(4*(total-7*r[4])) <= v
 }
 
 func sum5(r *[5]int) int { return r[0] + r[1] + r[2] + r[3] + r[4] }
@@ -96,7 +92,7 @@ func (s *finderSearch) scanRow(y int) {
 		for k := range 5 {
 			r[k] = s.runs[i+k+1] - s.runs[i+k]
 		}
-		if !ratioOK(r, 0.5) {
+		if !ratioOK(r, 2) {
 			continue
 		}
 		cx := float64(s.runs[i+2]) + float64(r[2])/2
@@ -139,9 +135,9 @@ func (s *finderSearch) crossCheck(x, y float64, dx, dy, orig int) (float64, int,
 	total := sum5(&r)
 	if dx != 0 && dy != 0 {
 		// The diagonal of a square is longer, and anti-aliasing blurs it more.
-		return 0, total, ratioOK(&r, 0.75)
+		return 0, total, ratioOK(&r, 3)
 	}
-	if 5*abs(total-orig) >= 2*orig || !ratioOK(&r, 0.5) {
+	if 5*abs(total-orig) >= 2*orig || !ratioOK(&r, 2) {
 		return 0, 0, false
 	}
 	start := iy

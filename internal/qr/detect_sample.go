@@ -18,9 +18,10 @@ const maxDims = 5
 
 // fitTriple finds the best reading of the code whose finder patterns are t. The finder
 // distances give the size only roughly (blur widens the patterns, and a few percent off
-// is several modules on a large code), so it tries the sizes within 5% of the estimate,
-// nearest first, each with the likeliest alignment patterns and the parallelogram's fourth
-// corner, scoring each by the fixed patterns it samples; false if none stays on the image.
+// is several modules on a large code), so it tries the sizes within 6% (at least 4.5
+// modules) of the estimate, nearest first, each with the likeliest alignment patterns and
+// the parallelogram's fourth corner, scoring each by the fixed patterns it samples; false
+// if none stays on the image.
 func fitTriple(img *bitMatrix, t triple) (reading, bool) {
 	var best reading
 	m := codeModuleSize(img, t)
@@ -28,7 +29,7 @@ func fitTriple(img *bitMatrix, t triple) (reading, bool) {
 		return best, false
 	}
 	raw := (dist(t.tl.x, t.tl.y, t.tr.x, t.tr.y)+dist(t.tl.x, t.tl.y, t.bl.x, t.bl.y))/2/m + 7
-	tol := max(2.5, 0.05*raw)
+	tol := max(4.5, 0.06*raw)
 	var dims []int
 	for d := 21; d <= 177; d += 4 {
 		if math.Abs(float64(d)-raw) <= tol {

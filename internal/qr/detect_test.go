@@ -199,6 +199,8 @@ func TestFindGridsNoCode(t *testing.T) {
 		"fakefinders":  fakes,
 		"empty":        {width: 0, height: 0},
 		"short pixels": {width: 10, height: 10, pix: make([]byte, 5)},
+		"overflow":     {width: 1 << 40, height: 1 << 40, pix: make([]byte, 5)},
+		"negative":     {width: -3, height: -3, pix: make([]byte, 9)},
 	}
 	for name, img := range images {
 		t.Run(name, func(t *testing.T) {

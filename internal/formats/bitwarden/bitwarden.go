@@ -10,7 +10,6 @@ package bitwarden
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -121,7 +120,7 @@ func isJSON(data []byte) bool {
 func csvHeader(data []byte) []string {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	first, _, _ := bytes.Cut(data, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(first))
+	r := csvReader{first}
 	h, err := r.Read()
 	if err != nil {
 		return nil
@@ -235,8 +234,7 @@ func readJSON(data []byte) ([]record, error) {
 
 func readCSV(data []byte) ([]record, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
+	r := csvReader{data}
 	header, err := r.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%w: no CSV header", ErrCorrupt)
