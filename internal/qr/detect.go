@@ -7,11 +7,12 @@ import (
 
 // The detector, after ZXing's: binarize the image with local thresholds (binarize.go), find
 // the finder patterns in three corners of each code (detect_finder.go), group them in
-// threes that form a right isosceles triangle, estimate the code's size, look for the
-// alignment pattern near the fourth corner, and sample the module grid through the
-// perspective transform those four points give (detect_sample.go). Each sampled grid is
-// scored on the parts every QR code has (finder patterns, separators, timing patterns,
-// the bottom-right alignment pattern) to rank candidates and drop most false ones.
+// threes that form a right isosceles triangle (here), estimate the code's size, look for
+// the alignment pattern near the fourth corner (detect_align.go), and sample the module
+// grid through the perspective transform those four points give (detect_transform.go,
+// detect_sample.go). Each reading is scored on the parts every QR code of its size has
+// (finder patterns, separators, timing patterns, alignment patterns) to pick the code's
+// size and fourth point, rank candidates and drop most false ones.
 
 // Bounds on the work per image: the most-confirmed finder candidates kept, the best-fitting
 // triples sampled, and the grids returned.
