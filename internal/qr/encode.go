@@ -93,38 +93,19 @@ func (w *bitWriter) write(v, n int) {
 }
 
 // interleave splits data into the layout's blocks, adds each block's error correction
-// codewords, and interleaves them as they are placed: the data codewords of all blocks
-// round-robin, then the error correction codewords likewise.
+// codewords, and interleaves them as they are placed (see blockLayout.placed).
 func interleave(data []byte, lay blockLayout) []byte {
-	out := make([]byte, 0, totalCodewordsOf(lay))
-	blocks := make([][]byte, lay.blocks)
-	ecs := make([][]byte, lay.blocks)
-	k := 0
-	for b := range blocks {
-		n := lay.shortData
-		if b >= lay.short {
-			n++
+	out := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		// The block and its error correction codewords (data[:n:n] makes append copy).
+		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
+			out[lay.placed(b, i)] = c
 		}
-		blocks[b] = data[k : k+n]
-		ecs[b] = rsEncode(blocks[b], lay.ec)
-		k += n
-	}
-	for i := range lay.shortData + 1 {
-		for _, blk := range blocks {
-			if i < len(blk) {
-				out = append(out, blk[i])
-			}
-		}
-	}
-	for i := range lay.ec {
-		for _, ec := range ecs {
-			out = append(out, ec[i])
-		}
+		data = data[n:]
 	}
 	return out
 }
-
-func totalCodewordsOf(lay blockLayout) int { return lay.dataCodewords() + lay.blocks*lay.ec }
 
 // placeSymbol draws a version-v symbol holding codewords, with each of the eight masks in
 // turn, and keeps the one with the lowest penalty.

@@ -80,6 +80,28 @@ func (b blockLayout) dataCodewords() int {
 	return b.blocks*b.shortData + b.blocks - b.short
 }
 
+// dataIn is the number of data codewords in block i.
+func (b blockLayout) dataIn(i int) int {
+	if i < b.short {
+		return b.shortData
+	}
+	return b.shortData + 1
+}
+
+// placed gives where the i-th codeword of block blk goes among the codewords as placed in
+// the symbol: the data codewords of all blocks round-robin (the short blocks drop out of the
+// last round), then the error correction codewords likewise.
+func (b blockLayout) placed(blk, i int) int {
+	n := b.dataIn(blk)
+	switch {
+	case i < b.shortData:
+		return i*b.blocks + blk
+	case i < n: // the long blocks' last data codeword
+		return b.shortData*b.blocks + blk - b.short
+	}
+	return b.dataCodewords() + (i-n)*b.blocks + blk
+}
+
 // alignmentCenters lists the row (and column) coordinates of version v's alignment pattern
 // centres; the patterns sit at every pair of them except the three finder corners.
 func alignmentCenters(v int) []int {
