@@ -54,15 +54,11 @@ func decodeOriented(g *bitGrid) (string, error) {
 	fn := functionMask(v)
 	total := totalCodewords(v)
 	raw := make([]byte, total)
-	i := 0
-	codewordOrder(fn, func(x, y int) {
-		if i < total*8 { // the last few modules are remainder bits
-			if g.at(x, y) != masked(mask, x, y) {
-				raw[i>>3] |= 0x80 >> (i & 7)
-			}
-			i++
+	for i, m := range codewordModules(fn)[:total*8] { // the last few modules are remainder bits
+		if g.dark[m] != masked(mask, m%size, m/size) {
+			raw[i>>3] |= 0x80 >> (i & 7)
 		}
-	})
+	}
 
 	data, err := correctBlocks(raw, layoutFor(v, level))
 	if err != nil {

@@ -112,13 +112,9 @@ func interleave(data []byte, lay blockLayout) []byte {
 func placeSymbol(v int, codewords []byte) *bitGrid {
 	fn, base := functionPatterns(v)
 	// Place the codewords unmasked; remainder bits stay light.
-	i := 0
-	codewordOrder(fn, func(x, y int) {
-		if i < len(codewords)*8 {
-			base.set(x, y, codewords[i>>3]&(0x80>>(i&7)) != 0)
-		}
-		i++
-	})
+	for i, m := range codewordModules(fn)[:len(codewords)*8] {
+		base.dark[m] = codewords[i>>3]&(0x80>>(i&7)) != 0
+	}
 
 	var best *bitGrid
 	bestScore := 0

@@ -277,11 +277,12 @@ func masked(m, x, y int) bool {
 	}
 }
 
-// codewordOrder calls f for each data module of a version-v symbol in the order codeword
-// bits are placed: two-module columns from the right, upward then downward in turn, skipping
-// the vertical timing pattern and function modules.
-func codewordOrder(fn *bitGrid, f func(x, y int)) {
+// codewordModules lists the data modules of a symbol whose function mask is fn, as indexes
+// y·size+x, in the order codeword bits are placed: two-module columns from the right, upward
+// then downward in turn, skipping the vertical timing pattern and function modules.
+func codewordModules(fn *bitGrid) []int {
 	size := fn.size
+	var order []int
 	for right := size - 1; right >= 1; right -= 2 {
 		if right == 6 {
 			right = 5
@@ -293,12 +294,13 @@ func codewordOrder(fn *bitGrid, f func(x, y int)) {
 				y = size - 1 - k
 			}
 			for x := right; x >= right-1; x-- {
-				if !fn.at(x, y) {
-					f(x, y)
+				if i := y*size + x; !fn.dark[i] {
+					order = append(order, i)
 				}
 			}
 		}
 	}
+	return order
 }
 
 // nearest returns the candidate among n whose code (from code(i)) differs from x in the
