@@ -54,15 +54,11 @@ func decodeOriented(g *bitGrid) (string, error) {
 	fn := functionMask(v)
 	total := totalCodewords(v)
 	raw := make([]byte, total)
-	i := 0
-	codewordOrder(fn, func(x, y int) {
-		if i < total*8 { // the last few modules are remainder bits
-			if g.at(x, y) != masked(mask, x, y) {
-				raw[i>>3] |= 0x80 >> (i & 7)
-			}
-			i++
+	for i, m := range codewordModules(fn)[:total*8] { // the last few modules are remainder bits
+		if g.dark[m] != masked(mask, m%size, m/size) {
+			raw[i>>3] |= 0x80 >> (i & 7)
 		}
-	})
+	}
 
 	data, err := correctBlocks(raw, layoutFor(v, level))
 	if err != nil {
@@ -119,38 +115,18 @@ func readVersion(g *bitGrid) (v int, ok bool) {
 // correctBlocks de-interleaves the codewords into their blocks, corrects each, and returns
 // the data codewords in order.
 func correctBlocks(raw []byte, lay blockLayout) ([]byte, error) {
-	blocks := make([][]byte, lay.blocks)
-	long := lay.shortData + 1
-	for b := range blocks {
-		n := lay.shortData
-		if b >= lay.short {
-			n = long
-		}
-		blocks[b] = make([]byte, n, n+lay.ec)
-	}
-	// Data codewords go round the blocks one at a time (short blocks drop out of the last
-	// round), then the error correction codewords likewise.
-	k := 0
-	for i := range long {
-		for b := range blocks {
-			if i < len(blocks[b]) {
-				blocks[b][i] = raw[k]
-				k++
-			}
-		}
-	}
-	for range lay.ec {
-		for b := range blocks {
-			blocks[b] = append(blocks[b], raw[k])
-			k++
-		}
-	}
 	data := make([]byte, 0, lay.dataCodewords())
-	for _, blk := range blocks {
+	blk := make([]byte, lay.shortData+1+lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		blk := blk[:n+lay.ec]
+		for i := range blk {
+			blk[i] = raw[lay.placed(b, i)]
+		}
 		if _, err := rsCorrect(blk, lay.ec); err != nil {
 			return nil, err
 		}
-		data = append(data, blk[:len(blk)-lay.ec]...)
+		data = append(data, blk[:n]...)
 	}
 	return data, nil
 }

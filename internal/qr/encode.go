@@ -93,51 +93,28 @@ func (w *bitWriter) write(v, n int) {
 }
 
 // interleave splits data into the layout's blocks, adds each block's error correction
-// codewords, and interleaves them as they are placed: the data codewords of all blocks
-// round-robin, then the error correction codewords likewise.
+// codewords, and interleaves them as they are placed (see blockLayout.placed).
 func interleave(data []byte, lay blockLayout) []byte {
-	out := make([]byte, 0, totalCodewordsOf(lay))
-	blocks := make([][]byte, lay.blocks)
-	ecs := make([][]byte, lay.blocks)
-	k := 0
-	for b := range blocks {
-		n := lay.shortData
-		if b >= lay.short {
-			n++
+	out := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		// The block and its error correction codewords (data[:n:n] makes append copy).
+		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
+			out[lay.placed(b, i)] = c
 		}
-		blocks[b] = data[k : k+n]
-		ecs[b] = rsEncode(blocks[b], lay.ec)
-		k += n
-	}
-	for i := range lay.shortData + 1 {
-		for _, blk := range blocks {
-			if i < len(blk) {
-				out = append(out, blk[i])
-			}
-		}
-	}
-	for i := range lay.ec {
-		for _, ec := range ecs {
-			out = append(out, ec[i])
-		}
+		data = data[n:]
 	}
 	return out
 }
-
-func totalCodewordsOf(lay blockLayout) int { return lay.dataCodewords() + lay.blocks*lay.ec }
 
 // placeSymbol draws a version-v symbol holding codewords, with each of the eight masks in
 // turn, and keeps the one with the lowest penalty.
 func placeSymbol(v int, codewords []byte) *bitGrid {
 	fn, base := functionPatterns(v)
 	// Place the codewords unmasked; remainder bits stay light.
-	i := 0
-	codewordOrder(fn, func(x, y int) {
-		if i < len(codewords)*8 {
-			base.set(x, y, codewords[i>>3]&(0x80>>(i&7)) != 0)
-		}
-		i++
-	})
+	for i, m := range codewordModules(fn)[:len(codewords)*8] {
+		base.dark[m] = codewords[i>>3]&(0x80>>(i&7)) != 0
+	}
 
 	var best *bitGrid
 	bestScore := 0
@@ -168,27 +145,23 @@ func placeSymbol(v int, codewords []byte) *bitGrid {
 func penalty(g *bitGrid) int {
 	n := g.size
 	score := 0
-	line := make([]bool, n)
-	for t := range 2 { // rows, then columns
-		for i := range n {
-			for j := range n {
-				if t == 0 {
-					line[j] = g.at(j, i)
-				} else {
-					line[j] = g.at(i, j)
-				}
-			}
-			score += linePenalty(line)
+	col := make([]bool, n)
+	for i := range n {
+		for j := range col {
+			col[j] = g.dark[j*n+i]
 		}
+		score += linePenalty(g.dark[i*n:i*n+n]) + linePenalty(col)
 	}
 	dark := 0
-	for y := range n {
-		for x := range n {
-			d := g.at(x, y)
-			if d {
-				dark++
-			}
-			if x > 0 && y > 0 && d == g.at(x-1, y) && d == g.at(x, y-1) && d == g.at(x-1, y-1) {
+	for _, d := range g.dark {
+		if d {
+			dark++
+		}
+	}
+	for y := 1; y < n; y++ {
+		above, row := g.dark[(y-1)*n:y*n], g.dark[y*n:y*n+n]
+		for x := 1; x < len(row) && x < len(above); x++ {
+			if d := row[x]; d == row[x-1] && d == above[x] && d == above[x-1] {
 				score += 3
 			}
 		}
@@ -212,17 +185,15 @@ func linePenalty(line []bool) int {
 			run = 1
 		}
 	}
-	light := func(from, to int) bool {
-		for i := max(from, 0); i < min(to, len(line)); i++ {
-			if line[i] {
-				return false
-			}
+	// Rule 3 on the modules as bits, the newest lowest, 15 at a time: 4 before a
+	// finder-like run, its 7 (1011101), 4 after. Beyond the line is the light quiet zone.
+	w := 0
+	for i := range len(line) + 4 {
+		w = w << 1 & 0x7fff
+		if i < len(line) && line[i] {
+			w |= 1
 		}
-		return true
-	}
-	for i := 0; i+7 <= len(line); i++ {
-		if line[i] && !line[i+1] && line[i+2] && line[i+3] && line[i+4] && !line[i+5] && line[i+6] &&
-			(light(i-4, i) || light(i+7, i+11)) {
+		if i >= 10 && w>>4&0x7f == 0b1011101 && (w>>11 == 0 || w&0xf == 0) {
 			score += 40
 		}
 	}

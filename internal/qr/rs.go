@@ -8,38 +8,39 @@ import "errors"
 
 var errTooManyErrors = errors.New("qr: too many errors to correct")
 
-// gfExp[i] = αⁱ for i in 0..509 (doubled so products need no modulo); gfLog is its inverse
-// on 1..255. gfExp has 512 entries so that an index masked with 511 needs no bounds check,
-// which keeps each inlined product small in WebAssembly; sums of two logarithms stay below
-// 509, so the mask never changes an index.
+// gfExp[i] = αⁱ for i in 0..509 (doubled so products need no modulo) and 0 from 510 on;
+// gfLog is its inverse on 1..255, and gfLog[0] = 511. A sum of two logarithms where one is
+// of 0 thus lands among gfExp's zeros, so products need no test for 0 (branches cost much
+// code in WebAssembly). Every such sum is below 1023: masking it with 1023 changes nothing
+// and spares a bounds check.
 var gfExp, gfLog = gfTables()
 
-func gfTables() (exp [512]byte, log [256]byte) {
+func gfTables() (exp [1024]byte, log [256]uint16) {
 	x := 1
 	for i := range 255 {
 		exp[i], exp[i+255] = byte(x), byte(x)
-		log[x] = byte(i)
+		log[x] = uint16(i)
 		x <<= 1
 		if x&0x100 != 0 {
 			x ^= 0x11d
 		}
 	}
+	log[0] = 511
 	return
 }
 
 func gfMul(a, b byte) byte {
-	if a == 0 || b == 0 {
-		return 0
-	}
-	return gfExp[(int(gfLog[a])+int(gfLog[b]))&511]
+	return gfExp[(int(gfLog[a])+int(gfLog[b]))&1023]
 }
 
 // gfDiv returns a/b; b must not be 0.
 func gfDiv(a, b byte) byte {
-	if a == 0 {
-		return 0
-	}
-	return gfExp[(int(gfLog[a])+255-int(gfLog[b]))&511]
+	return gfExp[(int(gfLog[a])+255-int(gfLog[b]))&1023]
+}
+
+// gfPow returns αᵉ, e ≥ 0.
+func gfPow(e int) byte {
+	return gfExp[uint(e)%255]
 }
 
 // rsGenerator returns the generator polynomial of degree n, highest coefficient first
@@ -49,7 +50,7 @@ func rsGenerator(n int) []byte {
 	g[0] = 1
 	for i := range n {
 		// Multiply by (x + αⁱ), in place, from the lowest coefficient up.
-		a := gfExp[i]
+		a := gfPow(i)
 		for j := i + 1; j >= 1; j-- {
 			g[j] = g[j-1] ^ gfMul(g[j], a)
 		}
@@ -86,19 +87,17 @@ func rsCorrect(block []byte, ec int) (int, error) {
 	n := len(block)
 	// Syndromes S_j = r(α^j).
 	synd := make([]byte, ec)
-	clean := true
-	for j := range ec {
+	var all byte // the syndromes ORed together
+	for j := range synd {
 		var s byte
+		a := gfPow(j)
 		for _, c := range block {
-			if s != 0 { // s·α^j, in the log domain
-				s = gfExp[int(gfLog[s])+j]
-			}
-			s ^= c
+			s = gfMul(s, a) ^ c
 		}
 		synd[j] = s
-		clean = clean && s == 0
+		all |= s
 	}
-	if clean {
+	if all == 0 {
 		return 0, nil
 	}
 
@@ -106,67 +105,71 @@ func rsCorrect(block []byte, ec int) (int, error) {
 	// recurrence generates the syndromes.
 	lambda := make([]byte, ec+1)
 	prev := make([]byte, ec+1)
-	tmp := make([]byte, ec+1)
+	next := make([]byte, ec+1)
 	lambda[0], prev[0] = 1, 1
 	l, m, b := 0, 1, byte(1)
-	for k := range ec {
-		d := synd[k]
-		for i := 1; i <= l; i++ {
-			d ^= gfMul(lambda[i], synd[k-i])
+	for k, d := range synd {
+		for i, c := range lambda[1 : l+1] {
+			d ^= gfMul(c, synd[k-1-i])
 		}
 		if d == 0 {
 			m++
 			continue
 		}
 		// Λ −= d/b · x^m · prev; when the locator must grow, the old Λ becomes prev.
-		copy(tmp, lambda)
+		copy(next, lambda)
 		coef := gfDiv(d, b)
-		for i := 0; i+m <= ec; i++ {
-			lambda[i+m] ^= gfMul(coef, prev[i])
+		for i, c := range prev[:ec+1-m] {
+			next[i+m] ^= gfMul(coef, c)
 		}
 		if 2*l <= k {
 			l = k + 1 - l
-			copy(prev, tmp)
+			prev, lambda, next = lambda, next, prev
 			b, m = d, 1
 		} else {
+			lambda, next = next, lambda
 			m++
 		}
 	}
 	if 2*l > ec {
 		return 0, errTooManyErrors
 	}
+	lambda = lambda[:l+1]
 
 	// Error evaluator Ω = S·Λ mod x^ec.
 	omega := make([]byte, ec)
-	for i := range ec {
-		for j := 0; j <= i && j <= l; j++ {
-			omega[i] ^= gfMul(synd[i-j], lambda[j])
+	for i := range omega {
+		var o byte
+		for j, c := range lambda[:min(i, l)+1] {
+			o ^= gfMul(synd[i-j], c)
 		}
+		omega[i] = o
 	}
 
 	// Chien search over the block's positions: the codeword at index p is the coefficient
 	// of x^(n-1-p), its locator X = α^(n-1-p); it is in error when Λ(X⁻¹) = 0. Forney then
-	// gives the error value X·Ω(X⁻¹)/Λ'(X⁻¹) (first consecutive root α⁰).
+	// gives the error value X·Ω(X⁻¹)/Λ'(X⁻¹) (first consecutive root α⁰), which is
+	// Ω(X⁻¹)/odd(X⁻¹) where odd is Λ's odd-power part: in characteristic 2, x·Λ'(x) = odd(x).
 	found := 0
 	for p := range n {
-		e := n - 1 - p
-		xinv := gfExp[(255-e%255)%255]
-		if polyEval(lambda[:l+1], xinv) != 0 {
+		xinv := gfPow(255 - (n-1-p)%255)
+		var all, odd byte
+		pw := byte(1) // X⁻ⁱ
+		for i, c := range lambda {
+			t := gfMul(c, pw)
+			all ^= t
+			if i%2 == 1 {
+				odd ^= t
+			}
+			pw = gfMul(pw, xinv)
+		}
+		if all != 0 {
 			continue
 		}
-		// Λ' keeps the odd-power terms: Σ λ_i·x^(i-1) for odd i.
-		var num, den byte
-		num = polyEval(omega, xinv)
-		x2 := gfMul(xinv, xinv)
-		pw := byte(1)
-		for i := 1; i <= l; i += 2 {
-			den ^= gfMul(lambda[i], pw)
-			pw = gfMul(pw, x2)
-		}
-		if den == 0 {
+		if odd == 0 {
 			return 0, errTooManyErrors
 		}
-		block[p] ^= gfMul(gfExp[e%255], gfDiv(num, den))
+		block[p] ^= gfDiv(polyEval(omega, xinv), odd)
 		found++
 	}
 	if found != l {

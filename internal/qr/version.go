@@ -80,6 +80,28 @@ func (b blockLayout) dataCodewords() int {
 	return b.blocks*b.shortData + b.blocks - b.short
 }
 
+// dataIn is the number of data codewords in block i.
+func (b blockLayout) dataIn(i int) int {
+	if i < b.short {
+		return b.shortData
+	}
+	return b.shortData + 1
+}
+
+// placed gives where the i-th codeword of block blk goes among the codewords as placed in
+// the symbol: the data codewords of all blocks round-robin (the short blocks drop out of the
+// last round), then the error correction codewords likewise.
+func (b blockLayout) placed(blk, i int) int {
+	n := b.dataIn(blk)
+	switch {
+	case i < b.shortData:
+		return i*b.blocks + blk
+	case i < n: // the long blocks' last data codeword
+		return b.shortData*b.blocks + blk - b.short
+	}
+	return b.dataCodewords() + (i-n)*b.blocks + blk
+}
+
 // alignmentCenters lists the row (and column) coordinates of version v's alignment pattern
 // centres; the patterns sit at every pair of them except the three finder corners.
 func alignmentCenters(v int) []int {
@@ -255,11 +277,12 @@ func masked(m, x, y int) bool {
 	}
 }
 
-// codewordOrder calls f for each data module of a version-v symbol in the order codeword
-// bits are placed: two-module columns from the right, upward then downward in turn, skipping
-// the vertical timing pattern and function modules.
-func codewordOrder(fn *bitGrid, f func(x, y int)) {
+// codewordModules lists the data modules of a symbol whose function mask is fn, as indexes
+// y·size+x, in the order codeword bits are placed: two-module columns from the right, upward
+// then downward in turn, skipping the vertical timing pattern and function modules.
+func codewordModules(fn *bitGrid) []int {
 	size := fn.size
+	var order []int
 	for right := size - 1; right >= 1; right -= 2 {
 		if right == 6 {
 			right = 5
@@ -271,12 +294,13 @@ func codewordOrder(fn *bitGrid, f func(x, y int)) {
 				y = size - 1 - k
 			}
 			for x := right; x >= right-1; x-- {
-				if !fn.at(x, y) {
-					f(x, y)
+				if i := y*size + x; !fn.dark[i] {
+					order = append(order, i)
 				}
 			}
 		}
 	}
+	return order
 }
 
 // nearest returns the candidate among n whose code (from code(i)) differs from x in the

@@ -58,7 +58,7 @@ func TestVersionTables(t *testing.T) {
 }
 
 // TestFunctionMask checks that the modules left for data are the version's codewords plus
-// the standard's remainder bits, and that codewordOrder visits each exactly once.
+// the standard's remainder bits, and that codewordModules lists each exactly once.
 func TestFunctionMask(t *testing.T) {
 	for v := 1; v <= 40; v++ {
 		fn := functionMask(v)
@@ -104,4 +104,12 @@ func TestFormatBits(t *testing.T) {
 func nearestDist(a, b int) int {
 	_, d := nearest(a, 1, func(int) int { return b })
 	return d
+}
+
+// codewordOrder calls f for each data module of a symbol whose function mask is fn, in the
+// order codeword bits are placed.
+func codewordOrder(fn *bitGrid, f func(x, y int)) {
+	for _, m := range codewordModules(fn) {
+		f(m%fn.size, m/fn.size)
+	}
 }
