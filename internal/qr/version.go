@@ -257,23 +257,25 @@ func drawFormat(g *bitGrid, l ecLevel, mask int) {
 
 // masked reports whether mask pattern m flips the module in column x, row y.
 func masked(m, x, y int) bool {
+	// Unsigned, the remainders compile to less code in WebAssembly.
+	i, j := uint(x), uint(y)
 	switch m {
 	case 0:
-		return (x+y)%2 == 0
+		return (i+j)%2 == 0
 	case 1:
-		return y%2 == 0
+		return j%2 == 0
 	case 2:
-		return x%3 == 0
+		return i%3 == 0
 	case 3:
-		return (x+y)%3 == 0
+		return (i+j)%3 == 0
 	case 4:
-		return (x/3+y/2)%2 == 0
+		return (i/3+j/2)%2 == 0
 	case 5:
-		return x*y%2+x*y%3 == 0
+		return i*j%2+i*j%3 == 0
 	case 6:
-		return (x*y%2+x*y%3)%2 == 0
+		return (i*j%2+i*j%3)%2 == 0
 	default:
-		return ((x+y)%2+x*y%3)%2 == 0
+		return ((i+j)%2+i*j%3)%2 == 0
 	}
 }
 
