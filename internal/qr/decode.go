@@ -23,11 +23,10 @@ func decodeGrid(g *bitGrid) (string, error) {
 	if err == nil {
 		return s, nil
 	}
-	t := newBitGrid(g.size)
-	for y := range g.size {
-		for x := range g.size {
-			t.set(y, x, g.at(x, y))
-		}
+	n := g.size
+	t := newBitGrid(n)
+	for i, d := range g.dark { // module (x, y) = (i%n, i/n) goes to (y, x)
+		t.dark[i%n*n+i/n] = d
 	}
 	if s, err2 := decodeOriented(t); err2 == nil {
 		return s, nil
