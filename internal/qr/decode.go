@@ -59,9 +59,21 @@ func decodeOriented(g *bitGrid) (string, error) {
 		}
 	}
 
-	data, err := correctBlocks(raw, layoutFor(v, level))
-	if err != nil {
-		return "", err
+	// De-interleave the codewords into their blocks, correct each, and keep the data
+	// codewords in order.
+	lay := layoutFor(v, level)
+	data := make([]byte, 0, lay.dataCodewords())
+	blk := make([]byte, lay.shortData+1+lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		blk := blk[:n+lay.ec]
+		for i := range blk {
+			blk[i] = raw[lay.placed(b, i)]
+		}
+		if _, err := rsCorrect(blk, lay.ec); err != nil {
+			return "", err
+		}
+		data = append(data, blk[:n]...)
 	}
 	return parseBitStream(data, v)
 }
@@ -109,23 +121,4 @@ func readVersion(g *bitGrid) (v int, ok bool) {
 		best, dist = best2, dist2
 	}
 	return best + 7, dist <= 3
-}
-
-// correctBlocks de-interleaves the codewords into their blocks, corrects each, and returns
-// the data codewords in order.
-func correctBlocks(raw []byte, lay blockLayout) ([]byte, error) {
-	data := make([]byte, 0, lay.dataCodewords())
-	blk := make([]byte, lay.shortData+1+lay.ec)
-	for b := range lay.blocks {
-		n := lay.dataIn(b)
-		blk := blk[:n+lay.ec]
-		for i := range blk {
-			blk[i] = raw[lay.placed(b, i)]
-		}
-		if _, err := rsCorrect(blk, lay.ec); err != nil {
-			return nil, err
-		}
-		data = append(data, blk[:n]...)
-	}
-	return data, nil
 }

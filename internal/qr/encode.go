@@ -54,7 +54,19 @@ func encodeGrid(text string) (*bitGrid, error) {
 		w.buf = append(w.buf, [2]byte{0xec, 0x11}[i%2])
 	}
 
-	return placeSymbol(v, interleave(w.buf, lay)), nil
+	// Split the data into blocks, add each block's error correction codewords, and
+	// interleave them as they are placed (see blockLayout.placed).
+	data := w.buf
+	codewords := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		// The block and its error correction codewords (data[:n:n] makes append copy).
+		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
+			codewords[lay.placed(b, i)] = c
+		}
+		data = data[n:]
+	}
+	return placeSymbol(v, codewords), nil
 }
 
 // segmentBits is the length of n bytes as one byte-mode segment in version v: mode
@@ -90,21 +102,6 @@ func (w *bitWriter) write(v, n int) {
 		}
 		w.n++
 	}
-}
-
-// interleave splits data into the layout's blocks, adds each block's error correction
-// codewords, and interleaves them as they are placed (see blockLayout.placed).
-func interleave(data []byte, lay blockLayout) []byte {
-	out := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
-	for b := range lay.blocks {
-		n := lay.dataIn(b)
-		// The block and its error correction codewords (data[:n:n] makes append copy).
-		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
-			out[lay.placed(b, i)] = c
-		}
-		data = data[n:]
-	}
-	return out
 }
 
 // placeSymbol draws a version-v symbol holding codewords, with each of the eight masks in
