@@ -45,7 +45,6 @@ type finderSearch struct {
 	img     *bitMatrix
 	found   []finder
 	budget  int
-	runs    []int // run starts of the current row
 	scratch [5]int
 }
 
@@ -78,25 +77,29 @@ func findFinders(img *bitMatrix) []finder {
 // scanRow looks for 1:1:3:1:1 run sequences in row y that start with a dark run.
 func (s *finderSearch) scanRow(y int) {
 	img := s.img
-	s.runs = s.runs[:0]
-	for x := 0; x < img.width; x = img.nextChange(x, y) {
-		s.runs = append(s.runs, x)
-	}
-	s.runs = append(s.runs, img.width)
-	first := 0 // index of the first dark run
-	if !img.get(0, y) {
-		first = 1
-	}
+	// The last six run boundaries only (b[5] the newest): a row of alternating pixels has a
+	// run per pixel, and all of them at once would cost 8 bytes a pixel.
+	var b [6]int
+	dark := img.get(0, y) // the colour of the run starting at b[0] once six are in
 	r := &s.scratch
-	for i := first; i+5 < len(s.runs); i += 2 {
-		for k := range 5 {
-			r[k] = s.runs[i+k+1] - s.runs[i+k]
+	for n, x := 0, 0; ; n++ {
+		copy(b[:5], b[1:])
+		b[5] = x
+		if n >= 5 {
+			if dark {
+				for k := range 5 {
+					r[k] = b[k+1] - b[k]
+				}
+				if ratioOK(r, 2) {
+					s.confirm(float64(b[2])+float64(r[2])/2, float64(y), sum5(r))
+				}
+			}
+			dark = !dark
 		}
-		if !ratioOK(r, 2) {
-			continue
+		if x >= img.width {
+			return
 		}
-		cx := float64(s.runs[i+2]) + float64(r[2])/2
-		s.confirm(cx, float64(y), sum5(r))
+		x = img.nextChange(x, y)
 	}
 }
 
