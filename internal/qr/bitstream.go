@@ -92,12 +92,13 @@ func parseBitStream(data []byte, v int) (string, error) {
 	eci := -1
 	fnc1 := false
 	var err error
-loop:
-	for r.left() >= 4 {
-		mode, _ := r.read(4)
+	for {
+		// The terminator may be left out (or shortened) when the data fills the symbol.
+		mode := modeTerminator
+		if r.left() >= 4 {
+			mode, _ = r.read(4)
+		}
 		switch mode {
-		case modeTerminator:
-			break loop
 		case modeFNC1First, modeFNC1Second:
 			// GS1 or an application indicator: the data that follows is read as usual.
 			fnc1 = true
@@ -108,26 +109,33 @@ loop:
 			// Sequence number, count and parity of a multi-symbol message: we read each
 			// symbol on its own.
 			_, err = r.read(16)
-		case modeECI:
-			// The designator: 1, 2 or 3 bytes, told apart by their leading bits.
-			var n, more, low int
-			n, err = r.read(8)
-			switch {
-			case n&0x80 == 0:
-			case n&0xc0 == 0x80:
-				n, more = n&0x3f, 8
-			case n&0xe0 == 0xc0:
-				n, more = n&0x1f, 16
-			default:
-				err = errBadECI
-			}
-			if err == nil {
-				low, err = r.read(more)
-				n = n<<more | low
+		case modeECI, modeTerminator:
+			// A new character set, or the end: the characters gathered so far become text.
+			next := eci
+			if mode == modeECI {
+				// The designator: 1, 2 or 3 bytes, told apart by their leading bits.
+				var more, low int
+				next, err = r.read(8)
+				switch {
+				case next&0x80 == 0:
+				case next&0xc0 == 0x80:
+					next, more = next&0x3f, 8
+				case next&0xe0 == 0xc0:
+					next, more = next&0x1f, 16
+				default:
+					err = errBadECI
+				}
+				if err == nil {
+					low, err = r.read(more)
+					next = next<<more | low
+				}
 			}
 			if err == nil {
 				out, err = appendText(out, run, eci)
-				run, eci = run[:0], n
+				run, eci = run[:0], next
+			}
+			if err == nil && mode == modeTerminator {
+				return string(out), nil
 			}
 		case modeNumeric, modeAlphanumeric, modeByte:
 			var n int
@@ -205,11 +213,6 @@ loop:
 			return "", err
 		}
 	}
-	// The terminator may be left out (or shortened) when the data fills the symbol.
-	if out, err = appendText(out, run, eci); err != nil {
-		return "", err
-	}
-	return string(out), nil
 }
 
 // numberedError returns the error before+n+after. It is the one place such messages are
