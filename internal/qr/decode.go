@@ -92,10 +92,7 @@ func readFormat(g *bitGrid) (ecLevel, int, error) {
 		}
 	}
 	code := func(i int) int { return formatBits(ecLevel(i>>3), i&7) }
-	best, dist := nearest(a, 32, code)
-	if best2, dist2 := nearest(b, 32, code); dist2 < dist {
-		best, dist = best2, dist2
-	}
+	best, dist := nearest(a, b, 32, code)
 	if dist > 3 {
 		return 0, 0, errNoFormat
 	}
@@ -116,9 +113,6 @@ func readVersion(g *bitGrid) (v int, ok bool) {
 		}
 	}
 	code := func(i int) int { return versionBits(i + 7) }
-	best, dist := nearest(a, 34, code)
-	if best2, dist2 := nearest(b, 34, code); dist2 < dist {
-		best, dist = best2, dist2
-	}
+	best, dist := nearest(a, b, 34, code)
 	return best + 7, dist <= 3
 }

@@ -122,9 +122,7 @@ func (w *bitWriter) write(v, n int) {
 		if w.n%8 == 0 {
 			w.buf = append(w.buf, 0)
 		}
-		if v>>i&1 == 1 {
-			w.buf[w.n/8] |= 0x80 >> (w.n % 8)
-		}
+		w.buf[len(w.buf)-1] |= byte(v>>i&1) << (7 - w.n%8)
 		w.n++
 	}
 }

@@ -305,12 +305,13 @@ func codewordModules(fn *bitGrid) []int {
 	return order
 }
 
-// nearest returns the candidate among n whose code (from code(i)) differs from x in the
-// fewest places, and that distance.
-func nearest(x, n int, code func(i int) int) (best, dist int) {
+// nearest returns the candidate among n whose code (from code(i)) differs from x or from y
+// in the fewest places, and that distance; the first such if several.
+func nearest(x, y, n int, code func(i int) int) (best, dist int) {
 	best, dist = -1, 99
 	for i := range n {
-		if d := bits.OnesCount(uint(x ^ code(i))); d < dist {
+		c := code(i)
+		if d := min(bits.OnesCount(uint(x^c)), bits.OnesCount(uint(y^c))); d < dist {
 			best, dist = i, d
 		}
 	}
