@@ -92,12 +92,13 @@ func parseBitStream(data []byte, v int) (string, error) {
 	eci := -1
 	fnc1 := false
 	var err error
-loop:
-	for r.left() >= 4 {
-		mode, _ := r.read(4)
+	for {
+		// The terminator may be left out (or shortened) when the data fills the symbol.
+		mode := modeTerminator
+		if r.left() >= 4 {
+			mode, _ = r.read(4)
+		}
 		switch mode {
-		case modeTerminator:
-			break loop
 		case modeFNC1First, modeFNC1Second:
 			// GS1 or an application indicator: the data that follows is read as usual.
 			fnc1 = true
@@ -108,11 +109,33 @@ loop:
 			// Sequence number, count and parity of a multi-symbol message: we read each
 			// symbol on its own.
 			_, err = r.read(16)
-		case modeECI:
-			var n int
-			if n, err = readECI(r); err == nil {
+		case modeECI, modeTerminator:
+			// A new character set, or the end: the characters gathered so far become text.
+			next := eci
+			if mode == modeECI {
+				// The designator: 1, 2 or 3 bytes, told apart by their leading bits.
+				var more, low int
+				next, err = r.read(8)
+				switch {
+				case next&0x80 == 0:
+				case next&0xc0 == 0x80:
+					next, more = next&0x3f, 8
+				case next&0xe0 == 0xc0:
+					next, more = next&0x1f, 16
+				default:
+					err = errBadECI
+				}
+				if err == nil {
+					low, err = r.read(more)
+					next = next<<more | low
+				}
+			}
+			if err == nil {
 				out, err = appendText(out, run, eci)
-				run, eci = run[:0], n
+				run, eci = run[:0], next
+			}
+			if err == nil && mode == modeTerminator {
+				return string(out), nil
 			}
 		case modeNumeric, modeAlphanumeric, modeByte:
 			var n int
@@ -121,11 +144,65 @@ loop:
 			}
 			switch mode {
 			case modeNumeric:
-				run, err = readNumeric(r, n, run)
+				// Three digits to 10 bits (two to 7, one to 4 at the end).
+				for ; n > 0 && err == nil; n -= 3 {
+					k := min(n, 3)
+					var d int
+					d, err = r.read(3*k + 1)
+					var digits [3]byte
+					for i := k - 1; i >= 0; i-- {
+						digits[i] = byte('0' + d%10)
+						d /= 10
+					}
+					if d != 0 { // the value has more than k digits
+						err = errBadDigits
+					}
+					run = append(run, digits[:k]...)
+				}
 			case modeAlphanumeric:
-				run, err = readAlphanumeric(r, n, run, fnc1)
+				// Two characters to 11 bits (one to 6 at the end).
+				start := len(run)
+				for ; n > 0 && err == nil; n -= 2 {
+					k := min(n, 2)
+					var d int
+					d, err = r.read(5*k + 1)
+					if k == 2 && d < 45*45 {
+						run = append(run, alphanumericCharset[d/45])
+						d %= 45
+					}
+					if d >= 45 {
+						err = errBadAlphanumeric
+						break
+					}
+					run = append(run, alphanumericCharset[d])
+				}
+				if fnc1 {
+					// In FNC1 mode "%" stands for the GS separator and "%%" for a
+					// percent sign.
+					seg := run[start:]
+					w := 0
+					for i := 0; i < len(seg); i++ {
+						c := seg[i]
+						if c == '%' {
+							if i+1 < len(seg) && seg[i+1] == '%' {
+								i++
+							} else {
+								c = 0x1d
+							}
+						}
+						seg[w] = c
+						w++
+					}
+					run = run[:start+w]
+				}
 			default:
-				run, err = readBytes(r, n, run)
+				if n*8 > r.left() {
+					return "", errTruncated
+				}
+				for range n {
+					b, _ := r.read(8)
+					run = append(run, byte(b))
+				}
 			}
 		case modeKanji, modeHanzi:
 			err = errUnsupported
@@ -136,11 +213,6 @@ loop:
 			return "", err
 		}
 	}
-	// The terminator may be left out (or shortened) when the data fills the symbol.
-	if out, err = appendText(out, run, eci); err != nil {
-		return "", err
-	}
-	return string(out), nil
 }
 
 // numberedError returns the error before+n+after. It is the one place such messages are
@@ -149,102 +221,6 @@ loop:
 //go:noinline
 func numberedError(before string, n int, after string) error {
 	return errors.New(before + strconv.Itoa(n) + after)
-}
-
-// readECI reads an ECI designator: 1, 2 or 3 bytes, told apart by their leading bits.
-func readECI(r *bitReader) (int, error) {
-	b, err := r.read(8)
-	if err != nil {
-		return 0, err
-	}
-	switch {
-	case b&0x80 == 0:
-		return b, nil
-	case b&0xc0 == 0x80:
-		c, err := r.read(8)
-		return (b&0x3f)<<8 | c, err
-	case b&0xe0 == 0xc0:
-		c, err := r.read(16)
-		return (b&0x1f)<<16 | c, err
-	}
-	return 0, errBadECI
-}
-
-// readNumeric appends n digits, read three to 10 bits (two to 7, one to 4 at the end).
-func readNumeric(r *bitReader, n int, out []byte) ([]byte, error) {
-	for n > 0 {
-		k := min(n, 3)
-		d, err := r.read(3*k + 1)
-		if err != nil {
-			return nil, err
-		}
-		var digits [3]byte
-		for i := k - 1; i >= 0; i-- {
-			digits[i] = byte('0' + d%10)
-			d /= 10
-		}
-		if d != 0 { // the value has more than k digits
-			return nil, errBadDigits
-		}
-		out = append(out, digits[:k]...)
-		n -= k
-	}
-	return out, nil
-}
-
-// readAlphanumeric appends n characters, read two to 11 bits (one to 6 at the end); under
-// FNC1 it maps "%" to the GS separator and "%%" to "%".
-func readAlphanumeric(r *bitReader, n int, out []byte, fnc1 bool) ([]byte, error) {
-	start := len(out)
-	for n > 0 {
-		k := min(n, 2)
-		d, err := r.read(5*k + 1)
-		if err != nil {
-			return nil, err
-		}
-		if k == 2 {
-			if d >= 45*45 {
-				return nil, errBadAlphanumeric
-			}
-			out = append(out, alphanumericCharset[d/45])
-			d %= 45
-		} else if d >= 45 {
-			return nil, errBadAlphanumeric
-		}
-		out = append(out, alphanumericCharset[d])
-		n -= k
-	}
-	if fnc1 {
-		// In FNC1 mode "%" stands for the GS separator and "%%" for a percent sign.
-		seg := out[start:]
-		w := 0
-		for i := 0; i < len(seg); i++ {
-			c := seg[i]
-			if c == '%' {
-				if i+1 < len(seg) && seg[i+1] == '%' {
-					i++
-				} else {
-					c = 0x1d
-				}
-			}
-			seg[w] = c
-			w++
-		}
-		out = out[:start+w]
-	}
-	return out, nil
-}
-
-// readBytes appends n bytes, 8 bits each.
-func readBytes(r *bitReader, n int, out []byte) ([]byte, error) {
-	if n*8 > r.left() {
-		return nil, errTruncated
-	}
-	for range n {
-		b, _ := r.read(8)
-		out = append(out, byte(b))
-	}
-	return out, nil
 }
 
 // appendText appends to out, as UTF-8, the bytes b in the character set that ECI eci (-1

@@ -23,11 +23,10 @@ func decodeGrid(g *bitGrid) (string, error) {
 	if err == nil {
 		return s, nil
 	}
-	t := newBitGrid(g.size)
-	for y := range g.size {
-		for x := range g.size {
-			t.set(y, x, g.at(x, y))
-		}
+	n := g.size
+	t := newBitGrid(n)
+	for i, d := range g.dark { // module (x, y) = (i%n, i/n) goes to (y, x)
+		t.dark[i%n*n+i/n] = d
 	}
 	if s, err2 := decodeOriented(t); err2 == nil {
 		return s, nil
@@ -60,9 +59,21 @@ func decodeOriented(g *bitGrid) (string, error) {
 		}
 	}
 
-	data, err := correctBlocks(raw, layoutFor(v, level))
-	if err != nil {
-		return "", err
+	// De-interleave the codewords into their blocks, correct each, and keep the data
+	// codewords in order.
+	lay := layoutFor(v, level)
+	data := make([]byte, 0, lay.dataCodewords())
+	blk := make([]byte, lay.shortData+1+lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		blk := blk[:n+lay.ec]
+		for i := range blk {
+			blk[i] = raw[lay.placed(b, i)]
+		}
+		if _, err := rsCorrect(blk, lay.ec); err != nil {
+			return "", err
+		}
+		data = append(data, blk[:n]...)
 	}
 	return parseBitStream(data, v)
 }
@@ -81,10 +92,7 @@ func readFormat(g *bitGrid) (ecLevel, int, error) {
 		}
 	}
 	code := func(i int) int { return formatBits(ecLevel(i>>3), i&7) }
-	best, dist := nearest(a, 32, code)
-	if best2, dist2 := nearest(b, 32, code); dist2 < dist {
-		best, dist = best2, dist2
-	}
+	best, dist := nearest(a, b, 32, code)
 	if dist > 3 {
 		return 0, 0, errNoFormat
 	}
@@ -105,28 +113,6 @@ func readVersion(g *bitGrid) (v int, ok bool) {
 		}
 	}
 	code := func(i int) int { return versionBits(i + 7) }
-	best, dist := nearest(a, 34, code)
-	if best2, dist2 := nearest(b, 34, code); dist2 < dist {
-		best, dist = best2, dist2
-	}
+	best, dist := nearest(a, b, 34, code)
 	return best + 7, dist <= 3
-}
-
-// correctBlocks de-interleaves the codewords into their blocks, corrects each, and returns
-// the data codewords in order.
-func correctBlocks(raw []byte, lay blockLayout) ([]byte, error) {
-	data := make([]byte, 0, lay.dataCodewords())
-	blk := make([]byte, lay.shortData+1+lay.ec)
-	for b := range lay.blocks {
-		n := lay.dataIn(b)
-		blk := blk[:n+lay.ec]
-		for i := range blk {
-			blk[i] = raw[lay.placed(b, i)]
-		}
-		if _, err := rsCorrect(blk, lay.ec); err != nil {
-			return nil, err
-		}
-		data = append(data, blk[:n]...)
-	}
-	return data, nil
 }

@@ -34,9 +34,11 @@ func encodeGrid(text string) (*bitGrid, error) {
 	}
 	if v > 40 {
 		most := (lay.dataCodewords()*8 - segmentBits(0, 40, eci)) / 8
-		return nil, errors.New("qr: text of " + strconv.Itoa(len(text)) + " bytes is too long for a QR code (at most " + strconv.Itoa(most) + ")")
+		return nil, numberedError("qr: text of ", len(text), " bytes is too long for a QR code (at most "+strconv.Itoa(most)+")")
 	}
 
+	// The data codewords: the segment, the terminator, zero bits to the byte boundary, then
+	// the pad codewords.
 	w := &bitWriter{}
 	if eci {
 		w.write(modeECI, 4)
@@ -54,7 +56,42 @@ func encodeGrid(text string) (*bitGrid, error) {
 		w.buf = append(w.buf, [2]byte{0xec, 0x11}[i%2])
 	}
 
-	return placeSymbol(v, interleave(w.buf, lay)), nil
+	// Split the data into blocks, add each block's error correction codewords, and
+	// interleave them as they are placed (see blockLayout.placed).
+	data := w.buf
+	codewords := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		// The block and its error correction codewords (data[:n:n] makes append copy).
+		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
+			codewords[lay.placed(b, i)] = c
+		}
+		data = data[n:]
+	}
+
+	// Draw the symbol with each of the eight masks in turn, and keep the one with the lowest
+	// penalty. The codewords are placed unmasked first; remainder bits stay light.
+	fn, base := functionPatterns(v)
+	for i, m := range codewordModules(fn)[:len(codewords)*8] {
+		base.dark[m] = codewords[i>>3]&(0x80>>(i&7)) != 0
+	}
+	var best *bitGrid
+	bestScore := 0
+	for m := range 8 {
+		g := &bitGrid{size: base.size, dark: append([]bool(nil), base.dark...)}
+		for y := range g.size {
+			for x := range g.size {
+				if !fn.at(x, y) && masked(m, x, y) {
+					g.set(x, y, !g.at(x, y))
+				}
+			}
+		}
+		drawFormat(g, encodeLevel, m)
+		if s := penalty(g); best == nil || s < bestScore {
+			best, bestScore = g, s
+		}
+	}
+	return best, nil
 }
 
 // segmentBits is the length of n bytes as one byte-mode segment in version v: mode
@@ -85,54 +122,9 @@ func (w *bitWriter) write(v, n int) {
 		if w.n%8 == 0 {
 			w.buf = append(w.buf, 0)
 		}
-		if v>>i&1 == 1 {
-			w.buf[w.n/8] |= 0x80 >> (w.n % 8)
-		}
+		w.buf[len(w.buf)-1] |= byte(v>>i&1) << (7 - w.n%8)
 		w.n++
 	}
-}
-
-// interleave splits data into the layout's blocks, adds each block's error correction
-// codewords, and interleaves them as they are placed (see blockLayout.placed).
-func interleave(data []byte, lay blockLayout) []byte {
-	out := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
-	for b := range lay.blocks {
-		n := lay.dataIn(b)
-		// The block and its error correction codewords (data[:n:n] makes append copy).
-		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
-			out[lay.placed(b, i)] = c
-		}
-		data = data[n:]
-	}
-	return out
-}
-
-// placeSymbol draws a version-v symbol holding codewords, with each of the eight masks in
-// turn, and keeps the one with the lowest penalty.
-func placeSymbol(v int, codewords []byte) *bitGrid {
-	fn, base := functionPatterns(v)
-	// Place the codewords unmasked; remainder bits stay light.
-	for i, m := range codewordModules(fn)[:len(codewords)*8] {
-		base.dark[m] = codewords[i>>3]&(0x80>>(i&7)) != 0
-	}
-
-	var best *bitGrid
-	bestScore := 0
-	for m := range 8 {
-		g := &bitGrid{size: base.size, dark: append([]bool(nil), base.dark...)}
-		for y := range g.size {
-			for x := range g.size {
-				if !fn.at(x, y) && masked(m, x, y) {
-					g.set(x, y, !g.at(x, y))
-				}
-			}
-		}
-		drawFormat(g, encodeLevel, m)
-		if s := penalty(g); best == nil || s < bestScore {
-			best, bestScore = g, s
-		}
-	}
-	return best
 }
 
 // penalty scores a symbol by the standard's four rules, as ZXing counts them; lower is

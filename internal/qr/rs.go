@@ -52,16 +52,10 @@ func rsGenerator(n int) []byte {
 		// Multiply by (x + αⁱ), in place, from the lowest coefficient up.
 		a := gfPow(i)
 		for j := i + 1; j >= 1; j-- {
-			g[j] = g[j-1] ^ gfMul(g[j], a)
+			g[j] ^= gfMul(g[j-1], a)
 		}
-		g[0] = gfMul(g[0], a)
 	}
-	// g is lowest coefficient first here; turn it around and drop the leading 1.
-	r := make([]byte, n)
-	for i := range n {
-		r[i] = g[n-1-i]
-	}
-	return r
+	return g[1:]
 }
 
 // rsEncode returns the n error correction codewords for data: the remainder of

@@ -257,23 +257,25 @@ func drawFormat(g *bitGrid, l ecLevel, mask int) {
 
 // masked reports whether mask pattern m flips the module in column x, row y.
 func masked(m, x, y int) bool {
+	// Unsigned, the remainders compile to less code in WebAssembly.
+	i, j := uint(x), uint(y)
 	switch m {
 	case 0:
-		return (x+y)%2 == 0
+		return (i+j)%2 == 0
 	case 1:
-		return y%2 == 0
+		return j%2 == 0
 	case 2:
-		return x%3 == 0
+		return i%3 == 0
 	case 3:
-		return (x+y)%3 == 0
+		return (i+j)%3 == 0
 	case 4:
-		return (x/3+y/2)%2 == 0
+		return (i/3+j/2)%2 == 0
 	case 5:
-		return x*y%2+x*y%3 == 0
+		return i*j%2+i*j%3 == 0
 	case 6:
-		return (x*y%2+x*y%3)%2 == 0
+		return (i*j%2+i*j%3)%2 == 0
 	default:
-		return ((x+y)%2+x*y%3)%2 == 0
+		return ((i+j)%2+i*j%3)%2 == 0
 	}
 }
 
@@ -303,12 +305,13 @@ func codewordModules(fn *bitGrid) []int {
 	return order
 }
 
-// nearest returns the candidate among n whose code (from code(i)) differs from x in the
-// fewest places, and that distance.
-func nearest(x, n int, code func(i int) int) (best, dist int) {
+// nearest returns the candidate among n whose code (from code(i)) differs from x or from y
+// in the fewest places, and that distance; the first such if several.
+func nearest(x, y, n int, code func(i int) int) (best, dist int) {
 	best, dist = -1, 99
 	for i := range n {
-		if d := bits.OnesCount(uint(x ^ code(i))); d < dist {
+		c := code(i)
+		if d := min(bits.OnesCount(uint(x^c)), bits.OnesCount(uint(y^c))); d < dist {
 			best, dist = i, d
 		}
 	}

@@ -102,7 +102,7 @@ func TestFormatBits(t *testing.T) {
 }
 
 func nearestDist(a, b int) int {
-	_, d := nearest(a, 1, func(int) int { return b })
+	_, d := nearest(a, a, 1, func(int) int { return b })
 	return d
 }
 
