@@ -53,7 +53,7 @@ func encodeGrid(text string) (*bitGrid, error) {
 	w.write(modeTerminator, min(4, capacity*8-w.n))
 	w.write(0, (8-w.n%8)%8)
 	for i := 0; len(w.buf) < capacity; i++ {
-		w.buf = append(w.buf, [2]byte{0xec, 0x11}[i%2])
+		w.buf = append(w.buf, "\xec\x11"[i&1]) // the two pad codewords in turn
 	}
 
 	// Split the data into blocks, add each block's error correction codewords, and
