@@ -34,15 +34,28 @@ const (
 // When it finds none it looks again for light codes on a dark background, as some apps
 // in dark mode draw them.
 func findGrids(img *grayImage) []*bitGrid {
+	var out []*bitGrid
+	searchGrids(img, func(grids []*bitGrid) bool {
+		out = grids
+		return len(grids) > 0
+	})
+	return out
+}
+
+// searchGrids is findGrids for a caller that reads the grids as they come: it hands found
+// the grids of dark codes on a light background and, unless found reports that they were
+// codes, then those of light codes on a dark background. (A grid that is not a code, say a
+// damaged code or a look-alike, must not keep a light-on-dark code from being read.)
+func searchGrids(img *grayImage, found func([]*bitGrid) bool) {
 	if !validImage(img) {
-		return nil
+		return
 	}
 	bm := binarize(img)
-	if grids := gridsIn(bm); len(grids) > 0 {
-		return grids
+	if found(gridsIn(bm)) {
+		return
 	}
 	bm.invert()
-	return gridsIn(bm)
+	found(gridsIn(bm))
 }
 
 // gridsIn is findGrids on a binarized image.

@@ -121,6 +121,40 @@ func TestFindGridsInverted(t *testing.T) {
 	expectFound(t, img, want, 0.01)
 }
 
+// A light code on a dark background is read even when the search for dark codes on light
+// finds something code-like that does not read (here a code with half its data modules
+// flipped, on the light half of the image).
+func TestDecodeGrayInvertedBesideUnreadable(t *testing.T) {
+	want := "otpauth://totp/Dark?secret=JBSWY3DPEHPK3PXP"
+	good := encodeText(t, want)
+	bad := symbol(t, good.size/4-4, symbolText(1))
+	fn := functionMask(bad.size/4 - 4)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range bad.dark {
+		if !fn.dark[i] && rng.IntN(2) == 0 {
+			bad.dark[i] = !bad.dark[i]
+		}
+	}
+	if _, err := decodeGrid(bad); err == nil {
+		t.Fatal("the damaged code still reads")
+	}
+	img := blank(800, 400, 255)
+	paste(img, render(bad, 6, 4), 20, 20)
+	light := render(good, 6, 4)
+	for i, v := range light.pix {
+		light.pix[i] = 255 - v
+	}
+	for y := range img.height {
+		for x := 400; x < img.width; x++ {
+			img.pix[y*img.width+x] = 255 - img.pix[y*img.width+x]
+		}
+	}
+	paste(img, light, 420, 20)
+	if texts, err := decodeGray(img); err != nil || len(texts) != 1 || texts[0] != want {
+		t.Errorf("read %q, %v; want the light code's text", texts, err)
+	}
+}
+
 // A small code in a 4K screen capture that is mostly white with lines of small print.
 func TestFindGridsLargeCapture(t *testing.T) {
 	want := symbol(t, 5, symbolText(5))

@@ -69,13 +69,16 @@ func decodeGray(img *grayImage) (texts []string, err error) {
 		}
 	}()
 	seen := map[string]bool{}
-	for _, g := range findGrids(img) {
-		text, err := decodeGrid(g)
-		if err == nil && text != "" && !seen[text] {
-			seen[text] = true
-			texts = append(texts, text)
+	searchGrids(img, func(grids []*bitGrid) bool {
+		for _, g := range grids {
+			text, err := decodeGrid(g)
+			if err == nil && text != "" && !seen[text] {
+				seen[text] = true
+				texts = append(texts, text)
+			}
 		}
-	}
+		return len(texts) > 0
+	})
 	if len(texts) == 0 {
 		return nil, ErrNotFound
 	}
