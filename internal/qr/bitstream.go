@@ -49,7 +49,7 @@ func countBits(mode, v int) int {
 	case modeAlphanumeric:
 		return 9 + 2*i
 	case modeByte:
-		return [3]int{8, 16, 16}[i]
+		return 8 + 8*min(i, 1) // 8 bits, 16 from version 10
 	default: // kanji
 		return 8 + 2*i
 	}

@@ -53,7 +53,7 @@ func encodeGrid(text string) (*bitGrid, error) {
 	w.write(modeTerminator, min(4, capacity*8-w.n))
 	w.write(0, (8-w.n%8)%8)
 	for i := 0; len(w.buf) < capacity; i++ {
-		w.buf = append(w.buf, [2]byte{0xec, 0x11}[i%2])
+		w.buf = append(w.buf, "\xec\x11"[i&1]) // the two pad codewords in turn
 	}
 
 	// Split the data into blocks, add each block's error correction codewords, and
@@ -138,18 +138,44 @@ func penalty(g *bitGrid) int {
 	n := g.size
 	score := 0
 	col := make([]bool, n)
-	for i := range n {
-		for j := range col {
-			col[j] = g.dark[j*n+i]
+	for i := range 2 * n { // the rows, then the columns
+		line := col
+		if i < n {
+			line = g.dark[i*n : i*n+n]
+		} else {
+			for j := range col {
+				col[j] = g.dark[j*n+i-n]
+			}
 		}
-		score += linePenalty(g.dark[i*n:i*n+n]) + linePenalty(col)
-	}
-	dark := 0
-	for _, d := range g.dark {
-		if d {
-			dark++
+		// Rule 1.
+		run := 0
+		for j, d := range line {
+			if j > 0 && d == line[j-1] {
+				run++
+				if run == 5 {
+					score += 3
+				} else if run > 5 {
+					score++
+				}
+			} else {
+				run = 1
+			}
+		}
+		// Rule 3, on the modules as bits, the newest lowest, 15 at a time: 4 before a
+		// finder-like run, its 7 (1011101), 4 after. Beyond the line is the light quiet
+		// zone.
+		w := 0
+		for j := range n + 4 {
+			w = w << 1 & 0x7fff
+			if j < n && line[j] {
+				w |= 1
+			}
+			if j >= 10 && w>>4&0x7f == 0b1011101 && (w>>11 == 0 || w&0xf == 0) {
+				score += 40
+			}
 		}
 	}
+	// Rule 2.
 	for y := 1; y < n; y++ {
 		above, row := g.dark[(y-1)*n:y*n], g.dark[y*n:y*n+n]
 		for x := 1; x < len(row) && x < len(above); x++ {
@@ -158,36 +184,13 @@ func penalty(g *bitGrid) int {
 			}
 		}
 	}
+	// Rule 4.
+	dark := 0
+	for _, d := range g.dark {
+		if d {
+			dark++
+		}
+	}
 	total := n * n
 	return score + 10*(abs(dark*20-total*10)/total)
-}
-
-// linePenalty applies rules 1 and 3 to one row or column.
-func linePenalty(line []bool) int {
-	score, run := 0, 0
-	for i, d := range line {
-		if i > 0 && d == line[i-1] {
-			run++
-			if run == 5 {
-				score += 3
-			} else if run > 5 {
-				score++
-			}
-		} else {
-			run = 1
-		}
-	}
-	// Rule 3 on the modules as bits, the newest lowest, 15 at a time: 4 before a
-	// finder-like run, its 7 (1011101), 4 after. Beyond the line is the light quiet zone.
-	w := 0
-	for i := range len(line) + 4 {
-		w = w << 1 & 0x7fff
-		if i < len(line) && line[i] {
-			w |= 1
-		}
-		if i >= 10 && w>>4&0x7f == 0b1011101 && (w>>11 == 0 || w&0xf == 0) {
-			score += 40
-		}
-	}
-	return score
 }

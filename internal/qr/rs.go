@@ -62,16 +62,14 @@ func rsGenerator(n int) []byte {
 // data·xⁿ divided by the generator polynomial.
 func rsEncode(data []byte, n int) []byte {
 	gen := rsGenerator(n)
-	rem := make([]byte, n)
+	rem := make([]byte, n+1) // a last 0 that shifts in at each step
 	for _, d := range data {
 		f := d ^ rem[0]
-		copy(rem, rem[1:])
-		rem[n-1] = 0
 		for i, g := range gen {
-			rem[i] ^= gfMul(g, f)
+			rem[i] = rem[i+1] ^ gfMul(g, f)
 		}
 	}
-	return rem
+	return rem[:n]
 }
 
 // rsCorrect corrects block (data then ec error correction codewords) in place and returns

@@ -157,14 +157,12 @@ func functionPatterns(v int) (fn, drawn *bitGrid) {
 			}
 		}
 	}
-	for i := 8; i < size-8; i++ { // timing patterns
-		mark(i, 6, i%2 == 0)
-		mark(6, i, i%2 == 0)
-	}
+	// Alignment patterns at every pair of centres where no finder is. Those on row or
+	// column 6 agree with the timing patterns drawn over them next.
 	c := alignmentCenters(v)
-	for i, cy := range c {
-		for j, cx := range c {
-			if (i == 0 && j == 0) || (i == 0 && j == len(c)-1) || (i == len(c)-1 && j == 0) {
+	for _, cy := range c {
+		for _, cx := range c {
+			if fn.at(cx, cy) {
 				continue // a finder is there
 			}
 			for dy := -2; dy <= 2; dy++ {
@@ -173,6 +171,10 @@ func functionPatterns(v int) (fn, drawn *bitGrid) {
 				}
 			}
 		}
+	}
+	for i := 8; i < size-8; i++ { // timing patterns
+		mark(i, 6, i%2 == 0)
+		mark(6, i, i%2 == 0)
 	}
 	drawn.set(8, size-8, true) // the dark module, beside the bottom-left format information
 	if v >= 7 {
