@@ -1,6 +1,9 @@
 package qr
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // A finder pattern is the 7×7 square in three corners of every QR code: a dark ring, a
 // light ring and a dark 3×3 centre, so any line through its centre crosses dark, light,
@@ -77,6 +80,9 @@ func findFinders(img *bitMatrix) []finder {
 // scanRow looks for 1:1:3:1:1 run sequences in row y that start with a dark run.
 func (s *finderSearch) scanRow(y int) {
 	img := s.img
+	if len(s.found) == maxFinders {
+		s.forget(y)
+	}
 	// The last six run boundaries only (b[5] the newest): a row of alternating pixels has a
 	// run per pixel, and all of them at once would cost 8 bytes a pixel.
 	var b [6]int
@@ -170,6 +176,18 @@ func (s *finderSearch) runs3(ix, iy, dx, dy, from, limit int, r *[3]int) bool {
 		dark = !dark
 	}
 	return true
+}
+
+// forget drops, once the candidates are at their bound, those seen only once that the scan
+// has left far behind: a hit on row y or below has its centre within a few of its modules
+// of its row and merges only with a candidate within a module of it (of at most twice the
+// module), so one more than 10 modules and 10 pixels above row y gains no more hits and
+// would not be kept anyway. Without this, the look-alikes of a noisy part of an image take
+// all the places and a code below it is never seen.
+func (s *finderSearch) forget(y int) {
+	s.found = slices.DeleteFunc(s.found, func(f finder) bool {
+		return f.count < 2 && f.y+10*f.module+10 < float64(y)
+	})
 }
 
 // add merges a confirmed hit into the candidate it belongs to, or records a new one.

@@ -155,6 +155,19 @@ func TestDecodeGrayInvertedBesideUnreadable(t *testing.T) {
 	}
 }
 
+// A code below a noisy part of a photo is found: the noise's thousand look-alikes seen on
+// one row each must not take the places of the code's finder patterns.
+func TestFindGridsBelowNoise(t *testing.T) {
+	want := symbol(t, 4, symbolText(4))
+	img := blank(1600, 1000, 200)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range img.pix[:600*img.width] {
+		img.pix[i] = byte(98 + rng.IntN(60))
+	}
+	paste(img, render(want, 6, 4), 100, 650)
+	expectFound(t, img, want, 0)
+}
+
 // A small code in a 4K screen capture that is mostly white with lines of small print.
 func TestFindGridsLargeCapture(t *testing.T) {
 	want := symbol(t, 5, symbolText(5))
