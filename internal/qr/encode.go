@@ -71,8 +71,8 @@ func encodeGrid(text string) (*bitGrid, error) {
 
 	// Draw the symbol with each of the eight masks in turn, and keep the one with the lowest
 	// penalty. The codewords are placed unmasked first; remainder bits stay light.
-	fn, base := functionPatterns(v)
-	for i, m := range codewordModules(fn)[:len(codewords)*8] {
+	fn, base, order := functionPatterns(v)
+	for i, m := range order[:len(codewords)*8] {
 		base.dark[m] = codewords[i>>3]&(0x80>>(i&7)) != 0
 	}
 	var best *bitGrid
