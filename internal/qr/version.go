@@ -145,8 +145,9 @@ func functionPatterns(v int) (fn, drawn *bitGrid, order []int) {
 	size := symbolSize(v)
 	fn, drawn = newBitGrid(size), newBitGrid(size)
 	mark := func(x, y int, dark bool) {
-		fn.set(x, y, true)
-		drawn.set(x, y, dark)
+		i := y*size + x
+		fn.dark[i] = true
+		drawn.dark[i] = dark
 	}
 	for _, corner := range [3][2]int{{0, 0}, {size - 7, 0}, {0, size - 7}} {
 		// The finder, its separator and the format information beside it: rings around
