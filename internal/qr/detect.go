@@ -47,7 +47,9 @@ func findGrids(img *grayImage) []*bitGrid {
 // codes, then those of light codes on a dark background. (A grid that is not a code, say a
 // damaged code or a look-alike, must not keep a light-on-dark code from being read.)
 func searchGrids(img *grayImage, found func([]*bitGrid) bool) {
-	if !validImage(img) {
+	// No code fits in fewer than 21 pixels a side; and the binarized image, a word per 64
+	// pixels of a row or less, would cost 8 bytes a pixel for an image 1 pixel wide.
+	if !validImage(img) || img.width < 21 || img.height < 21 {
 		return
 	}
 	bm := binarize(img)
