@@ -50,10 +50,10 @@ func decodeOriented(g *bitGrid) (string, error) {
 	}
 
 	// Unmask and gather the codewords in placement order.
-	fn := functionMask(v)
+	_, _, order := functionPatterns(v)
 	total := totalCodewords(v)
 	raw := make([]byte, total)
-	for i, m := range codewordModules(fn)[:total*8] { // the last few modules are remainder bits
+	for i, m := range order[:total*8] { // the last few modules are remainder bits
 		if g.dark[m] != masked(mask, m%size, m/size) {
 			raw[i>>3] |= 0x80 >> (i & 7)
 		}

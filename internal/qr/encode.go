@@ -71,19 +71,17 @@ func encodeGrid(text string) (*bitGrid, error) {
 
 	// Draw the symbol with each of the eight masks in turn, and keep the one with the lowest
 	// penalty. The codewords are placed unmasked first; remainder bits stay light.
-	fn, base := functionPatterns(v)
-	for i, m := range codewordModules(fn)[:len(codewords)*8] {
+	_, base, order := functionPatterns(v)
+	for i, m := range order[:len(codewords)*8] {
 		base.dark[m] = codewords[i>>3]&(0x80>>(i&7)) != 0
 	}
 	var best *bitGrid
 	bestScore := 0
 	for m := range 8 {
 		g := &bitGrid{size: base.size, dark: append([]bool(nil), base.dark...)}
-		for y := range g.size {
-			for x := range g.size {
-				if !fn.at(x, y) && masked(m, x, y) {
-					g.set(x, y, !g.at(x, y))
-				}
+		for _, i := range order { // the data modules, remainder bits included
+			if masked(m, i%g.size, i/g.size) {
+				g.dark[i] = !g.dark[i]
 			}
 		}
 		drawFormat(g, encodeLevel, m)

@@ -127,21 +127,27 @@ func alignmentCenters(v int) []int {
 // patterns with their separators and the format information beside them, timing patterns,
 // alignment patterns, version information and the dark module.
 func functionMask(v int) *bitGrid {
-	fn, _ := functionPatterns(v)
+	fn, _, _ := functionPatterns(v)
 	return fn
 }
 
-// functionPatterns returns the function mask of a version-v symbol (see functionMask) and a
-// blank symbol with its function patterns drawn: finders, separators, timing and alignment
-// patterns, the dark module and the version information. The format information, which
-// depends on the mask pattern, is left light for drawFormat. Marking and drawing in one pass
-// keeps the two in step, and the code small in WebAssembly.
-func functionPatterns(v int) (fn, drawn *bitGrid) {
+// functionPatterns returns the function mask of a version-v symbol (see functionMask), a
+// blank symbol with its function patterns drawn, and the order codeword bits are placed in.
+//
+// The patterns drawn are the finders, separators, timing and alignment patterns, the dark
+// module and the version information; the format information, which depends on the mask
+// pattern, is left light for drawFormat. Marking and drawing in one pass keeps the two in
+// step, and the code small in WebAssembly.
+//
+// The order lists the data modules as indexes y·size+x: two-module columns from the right,
+// upward then downward in turn, skipping the vertical timing pattern and function modules.
+func functionPatterns(v int) (fn, drawn *bitGrid, order []int) {
 	size := symbolSize(v)
 	fn, drawn = newBitGrid(size), newBitGrid(size)
 	mark := func(x, y int, dark bool) {
-		fn.set(x, y, true)
-		drawn.set(x, y, dark)
+		i := y*size + x
+		fn.dark[i] = true
+		drawn.dark[i] = dark
 	}
 	for _, corner := range [3][2]int{{0, 0}, {size - 7, 0}, {0, size - 7}} {
 		// The finder, its separator and the format information beside it: rings around
@@ -186,7 +192,24 @@ func functionPatterns(v int) (fn, drawn *bitGrid) {
 			mark(x2, y2, on)
 		}
 	}
-	return fn, drawn
+	for right := size - 1; right >= 1; right -= 2 {
+		if right == 6 {
+			right = 5
+		}
+		up := (right+1)&2 == 0
+		for k := range size {
+			y := k
+			if up {
+				y = size - 1 - k
+			}
+			for x := right; x >= right-1; x-- {
+				if i := y*size + x; !fn.dark[i] {
+					order = append(order, i)
+				}
+			}
+		}
+	}
+	return fn, drawn, order
 }
 
 func abs(x int) int {
@@ -279,32 +302,6 @@ func masked(m, x, y int) bool {
 	default:
 		return ((i+j)%2+i*j%3)%2 == 0
 	}
-}
-
-// codewordModules lists the data modules of a symbol whose function mask is fn, as indexes
-// y·size+x, in the order codeword bits are placed: two-module columns from the right, upward
-// then downward in turn, skipping the vertical timing pattern and function modules.
-func codewordModules(fn *bitGrid) []int {
-	size := fn.size
-	var order []int
-	for right := size - 1; right >= 1; right -= 2 {
-		if right == 6 {
-			right = 5
-		}
-		up := (right+1)&2 == 0
-		for k := range size {
-			y := k
-			if up {
-				y = size - 1 - k
-			}
-			for x := right; x >= right-1; x-- {
-				if i := y*size + x; !fn.dark[i] {
-					order = append(order, i)
-				}
-			}
-		}
-	}
-	return order
 }
 
 // nearest returns the candidate among n whose code (from code(i)) differs from x or from y

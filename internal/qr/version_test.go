@@ -58,7 +58,7 @@ func TestVersionTables(t *testing.T) {
 }
 
 // TestFunctionMask checks that the modules left for data are the version's codewords plus
-// the standard's remainder bits, and that codewordModules lists each exactly once.
+// the standard's remainder bits, and that the placement order lists each exactly once.
 func TestFunctionMask(t *testing.T) {
 	for v := 1; v <= 40; v++ {
 		fn := functionMask(v)
@@ -106,10 +106,11 @@ func nearestDist(a, b int) int {
 	return d
 }
 
-// codewordOrder calls f for each data module of a symbol whose function mask is fn, in the
-// order codeword bits are placed.
+// codewordOrder calls f for each data module of a symbol of fn's size (fn its function
+// mask), in the order codeword bits are placed.
 func codewordOrder(fn *bitGrid, f func(x, y int)) {
-	for _, m := range codewordModules(fn) {
+	_, _, order := functionPatterns((fn.size - 17) / 4)
+	for _, m := range order {
 		f(m%fn.size, m/fn.size)
 	}
 }
