@@ -10,6 +10,11 @@ import (
 // quote, or a quoted field still open at the end of the file.
 var errCSV = errors.New("malformed CSV record")
 
+// maxCSVFields bounds the fields of a record: a Bitwarden export has a dozen columns, and
+// a file of nothing but commas (16 MiB, the import bound) would otherwise make one record
+// of 16 million fields, some 60 bytes of WebAssembly memory per byte of file.
+const maxCSVFields = 1000
+
 // csvReader reads comma-separated records as encoding/csv's Reader does with its defaults
 // (RFC 4180): a field in double quotes may hold commas, line breaks and doubled quotes;
 // "\r\n" reads as "\n"; empty lines are skipped; a stray quote is an error. It is this
@@ -46,6 +51,9 @@ func (r *csvReader) Read() ([]string, error) {
 	}
 	var record []string
 	for {
+		if len(record) == maxCSVFields {
+			return nil, errCSV
+		}
 		if len(line) == 0 || line[0] != '"' {
 			field, rest, more := bytes.Cut(line, []byte{','})
 			if bytes.IndexByte(field, '"') >= 0 {

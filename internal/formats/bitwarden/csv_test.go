@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +26,8 @@ func checkCSVAsEncodingCSV(t *testing.T, data []byte) {
 				t.Fatalf("%q record %d: csvReader %q, %v; encoding/csv %q, %v", data, n, got, err, want, wantErr)
 			}
 			return
+		case wantErr == nil && len(want) > maxCSVFields && err == errCSV:
+			return // a record longer than any export's is refused (TestCSVFieldBound)
 		case (err != nil) != (wantErr != nil):
 			t.Fatalf("%q record %d: csvReader %q, %v; encoding/csv %q, %v", data, n, got, err, want, wantErr)
 		case err != nil:
@@ -43,6 +47,26 @@ func TestCSVAsEncodingCSV(t *testing.T) {
 	} {
 		checkCSVAsEncodingCSV(t, []byte(in))
 	}
+}
+
+// TestCSVFieldBound: a record of more fields than any export's (a 16 MiB file of commas,
+// which the format detection reads as a header) is refused before it costs ~60 bytes of
+// memory per byte of file; records up to the bound read as encoding/csv reads them.
+func TestCSVFieldBound(t *testing.T) {
+	data := bytes.Repeat([]byte(","), 16<<20)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := csvReader{data}
+	_, err := r.Read()
+	runtime.ReadMemStats(&after)
+	if err != errCSV {
+		t.Errorf("a record of %d fields: %v", len(data)+1, err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > uint64(len(data)) {
+		t.Errorf("reading it allocated %d MB", n>>20)
+	}
+	checkCSVAsEncodingCSV(t, bytes.Repeat([]byte("a,"), maxCSVFields-1))
+	checkCSVAsEncodingCSV(t, []byte(strings.Repeat(`"",`, maxCSVFields-1)+"\n"+strings.Repeat(",", maxCSVFields)))
 }
 
 func FuzzCSVAsEncodingCSV(f *testing.F) {
