@@ -33,6 +33,7 @@ var (
 	errBadECI          = errors.New("qr: bad ECI designator")
 	errBadDigits       = errors.New("qr: bad digits in numeric segment")
 	errBadAlphanumeric = errors.New("qr: bad alphanumeric segment")
+	errPartOfSeveral   = errors.New("qr: the code is one part of a message split across several codes (structured append)")
 )
 
 // countBits is the width of the character count for mode in version v.
@@ -106,9 +107,13 @@ func parseBitStream(data []byte, v int) (string, error) {
 				_, err = r.read(8)
 			}
 		case modeStructAppend:
-			// Sequence number, count and parity of a multi-symbol message: we read each
-			// symbol on its own.
-			_, err = r.read(16)
+			// Position, count less one and parity of a message split across symbols. One
+			// part read alone would pass for the whole text (an otpauth URI cut inside its
+			// secret), so only a "split" into one symbol is read.
+			var sa int
+			if sa, err = r.read(16); err == nil && sa>>8&0xf != 0 {
+				err = errPartOfSeveral
+			}
 		case modeECI, modeTerminator:
 			// A new character set, or the end: the characters gathered so far become text.
 			next := eci
@@ -226,6 +231,10 @@ func numberedError(before string, n int, after string) error {
 // appendText appends to out, as UTF-8, the bytes b in the character set that ECI eci (-1
 // for none) designates.
 func appendText(out, b []byte, eci int) ([]byte, error) {
+	switch eci {
+	case 25, 33, 34, 35: // UTF-16 and UTF-32: their ASCII is valid UTF-8 with NULs between
+		return nil, numberedError("qr: unsupported character set (ECI ", eci, ")")
+	}
 	if eci != 1 && eci != 3 {
 		switch {
 		case utf8.Valid(b):
