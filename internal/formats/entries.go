@@ -15,7 +15,7 @@ func Collect[E any](entries []E, read func(E) (vault.Account, string, error)) Re
 	for i, e := range entries {
 		a, label, err := read(e)
 		if err != nil {
-			res.Problems = append(res.Problems, ProblemOf(i+1, label, err))
+			res.AddProblem(ProblemOf(i+1, label, err))
 			continue
 		}
 		res.Accounts = append(res.Accounts, a)
@@ -28,7 +28,7 @@ func Collect[E any](entries []E, read func(E) (vault.Account, string, error)) Re
 // prefixes the message and noun names the entries ("entries", "services").
 func NoneRead(res Result, format, noun string) error {
 	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
-		return fmt.Errorf("%s: none of the %d %s could be read (first: %s)", format, len(res.Problems), noun, res.Problems[0])
+		return fmt.Errorf("%s: none of the %d %s could be read (first: %s)", format, res.ProblemCount(), noun, res.Problems[0])
 	}
 	return nil
 }

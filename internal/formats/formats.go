@@ -79,12 +79,31 @@ func (p Problem) String() string {
 }
 
 // Result is what an import yields: the good accounts (IDs, Order and times may be zero:
-// the vault assigns them) and one Problem per entry it could not read.
+// the vault assigns them) and one Problem per entry it could not read, the first
+// MaxProblems of them kept and the rest counted.
 type Result struct {
 	Accounts []vault.Account
 	Problems []Problem
+	Unlisted int      // problems beyond MaxProblems, counted but not kept
 	Warnings []string // about the file as a whole (e.g. "batch 1 of 2 only")
 }
+
+// MaxProblems bounds the Problems a Result keeps. A preview lists no more (the background
+// refuses more from a page), and a 16 MiB file of 8 million bad lines would otherwise
+// hold a Problem each: gigabytes, more than the WebAssembly tools can have.
+const MaxProblems = 1000
+
+// AddProblem keeps p, or counts it once MaxProblems are kept.
+func (r *Result) AddProblem(p Problem) {
+	if len(r.Problems) < MaxProblems {
+		r.Problems = append(r.Problems, p)
+	} else {
+		r.Unlisted++
+	}
+}
+
+// ProblemCount is the number of problems, kept and counted.
+func (r *Result) ProblemCount() int { return len(r.Problems) + r.Unlisted }
 
 // Importer reads one format.
 type Importer interface {

@@ -209,7 +209,10 @@ func qrImport(args []safejs.Value) (any, error) {
 			firstErr = err
 		}
 		all.Accounts = append(all.Accounts, res.Accounts...)
-		all.Problems = append(all.Problems, res.Problems...)
+		for _, p := range res.Problems {
+			all.AddProblem(p)
+		}
+		all.Unlisted += res.Unlisted
 		all.Warnings = append(all.Warnings, res.Warnings...)
 	}
 	if other > 0 {
@@ -404,7 +407,7 @@ func preview(res formats.Result) (map[string]any, error) {
 	now := time.Now().UTC().Truncate(time.Second)
 	good := []vault.Account{}
 	problems := []any{}
-	unlisted := 0 // problems beyond maxNotes, counted in one warning
+	unlisted := res.Unlisted // problems beyond maxNotes, counted in one warning
 	problem := func(index int, label, message, code string) {
 		if len(problems) == maxNotes {
 			unlisted++

@@ -188,7 +188,7 @@ func (imp Importer) Import(data, _ []byte) (formats.Result, error) {
 		}
 		a, err := r.account()
 		if err != nil {
-			res.Problems = append(res.Problems, formats.ProblemOf(i+1, r.name, err))
+			res.AddProblem(formats.ProblemOf(i+1, r.name, err))
 			continue
 		}
 		res.Accounts = append(res.Accounts, a)
@@ -232,6 +232,11 @@ func readJSON(data []byte) ([]record, error) {
 	return recs, nil
 }
 
+// maxRows bounds the rows of a CSV export, far above any real vault's items: a 16 MiB file
+// of one-letter rows would otherwise hold 8 million records (over a gigabyte of
+// WebAssembly memory, and a problem each to make).
+const maxRows = 200_000
+
 func readCSV(data []byte) ([]record, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csvReader{data}
@@ -255,6 +260,9 @@ func readCSV(data []byte) ([]record, error) {
 		row, err := r.Read()
 		if err == io.EOF {
 			break
+		}
+		if len(recs) == maxRows {
+			return nil, fmt.Errorf("%w: more than %d rows", ErrCorrupt, maxRows)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: CSV row %d is malformed", ErrCorrupt, len(recs)+2)

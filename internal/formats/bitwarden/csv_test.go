@@ -76,3 +76,16 @@ func FuzzCSVAsEncodingCSV(f *testing.F) {
 		checkCSVAsEncodingCSV(t, data)
 	})
 }
+
+// TestCSVRowBound: an export of more rows than any vault's items is refused with a plain
+// error, before holding a record for each; one at the bound reads.
+func TestCSVRowBound(t *testing.T) {
+	header := "name,login_totp\n"
+	if _, err := readCSV([]byte(header + strings.Repeat("a,JBSWY3DPEHPK3PXP\n", maxRows))); err != nil {
+		t.Fatalf("%d rows: %v", maxRows, err)
+	}
+	_, err := readCSV([]byte(header + strings.Repeat("a,b\n", maxRows+1)))
+	if err == nil || !strings.Contains(err.Error(), "more than 200000 rows") {
+		t.Fatalf("%d rows: %v", maxRows+1, err)
+	}
+}

@@ -55,13 +55,13 @@ func (Importer) Import(data, password []byte) (formats.Result, error) {
 	res := formats.Result{Accounts: make([]vault.Account, 0, len(b.Accounts))}
 	for i, a := range b.Accounts {
 		if err := a.Validate(); err != nil {
-			res.Problems = append(res.Problems, formats.ProblemOf(i+1, label(a), err))
+			res.AddProblem(formats.ProblemOf(i+1, label(a), err))
 			continue
 		}
 		res.Accounts = append(res.Accounts, a)
 	}
 	if len(res.Accounts) == 0 && len(res.Problems) > 0 {
-		return res, fmt.Errorf("%w: all %d are invalid (first: %s)", ErrNoAccounts, len(res.Problems), res.Problems[0].Message)
+		return res, fmt.Errorf("%w: all %d are invalid (first: %s)", ErrNoAccounts, res.ProblemCount(), res.Problems[0].Message)
 	}
 	return res, nil
 }

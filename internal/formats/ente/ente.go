@@ -134,12 +134,12 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 	for i, l := range lines(data) {
 		k, err := otp.ParseURI(l.text)
 		if err != nil {
-			res.Problems = append(res.Problems, formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.n, err)))
+			res.AddProblem(formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.n, err)))
 			continue
 		}
 		d, err := codeDisplay(l.text)
 		if err != nil {
-			res.Problems = append(res.Problems, formats.ProblemOf(i+1, formats.Label(k.Issuer, k.Name), fmt.Errorf("line %d: %w", l.n, err)))
+			res.AddProblem(formats.ProblemOf(i+1, formats.Label(k.Issuer, k.Name), fmt.Errorf("line %d: %w", l.n, err)))
 			continue
 		}
 		if d.Trashed {

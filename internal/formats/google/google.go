@@ -334,7 +334,7 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 				firstErr = fmt.Errorf("URI %d: %w", n+1, err)
 			}
 			index++
-			res.Problems = append(res.Problems, formats.ProblemOf(index, "", fmt.Errorf("URI %d of %d: %w", n+1, len(uris), err)))
+			res.AddProblem(formats.ProblemOf(index, "", fmt.Errorf("URI %d of %d: %w", n+1, len(uris), err)))
 			continue
 		}
 		if p.BatchSize > 1 && (p.BatchIndex < 0 || p.BatchIndex >= p.BatchSize) {
@@ -354,7 +354,7 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 			index++
 			k, err := op.Key()
 			if err != nil {
-				res.Problems = append(res.Problems, formats.ProblemOf(index, label(op), err))
+				res.AddProblem(formats.ProblemOf(index, label(op), err))
 				continue
 			}
 			res.Accounts = append(res.Accounts, vault.AccountFromKey(k))
@@ -362,7 +362,7 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 	}
 	res.Warnings = append(res.Warnings, batchWarnings(batches)...)
 	if len(res.Accounts) == 0 {
-		if firstErr != nil && len(res.Problems) == 1 {
+		if firstErr != nil && res.ProblemCount() == 1 {
 			return res, firstErr
 		}
 		if len(res.Problems) > 0 {

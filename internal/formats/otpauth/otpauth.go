@@ -88,7 +88,7 @@ func (Importer) Import(data []byte, _ []byte) (formats.Result, error) {
 	for i, l := range ls {
 		k, err := otp.ParseURI(l.text)
 		if err != nil {
-			res.Problems = append(res.Problems, formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.number, err)))
+			res.AddProblem(formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.number, err)))
 			continue
 		}
 		res.Accounts = append(res.Accounts, vault.AccountFromKey(k))

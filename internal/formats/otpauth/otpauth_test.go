@@ -175,3 +175,24 @@ func FuzzImport(f *testing.F) {
 		formatstest.Compare(t, again.Accounts, res.Accounts)
 	})
 }
+
+// TestImportManyBadLinesBounded: a file of a million bad lines keeps MaxProblems problems
+// and counts the rest, rather than holding one Problem per line.
+func TestImportManyBadLinesBounded(t *testing.T) {
+	const n = 1_000_000
+	data := []byte("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\n" + strings.Repeat("x\n", n))
+	res, err := Importer{}.Import(data, nil)
+	if err != nil || len(res.Accounts) != 1 {
+		t.Fatalf("%d accounts, %v", len(res.Accounts), err)
+	}
+	if len(res.Problems) != formats.MaxProblems || res.ProblemCount() != n {
+		t.Fatalf("%d problems kept, %d in all; want %d and %d", len(res.Problems), res.ProblemCount(), formats.MaxProblems, n)
+	}
+	if last := res.Problems[len(res.Problems)-1]; last.Index != formats.MaxProblems+1 {
+		t.Errorf("last problem kept is entry %d", last.Index)
+	}
+	_, err = Importer{}.Import([]byte(strings.Repeat("x\n", n)), nil)
+	if err == nil || !strings.Contains(err.Error(), "all 1000000 entries") {
+		t.Errorf("a file of only bad lines: %v", err)
+	}
+}
