@@ -7,7 +7,6 @@
 package ente
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -36,26 +35,6 @@ var ErrEncrypted = errors.New("ente: encrypted Ente exports are not supported; e
 // ErrNoAccounts is returned when the text holds no readable account.
 var ErrNoAccounts = errors.New("ente: no account could be read")
 
-var bom = []byte("\xef\xbb\xbf")
-
-type line struct {
-	n    int
-	text string
-}
-
-func lines(data []byte) []line {
-	data = bytes.TrimPrefix(data, bom)
-	var out []line
-	for i, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		out = append(out, line{i + 1, l})
-	}
-	return out
-}
-
 func isEncryptedExport(data []byte) bool {
 	return formats.HasMembers(data, "kdfParams", "encryptedData")
 }
@@ -69,12 +48,12 @@ func (Importer) Detect(data []byte) bool {
 	if isEncryptedExport(data) {
 		return true
 	}
-	ls := lines(data)
-	if len(ls) == 0 || !strings.HasPrefix(strings.ToLower(ls[0].text), "otpauth://") {
+	ls, err := formats.Lines(data, 0)
+	if err != nil || len(ls) == 0 || !strings.HasPrefix(strings.ToLower(ls[0].Text), "otpauth://") {
 		return false
 	}
 	for _, l := range ls {
-		if strings.Contains(l.text, "codeDisplay=") {
+		if strings.Contains(l.Text, "codeDisplay=") {
 			return true
 		}
 	}
@@ -131,15 +110,19 @@ func (Importer) Import(data, _ []byte) (formats.Result, error) {
 	}
 	var res formats.Result
 	trashed := 0
-	for i, l := range lines(data) {
-		k, err := otp.ParseURI(l.text)
+	ls, err := formats.Lines(data, 0)
+	if err != nil {
+		return res, err
+	}
+	for i, l := range ls {
+		k, err := otp.ParseURI(l.Text)
 		if err != nil {
-			res.AddProblem(formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.n, err)))
+			res.AddProblem(formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.N, err)))
 			continue
 		}
-		d, err := codeDisplay(l.text)
+		d, err := codeDisplay(l.Text)
 		if err != nil {
-			res.AddProblem(formats.ProblemOf(i+1, formats.Label(k.Issuer, k.Name), fmt.Errorf("line %d: %w", l.n, err)))
+			res.AddProblem(formats.ProblemOf(i+1, formats.Label(k.Issuer, k.Name), fmt.Errorf("line %d: %w", l.N, err)))
 			continue
 		}
 		if d.Trashed {

@@ -12,7 +12,6 @@
 package google
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -285,25 +284,18 @@ func (Importer) Detect(data []byte) bool {
 // Encrypted is false: migration data is never encrypted.
 func (Importer) Encrypted([]byte) bool { return false }
 
-// lines returns the non-blank, non-comment lines, trimmed; at most max when max > 0. (A
-// loop over the bytes rather than bufio.Scanner, which cost the WebAssembly tools 9 KB.)
+// lines returns the URIs: formats.Lines' texts, none longer than maxLineLength.
 func lines(data []byte, max int) ([]string, error) {
-	var out []string
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte order mark from Windows editors
-	for len(data) > 0 {
-		var line []byte
-		line, data, _ = bytes.Cut(data, []byte{'\n'})
-		if len(line) > maxLineLength {
-			return out, fmt.Errorf("%w: a line is longer than %d bytes", ErrCorrupt, maxLineLength)
+	ls, err := formats.Lines(data, max)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		if len(l.Text) > maxLineLength {
+			return nil, fmt.Errorf("%w: a line is longer than %d bytes", ErrCorrupt, maxLineLength)
 		}
-		text := string(bytes.TrimSpace(line))
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		out = append(out, text)
-		if max > 0 && len(out) == max {
-			return out, nil
-		}
+		out[i] = l.Text
 	}
 	return out, nil
 }

@@ -37,44 +37,14 @@ func init() {
 // ErrNoAccounts is returned by Import when the file holds no importable account.
 var ErrNoAccounts = errors.New("no account could be imported")
 
-var bom = []byte("\xef\xbb\xbf")
-
 // Importer reads otpauth text files.
 type Importer struct{}
-
-// line is one entry: a non-blank, non-comment line.
-type line struct {
-	number int // 1-based line number in the file
-	text   string
-}
-
-func entries(data []byte, limit int) []line {
-	data = bytes.TrimPrefix(data, bom)
-	var out []line
-	for n := 1; len(data) > 0; n++ {
-		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
-		s := strings.TrimSpace(string(l))
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
-		}
-		out = append(out, line{n, s})
-		if limit > 0 && len(out) == limit {
-			break
-		}
-	}
-	return out
-}
 
 // Detect reports whether the first line that is neither blank nor a comment starts with
 // otpauth://.
 func (Importer) Detect(data []byte) bool {
-	first := entries(data, 1)
-	return len(first) == 1 && len(first[0].text) >= 10 && strings.EqualFold(first[0].text[:10], "otpauth://")
+	first, _ := formats.Lines(data, 1)
+	return len(first) == 1 && len(first[0].Text) >= 10 && strings.EqualFold(first[0].Text[:10], "otpauth://")
 }
 
 // Encrypted is always false.
@@ -84,11 +54,14 @@ func (Importer) Encrypted([]byte) bool { return false }
 // ErrNoAccounts, along with the Problems that explain why.
 func (Importer) Import(data []byte, _ []byte) (formats.Result, error) {
 	var res formats.Result
-	ls := entries(data, 0)
+	ls, err := formats.Lines(data, 0)
+	if err != nil {
+		return res, err
+	}
 	for i, l := range ls {
-		k, err := otp.ParseURI(l.text)
+		k, err := otp.ParseURI(l.Text)
 		if err != nil {
-			res.AddProblem(formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.number, err)))
+			res.AddProblem(formats.ProblemOf(i+1, "", fmt.Errorf("line %d: %w", l.N, err)))
 			continue
 		}
 		res.Accounts = append(res.Accounts, vault.AccountFromKey(k))

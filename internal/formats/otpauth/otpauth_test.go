@@ -2,6 +2,7 @@ package otpauth
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -176,10 +177,11 @@ func FuzzImport(f *testing.F) {
 	})
 }
 
-// TestImportManyBadLinesBounded: a file of a million bad lines keeps MaxProblems problems
-// and counts the rest, rather than holding one Problem per line.
+// TestImportManyBadLinesBounded: a file of many bad lines keeps MaxProblems problems and
+// counts the rest, rather than holding one Problem per line; a file of more than
+// MaxEntries lines is refused before it is read.
 func TestImportManyBadLinesBounded(t *testing.T) {
-	const n = 1_000_000
+	const n = formats.MaxEntries - 1
 	data := []byte("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\n" + strings.Repeat("x\n", n))
 	res, err := Importer{}.Import(data, nil)
 	if err != nil || len(res.Accounts) != 1 {
@@ -192,7 +194,11 @@ func TestImportManyBadLinesBounded(t *testing.T) {
 		t.Errorf("last problem kept is entry %d", last.Index)
 	}
 	_, err = Importer{}.Import([]byte(strings.Repeat("x\n", n)), nil)
-	if err == nil || !strings.Contains(err.Error(), "all 1000000 entries") {
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("all %d entries", n)) {
 		t.Errorf("a file of only bad lines: %v", err)
+	}
+	_, err = Importer{}.Import(append(data, "x\n"...), nil)
+	if !errors.Is(err, formats.ErrTooManyEntries) {
+		t.Errorf("%d lines: %v", formats.MaxEntries+1, err)
 	}
 }
