@@ -232,11 +232,6 @@ func readJSON(data []byte) ([]record, error) {
 	return recs, nil
 }
 
-// maxRows bounds the rows of a CSV export, far above any real vault's items: a 16 MiB file
-// of one-letter rows would otherwise hold 8 million records (over a gigabyte of
-// WebAssembly memory, and a problem each to make).
-const maxRows = 200_000
-
 func readCSV(data []byte) ([]record, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csvReader{data}
@@ -261,8 +256,8 @@ func readCSV(data []byte) ([]record, error) {
 		if err == io.EOF {
 			break
 		}
-		if len(recs) == maxRows {
-			return nil, fmt.Errorf("%w: more than %d rows", ErrCorrupt, maxRows)
+		if len(recs) == formats.MaxEntries {
+			return nil, fmt.Errorf("%w: more than %d rows", ErrCorrupt, formats.MaxEntries)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: CSV row %d is malformed", ErrCorrupt, len(recs)+2)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"codeward.dev/internal/formats"
 )
 
 // checkCSVAsEncodingCSV: csvReader gives the records encoding/csv's Reader (defaults, any
@@ -81,11 +83,11 @@ func FuzzCSVAsEncodingCSV(f *testing.F) {
 // error, before holding a record for each; one at the bound reads.
 func TestCSVRowBound(t *testing.T) {
 	header := "name,login_totp\n"
-	if _, err := readCSV([]byte(header + strings.Repeat("a,JBSWY3DPEHPK3PXP\n", maxRows))); err != nil {
-		t.Fatalf("%d rows: %v", maxRows, err)
+	if _, err := readCSV([]byte(header + strings.Repeat("a,JBSWY3DPEHPK3PXP\n", formats.MaxEntries))); err != nil {
+		t.Fatalf("%d rows: %v", formats.MaxEntries, err)
 	}
-	_, err := readCSV([]byte(header + strings.Repeat("a,b\n", maxRows+1)))
+	_, err := readCSV([]byte(header + strings.Repeat("a,b\n", formats.MaxEntries+1)))
 	if err == nil || !strings.Contains(err.Error(), "more than 200000 rows") {
-		t.Fatalf("%d rows: %v", maxRows+1, err)
+		t.Fatalf("%d rows: %v", formats.MaxEntries+1, err)
 	}
 }
