@@ -13,21 +13,7 @@ func symbolOf(v int, fields ...seg) *bitGrid {
 	for _, f := range fields {
 		w.write(f.v, f.n)
 	}
-	capacity := lay.dataCodewords()
-	w.write(modeTerminator, min(4, capacity*8-w.n))
-	w.write(0, (8-w.n%8)%8)
-	for i := 0; len(w.buf) < capacity; i++ {
-		w.buf = append(w.buf, [2]byte{0xec, 0x11}[i%2])
-	}
-	data := w.buf
-	codewords := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
-	for b := range lay.blocks {
-		n := lay.dataIn(b)
-		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
-			codewords[lay.placed(b, i)] = c
-		}
-		data = data[n:]
-	}
+	codewords := finish(w, lay)
 	_, g, order := functionPatterns(v)
 	for i, m := range order[:len(codewords)*8] {
 		g.dark[m] = codewords[i>>3]&(0x80>>(i&7)) != 0 != masked(0, m%g.size, m/g.size)

@@ -78,14 +78,7 @@ func zxEncode(t testing.TB, text string, l ecLevel, charset string) (*bitGrid, *
 	if err != nil {
 		return nil, nil
 	}
-	m := code.GetMatrix()
-	g := newBitGrid(m.GetWidth())
-	for y := range g.size {
-		for x := range g.size {
-			g.set(x, y, m.Get(x, y) == 1)
-		}
-	}
-	return g, code
+	return gridOf(code.GetMatrix()), code
 }
 
 // TestDecodeGozxingSymbols: symbols gozxing encodes (all levels; numeric, alphanumeric and

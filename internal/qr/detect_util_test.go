@@ -32,14 +32,7 @@ func symbol(t testing.TB, version int, text string) *bitGrid {
 		if err != nil {
 			continue
 		}
-		m := code.GetMatrix()
-		g := newBitGrid(m.GetWidth())
-		for y := range g.size {
-			for x := range g.size {
-				g.set(x, y, m.Get(x, y) == 1)
-			}
-		}
-		return g
+		return gridOf(code.GetMatrix())
 	}
 	t.Fatalf("cannot encode a version %d code", version)
 	return nil
@@ -53,7 +46,11 @@ func encodeText(t testing.TB, text string) *bitGrid {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := code.GetMatrix()
+	return gridOf(code.GetMatrix())
+}
+
+// gridOf copies gozxing's module matrix.
+func gridOf(m *encoder.ByteMatrix) *bitGrid {
 	g := newBitGrid(m.GetWidth())
 	for y := range g.size {
 		for x := range g.size {

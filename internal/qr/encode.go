@@ -49,25 +49,7 @@ func encodeGrid(text string) (*bitGrid, error) {
 	for i := range len(text) {
 		w.write(int(text[i]), 8)
 	}
-	capacity := lay.dataCodewords()
-	w.write(modeTerminator, min(4, capacity*8-w.n))
-	w.write(0, (8-w.n%8)%8)
-	for i := 0; len(w.buf) < capacity; i++ {
-		w.buf = append(w.buf, "\xec\x11"[i&1]) // the two pad codewords in turn
-	}
-
-	// Split the data into blocks, add each block's error correction codewords, and
-	// interleave them as they are placed (see blockLayout.placed).
-	data := w.buf
-	codewords := make([]byte, lay.dataCodewords()+lay.blocks*lay.ec)
-	for b := range lay.blocks {
-		n := lay.dataIn(b)
-		// The block and its error correction codewords (data[:n:n] makes append copy).
-		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
-			codewords[lay.placed(b, i)] = c
-		}
-		data = data[n:]
-	}
+	codewords := finish(w, lay)
 
 	// Draw the symbol with each of the eight masks in turn, and keep the one with the lowest
 	// penalty. The codewords are placed unmasked first; remainder bits stay light.
@@ -191,4 +173,28 @@ func penalty(g *bitGrid) int {
 	}
 	total := n * n
 	return score + 10*(abs(dark*20-total*10)/total)
+}
+
+// finish ends the data bit stream in w (the terminator, zero bits to the byte boundary,
+// then the pad codewords up to the symbol's capacity), splits it into blocks, adds each
+// block's error correction codewords and interleaves them as they are placed (see
+// blockLayout.placed).
+func finish(w *bitWriter, lay blockLayout) []byte {
+	capacity := lay.dataCodewords()
+	w.write(modeTerminator, min(4, capacity*8-w.n))
+	w.write(0, (8-w.n%8)%8)
+	for i := 0; len(w.buf) < capacity; i++ {
+		w.buf = append(w.buf, "\xec\x11"[i&1]) // the two pad codewords in turn
+	}
+	data := w.buf
+	codewords := make([]byte, capacity+lay.blocks*lay.ec)
+	for b := range lay.blocks {
+		n := lay.dataIn(b)
+		// The block and its error correction codewords (data[:n:n] makes append copy).
+		for i, c := range append(data[:n:n], rsEncode(data[:n], lay.ec)...) {
+			codewords[lay.placed(b, i)] = c
+		}
+		data = data[n:]
+	}
+	return codewords
 }
