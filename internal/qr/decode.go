@@ -70,7 +70,11 @@ func decodeOriented(g *bitGrid) (string, error) {
 		for i := range blk {
 			blk[i] = raw[lay.placed(b, i)]
 		}
-		if _, err := rsCorrect(blk, lay.ec); err != nil {
+		fixed, err := rsCorrect(blk, lay.ec)
+		if err == nil && fixed > correctable(v, level, lay.ec) {
+			err = errTooManyErrors
+		}
+		if err != nil {
 			return "", err
 		}
 		data = append(data, blk[:n]...)
@@ -115,4 +119,18 @@ func readVersion(g *bitGrid) (v int, ok bool) {
 	code := func(i int) int { return versionBits(i + 7) }
 	best, dist := nearest(a, b, 34, code)
 	return best + 7, dist <= 3
+}
+
+// correctable is how many codewords of a block may be corrected: half its error correction
+// codewords, less those the standard keeps in the smallest symbols for detecting a wrong
+// correction (ISO/IEC 18004, table 9: 3 in 1-L, 2 in 1-M and 2-L; where it keeps one, half
+// of the rest is the same number).
+func correctable(v int, level ecLevel, ec int) int {
+	switch {
+	case v == 1 && level == levelL:
+		ec -= 3
+	case v == 1 && level == levelM, v == 2 && level == levelL:
+		ec -= 2
+	}
+	return ec / 2
 }

@@ -393,3 +393,38 @@ func drawVersion(g *bitGrid, v int) {
 		g.set(x2, y2, on)
 	}
 }
+
+// TestDecodeKeepsMisdecodeProtection: in 1-L, 1-M and 2-L the standard keeps a few error
+// correction codewords for detecting a wrong correction (ISO/IEC 18004, table 9), so fewer
+// errors are corrected there than half the error correction codewords.
+func TestDecodeKeepsMisdecodeProtection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, tc := range []struct {
+		text           string
+		level          ecLevel
+		version, limit int
+	}{
+		{"otpauth://x?s=AB", levelL, 1, 2},                 // 7 ec codewords, 3 kept
+		{"otpauth://x", levelM, 1, 4},                      // 10, 2 kept
+		{"otpauth://totp/x?secret=JBSWY3DP", levelL, 2, 4}, // 10, 2 kept
+		{"otpauth://x", levelQ, 1, 6},                      // 13, 1 kept: no change
+	} {
+		clean, code := zxEncode(t, tc.text, tc.level, "")
+		if v := code.GetVersion().GetVersionNumber(); v != tc.version {
+			t.Fatalf("%q at level %d is version %d, want %d", tc.text, tc.level, v, tc.version)
+		}
+		blk := blockCodewords(tc.version, tc.level)[0]
+		for _, n := range []int{tc.limit, tc.limit + 1} {
+			g := &bitGrid{size: clean.size, dark: append([]bool(nil), clean.dark...)}
+			var cws []int
+			for _, i := range rng.Perm(len(blk))[:n] {
+				cws = append(cws, blk[i])
+			}
+			flipCodewords(g, rng, cws)
+			got, err := decodeGrid(g)
+			if ok := err == nil && got == tc.text; ok != (n == tc.limit) {
+				t.Errorf("%d-%d with %d codewords wrong: %q, %v", tc.version, tc.level, n, got, err)
+			}
+		}
+	}
+}
