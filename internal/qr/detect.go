@@ -25,27 +25,15 @@ const (
 	sureScore       = 0.9  // above this a reading is taken as a code at once
 )
 
-// findGrids returns the module grid of each QR code it can locate in img, the most likely
-// first; several codes per image (a screenshot can hold two or more codes side by side).
+// searchGrids hands found the module grid of each QR code it can locate in img, the most
+// likely first; several codes per image (a screenshot can hold two or more side by side).
 // Each grid is in the symbol's own orientation: finder patterns at top-left, top-right and
-// bottom-left, whatever the image's rotation. It may return candidates that turn out not to
-// be codes (the caller decodes each and drops those that fail) but at most maxGrids.
-//
-// When it finds none it looks again for light codes on a dark background, as some apps
-// in dark mode draw them.
-func findGrids(img *grayImage) []*bitGrid {
-	var out []*bitGrid
-	searchGrids(img, func(grids []*bitGrid) bool {
-		out = grids
-		return len(grids) > 0
-	})
-	return out
-}
-
-// searchGrids is findGrids for a caller that reads the grids as they come: it hands found
-// the grids of dark codes on a light background and, unless found reports that they were
-// codes, then those of light codes on a dark background. (A grid that is not a code, say a
-// damaged code or a look-alike, must not keep a light-on-dark code from being read.)
+// bottom-left, whatever the image's rotation. Some may turn out not to be codes (found
+// decodes each and drops those that fail); there are at most maxGrids. It hands over the
+// grids of dark codes on a light background first and, unless found reports that they were
+// codes, then those of light codes on a dark background, as some apps in dark mode draw
+// them (a grid that is not a code, say a damaged code or a look-alike, must not keep a
+// light-on-dark code from being read).
 func searchGrids(img *grayImage, found func([]*bitGrid) bool) {
 	// No code fits in fewer than 21 pixels a side; and the binarized image, a word per 64
 	// pixels of a row or less, would cost 8 bytes a pixel for an image 1 pixel wide.
@@ -60,7 +48,7 @@ func searchGrids(img *grayImage, found func([]*bitGrid) bool) {
 	found(gridsIn(bm))
 }
 
-// gridsIn is findGrids on a binarized image.
+// gridsIn is searchGrids' search on a binarized image.
 func gridsIn(bm *bitMatrix) []*bitGrid {
 	fs := findFinders(bm)
 	if len(fs) > maxGroupFinders {
