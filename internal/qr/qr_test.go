@@ -237,3 +237,30 @@ func TestPNGIsBilevel(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeTransparentPNG: a code drawn as black modules on a transparent background (as
+// some sites and apps save them) reads, transparent parts counting as white, as the
+// extension's background reads them (grey.js).
+func TestDecodeTransparentPNG(t *testing.T) {
+	g, err := encodeGrid(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const px, quiet = 6, 4
+	side := (g.size + 2*quiet) * px
+	img := image.NewNRGBA(image.Rect(0, 0, side, side)) // all transparent
+	for y := range g.size * px {
+		for x := range g.size * px {
+			if g.at(x/px, y/px) {
+				img.Set(quiet*px+x, quiet*px+y, color.NRGBA{A: 255})
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Decode(buf.Bytes()); err != nil || !slices.Equal(got, []string{uri}) {
+		t.Errorf("decoded %q, %v", got, err)
+	}
+}
