@@ -31,6 +31,7 @@ import (
 // (default 10), CODEWARD_BENCH_WASM_DIR (a directory holding another build's
 // codeward.wasm and codeward-tools.wasm, measured instead of build/'s: for before/after
 // comparisons of the WASM alone).
+// For before/after comparisons of the popup's first paint: TestBenchPopupVariants.
 
 func requireBench(t *testing.T) {
 	t.Helper()
@@ -141,6 +142,68 @@ const firstCodeProbe = `(() => {
   mo.observe(document, { subtree: true, childList: true, characterData: true });
 })();`
 
+// benchAddFloorPages adds the empty page and the one-module page to the extension copy ext.
+func benchAddFloorPages(t *testing.T, ext string) {
+	t.Helper()
+	for name, text := range map[string]string{emptyPagePath: emptyPage, scriptPagePath: scriptPage, "extension/bench-script.js": scriptPageJS} {
+		if err := os.WriteFile(filepath.Join(ext, filepath.FromSlash(name)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// benchFillVault creates the vault in b and imports n accounts into it as one otpauth
+// text file (the tools program), as a user's would; then it stops the worker, so that the
+// figures that follow are the everyday worker's, without the tools' Go instance.
+func benchFillVault(t *testing.T, b *Browser, n int) {
+	t.Helper()
+	p := b.OpenPopup()
+	p.CreateVault(password)
+	var file strings.Builder
+	for i := range n {
+		fmt.Fprintf(&file, "otpauth://totp/Issuer%%20%04d:user%04d@example.com?secret=%s&issuer=Issuer%%20%04d&period=30&digits=6\n", i, i, benchSecret(i), i)
+	}
+	added := Eval[float64](p, `(async () => {
+		const read = await chrome.runtime.sendMessage({kind: "import.read", payload: {data: `+mustJSON(base64.StdEncoding.EncodeToString([]byte(file.String())))+`, format: "auto"}});
+		if (!read.ok) throw new Error("import.read: " + JSON.stringify(read.error));
+		const apply = await chrome.runtime.sendMessage({kind: "import.apply", payload: {token: read.value.token}});
+		if (!apply.ok) throw new Error("import.apply: " + JSON.stringify(apply.error));
+		return apply.value.added;
+	})()`)
+	if int(added) != n {
+		t.Fatalf("imported %v accounts, want %d", added, n)
+	}
+	p.Close()
+	b.StopServiceWorker()
+}
+
+// benchProbeTab opens the tab the bench opens pages in, with firstCodeProbe installed.
+func benchProbeTab(b *Browser) *Page {
+	tab := b.Open("about:blank")
+	tab.call("install the first-code probe", func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: firstCodeProbe})
+		return err
+	})
+	return tab
+}
+
+// benchFirstCode opens path in tab (from about:blank) and returns firstCodeProbe's
+// milestones once its first code, or the empty page's paragraph, is on screen; false when
+// nothing was within Timeout.
+func benchFirstCode(tab *Page, b *Browser, path string) (map[string]float64, bool) {
+	tab.Navigate("about:blank")
+	tab.Navigate(b.URL(path))
+	for deadline := time.Now().Add(Timeout); ; time.Sleep(20 * time.Millisecond) {
+		v, err := EvalErr[map[string]float64](tab, `globalThis.__codewardFirstCode ?? null`)
+		if err == nil && v != nil {
+			return v, true
+		}
+		if time.Now().After(deadline) {
+			return nil, false
+		}
+	}
+}
+
 // benchSecret is a distinct valid base32 secret for account i.
 func benchSecret(i int) string {
 	s := fmt.Sprintf("JBSWY3DPEHPK3PXP%016d", i)[:32]
@@ -172,11 +235,7 @@ func TestBenchExtension(t *testing.T) {
 		}
 		fmt.Fprintf(report, "WASM from %s\n", dir)
 	}
-	for name, text := range map[string]string{emptyPagePath: emptyPage, scriptPagePath: scriptPage, "extension/bench-script.js": scriptPageJS} {
-		if err := os.WriteFile(filepath.Join(ext, filepath.FromSlash(name)), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	benchAddFloorPages(t, ext)
 	for _, n := range benchSizes() {
 		t.Run(fmt.Sprintf("accounts=%d", n), func(t *testing.T) {
 			benchVault(t, ext, n, report)
@@ -239,32 +298,8 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 		fmt.Fprintf(report, "browser: %s\n", b.Version())
 	}
 	fmt.Fprintf(report, "\n== %d accounts ==\n", n)
-	p := b.OpenPopup()
-	p.CreateVault(password)
-
-	// Accounts arrive as one otpauth text import (the tools program), as a user's would.
-	var file strings.Builder
-	for i := range n {
-		fmt.Fprintf(&file, "otpauth://totp/Issuer%%20%04d:user%04d@example.com?secret=%s&issuer=Issuer%%20%04d&period=30&digits=6\n", i, i, benchSecret(i), i)
-	}
-	added := Eval[float64](p, `(async () => {
-		const read = await chrome.runtime.sendMessage({kind: "import.read", payload: {data: `+mustJSON(base64.StdEncoding.EncodeToString([]byte(file.String())))+`, format: "auto"}});
-		if (!read.ok) throw new Error("import.read: " + JSON.stringify(read.error));
-		const apply = await chrome.runtime.sendMessage({kind: "import.apply", payload: {token: read.value.token}});
-		if (!apply.ok) throw new Error("import.apply: " + JSON.stringify(apply.error));
-		return apply.value.added;
-	})()`)
-	if int(added) != n {
-		t.Fatalf("imported %v accounts, want %d", added, n)
-	}
-	p.Close()
-	b.StopServiceWorker() // drop the tools' Go instance: the figures below are the everyday worker
-
-	tab := b.Open("about:blank")
-	tab.call("install the first-code probe", func(ctx context.Context) error {
-		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: firstCodeProbe})
-		return err
-	})
+	benchFillVault(t, b, n)
+	tab := benchProbeTab(b)
 	// openOnce opens path in the tab and returns when its first code (or the empty page's
 	// paragraph) was on screen, in ms from navigation start; ok is false when nothing was
 	// painted within Timeout (a popup that cannot show this many accounts).
@@ -272,31 +307,25 @@ func benchVault(t *testing.T, ext string, n int, report *strings.Builder) {
 	phases := map[string]map[string][]float64{}
 	series := ""
 	openOnce := func(path string) (ms float64, ok bool) {
-		tab.Navigate("about:blank")
-		tab.Navigate(b.URL(path))
-		for deadline := time.Now().Add(Timeout); ; time.Sleep(20 * time.Millisecond) {
-			v, err := EvalErr[map[string]float64](tab, `globalThis.__codewardFirstCode ?? null`)
-			if err == nil && v != nil {
-				if series != "" {
-					key := series
-					if path == emptyPagePath {
-						key += ", empty page"
-					} else if path == scriptPagePath {
-						key += ", one-module page"
-					}
-					if phases[key] == nil {
-						phases[key] = map[string][]float64{}
-					}
-					for k, x := range v {
-						phases[key][k] = append(phases[key][k], x)
-					}
-				}
-				return v["visible"], true
+		v, ok := benchFirstCode(tab, b, path)
+		if !ok {
+			return 0, false
+		}
+		if series != "" {
+			key := series
+			if path == emptyPagePath {
+				key += ", empty page"
+			} else if path == scriptPagePath {
+				key += ", one-module page"
 			}
-			if time.Now().After(deadline) {
-				return 0, false
+			if phases[key] == nil {
+				phases[key] = map[string][]float64{}
+			}
+			for k, x := range v {
+				phases[key][k] = append(phases[key][k], x)
 			}
 		}
+		return v["visible"], true
 	}
 	must := func(ms float64, ok bool) float64 {
 		if !ok {
