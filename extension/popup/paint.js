@@ -545,6 +545,9 @@ export const list = {
     const h = s.clientHeight;
     if (i * ROW < s.scrollTop) s.scrollTop = i * ROW;
     else if ((i + 1) * ROW > s.scrollTop + h) s.scrollTop = (i + 1) * ROW - h;
+    // Laid out now, if not before (clientHeight above): a key pressed before the first
+    // screen is on screen may reach past the first frame's few rows.
+    this.laidOut = true;
     this.render();
     return this.rows.get(id) ?? null;
   },
