@@ -88,33 +88,51 @@ export function codeAt(a, t = Date.now() / 1000) {
   return i >= 0 && i < n ? entry.codes.slice(i * d, i * d + d) : null;
 }
 
-// Keys typed before the first paint (a quick typist, a slow machine) are kept and go to the
-// field that has focus once the screen is up: the search, or the master password.
+// Keys pressed before the first screen has its focus (a quick typist, a slow machine) are
+// kept and handed over once it has: typed characters go into the field (the search, or the
+// master password), then the keys the screen acts on follow, in order, as if pressed then
+// (↓ from the search to the rows, Enter to copy the first match or to unlock). Escape is
+// not kept: it closes the popup.
+const EARLY_KEYS = new Set(["ArrowDown", "ArrowUp", "Home", "End", "Enter"]);
 let early = "";
+const earlyKeys = [];
 function onEarlyKey(ev) {
   if (document.activeElement && document.activeElement !== document.body) return;
-  if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
-    early += ev.key;
-    ev.preventDefault();
-  }
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (ev.key.length === 1) early += ev.key;
+  else if (EARLY_KEYS.has(ev.key)) earlyKeys.push({ key: ev.key, code: ev.code, shiftKey: ev.shiftKey });
+  else return;
+  ev.preventDefault();
 }
 document.addEventListener("keydown", onEarlyKey, true);
 
 /**
- * Focuses field (the screen's first one) and hands it what was typed before it existed.
- * Before the popup's first frame is out, it waits for that frame: focusing makes the browser
- * lay the page out there and then, and measured here it put the first code on screen 25–35
- * ms later on this machine. Keys typed meanwhile are kept (above) and handed over. (Not
- * later than that frame: arrow keys and Enter pressed before the focus are not kept.)
+ * Focuses field (the screen's first one) and hands it the keys pressed before (above). For
+ * the popup's first screen, once that screen is on screen: focusing makes the browser lay
+ * the page out there and then, and measured here it put the first code on screen 25–35 ms
+ * later when it came before the first frame. (After "the first frame" was not enough: the
+ * browser often shows a frame with only the background while the View is being read.)
  */
 function focusFirst(field) {
-  if (firstFrameOut) focusNow(field);
-  else afterFrame(() => field.isConnected && focusNow(field));
+  if (firstPaintOut) focusNow(field);
+  else afterFirstPaint(() => field.isConnected && focusNow(field));
 }
 
 function focusNow(field) {
   field.focus();
   document.removeEventListener("keydown", onEarlyKey, true);
+  typeEarly(field);
+  for (const k of earlyKeys.splice(0)) {
+    // On whatever has focus by then (↓ moves it from the search to a row), with Enter's
+    // default action, which a key event made here does not have: submitting the form.
+    const target = document.activeElement ?? field;
+    const ev = new KeyboardEvent("keydown", { ...k, bubbles: true, cancelable: true });
+    if (target.dispatchEvent(ev) && k.key === "Enter" && target.form) target.form.requestSubmit();
+  }
+}
+
+/** Puts the characters typed before field had focus into it. */
+function typeEarly(field) {
   if (!early) return;
   const last = early.at(-1);
   field.value += early;
@@ -123,7 +141,7 @@ function focusNow(field) {
   // The text of a key whose keydown was kept above may still arrive once the field has
   // focus: text without a keydown of its own is that echo, already in the field.
   let keyed = false;
-  const down = () => (keyed = true);
+  const down = (ev) => ev.isTrusted && (keyed = true); // not the kept keys handed over
   const echo = (ev) => {
     if (ev.inputType === "insertText" && !keyed && ev.data === last) ev.preventDefault();
     keyed = true; // one echo at most
@@ -663,10 +681,6 @@ function afterFrame(fn) {
   requestAnimationFrame(() => setTimeout(run, 0));
   setTimeout(run, 200);
 }
-
-/** True once the popup's first frame has been produced. */
-let firstFrameOut = false;
-afterFrame(() => (firstFrameOut = true));
 
 /**
  * True once the popup's first screen is on screen (its first contentful paint). A frame with
