@@ -119,9 +119,13 @@ function focusFirst(field) {
 }
 
 function focusNow(field) {
-  field.focus();
   document.removeEventListener("keydown", onEarlyKey, true);
+  // A person who already put the focus somewhere (clicked into a field) keeps it there;
+  // what was typed before that still goes into field.
+  const elsewhere = document.activeElement && document.activeElement !== document.body;
+  if (!elsewhere) field.focus();
   typeEarly(field);
+  if (elsewhere) return void earlyKeys.splice(0);
   for (const k of earlyKeys.splice(0)) {
     // On whatever has focus by then (↓ moves it from the search to a row), with Enter's
     // default action, which a key event made here does not have: submitting the form.
