@@ -216,8 +216,9 @@ func TestImportAegisEncrypted(t *testing.T) {
 			t.Errorf("%s: shows %q, want %q (HOTP at counter %d)", h.issuer, a.Code, want, h.counter)
 		}
 	}
-	if len(p.Accounts()) != 7 {
-		t.Errorf("popup lists %q, want 7 accounts", p.ListItems())
+	// (The popup's first frame holds the first rows; the others follow it.)
+	if items := p.WaitListItems(7); len(items) != 7 {
+		t.Errorf("popup lists %q, want 7 accounts", items)
 	}
 
 	// The same file again: every account is a duplicate, so nothing can be imported.
