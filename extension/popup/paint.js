@@ -407,7 +407,15 @@ export const list = {
     else afterFirstPaint(laidOut);
     this.search.addEventListener("input", () => this.filter());
     this.search.addEventListener("keydown", (ev) => this.onSearchKey(ev));
-    this.scroller.addEventListener("scroll", () => this.renderSoon());
+    let pending = false;
+    this.scroller.addEventListener("scroll", () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        this.render();
+      });
+    });
     this.ul.addEventListener("click", (ev) => {
       const b = ev.target.closest("button[data-action=copy]");
       if (b) this.copy(b.closest("li").account);
@@ -491,18 +499,6 @@ export const list = {
     this.empty.textContent = this.accounts.length === 0 ? "No accounts yet. Use Add account to add your first one." : "No account matches your search.";
     if (changed && !keepScroll) this.scroller.scrollTop = 0;
     this.render();
-  },
-
-  renderPending: false,
-
-  /** render in the next frame, once per frame: for scrolling and a window that grows. */
-  renderSoon() {
-    if (this.renderPending || !this.laidOut) return;
-    this.renderPending = true;
-    requestAnimationFrame(() => {
-      this.renderPending = false;
-      if (this.ul?.isConnected) this.render();
-    });
   },
 
   /** Makes the page hold exactly the rows of the visible part of the list (plus a margin). */
@@ -697,10 +693,6 @@ function afterFrame(fn) {
  */
 let firstPaintOut = false;
 afterFirstPaint(() => (firstPaintOut = true));
-
-// A window that grows (the popup opened in a tab, a zoom) brings rows into view that the page
-// does not hold yet.
-addEventListener("resize", () => list.renderSoon());
 
 /**
  * loadWhole, tried again for a while if the head is still all there is (a worker that
