@@ -687,12 +687,35 @@ function afterFrame(fn) {
 }
 
 /**
- * True once the popup's first screen is on screen (its first contentful paint). A frame with
- * only the page's background, which the browser may show while the View is being read, does
- * not count.
+ * True once the popup's first screen is on screen: its first contentful paint, the frame on
+ * screen and not only produced (on a busy machine, two cores here, the main thread's next
+ * work would otherwise compete with rastering it). A frame with only the page's background,
+ * which the browser may show while the View is being read, does not count. Where the browser
+ * does not report paints, the first frame; 300 ms at most (a hidden page paints nothing).
  */
 let firstPaintOut = false;
-afterFirstPaint(() => (firstPaintOut = true));
+const firstPaintWaiters = [];
+const firstPaintDone = once(() => {
+  firstPaintOut = true;
+  for (const fn of firstPaintWaiters.splice(0)) fn();
+});
+if (PerformanceObserver.supportedEntryTypes?.includes("paint")) {
+  const observer = new PerformanceObserver((entries) => {
+    if (!entries.getEntriesByName("first-contentful-paint").length) return;
+    observer.disconnect();
+    setTimeout(firstPaintDone, 0);
+  });
+  observer.observe({ type: "paint", buffered: true });
+  setTimeout(firstPaintDone, 300);
+} else {
+  afterFrame(firstPaintDone);
+}
+
+/** Runs fn once the popup's first screen is on screen (above). */
+function afterFirstPaint(fn) {
+  if (firstPaintOut) setTimeout(fn, 0);
+  else firstPaintWaiters.push(fn);
+}
 
 /**
  * loadWhole, tried again for a while if the head is still all there is (a worker that
@@ -743,25 +766,6 @@ async function start() {
   };
   if (ui.screen) afterFirstPaint(later);
   else later();
-}
-
-/**
- * Runs fn once the page's first content has been painted — the frame on screen, not only
- * produced: on a busy machine (two cores here) the main thread's next work would otherwise
- * compete with rastering that frame. After the first frame where the browser does not
- * report paints; after 300 ms at most (a hidden page paints nothing).
- */
-function afterFirstPaint(fn) {
-  if (!PerformanceObserver.supportedEntryTypes?.includes("paint")) return afterFrame(fn);
-  const run = once(() => {
-    observer.disconnect();
-    fn();
-  });
-  const observer = new PerformanceObserver((list) => {
-    if (list.getEntriesByName("first-contentful-paint").length) setTimeout(run, 0);
-  });
-  observer.observe({ type: "paint", buffered: true });
-  setTimeout(run, 300);
 }
 
 start();
