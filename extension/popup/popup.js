@@ -122,6 +122,12 @@ function wireLocked() {
   const pw = document.getElementById("master-password");
   form.addEventListener("submit", async () => {
     showError(form, "");
+    // As the other pages say it: an empty field is not a wrong password.
+    if (!pw.value) {
+      showError(form, "Enter your master password.");
+      pw.focus();
+      return;
+    }
     try {
       const v = await busy(form, () => send(K.UNLOCK, { password: pw.value }));
       paint(v);
