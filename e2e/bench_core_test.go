@@ -74,9 +74,8 @@ func TestBenchCoreStart(t *testing.T) {
 			}
 		}
 	}
-	load, _ := os.ReadFile("/proc/loadavg")
 	report := &strings.Builder{}
-	fmt.Fprintf(report, "machine: %s, %d CPUs (shared); load average at end: %s\n", cpuModel(), runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:3], " "))
+	fmt.Fprintf(report, "machine: %s, %d CPUs (shared); load average at end: %s\n", cpuModel(), runtime.NumCPU(), loadAverage())
 	for _, v := range vs {
 		fmt.Fprintf(report, "%s (%d bytes): worker stopped → core answered, %d runs: wall p50 %.0f ms, p95 %.0f ms", v.dir, v.size, len(v.wall), pct(v.wall, 50), pct(v.wall, 95))
 		if len(v.cpu) > 0 {

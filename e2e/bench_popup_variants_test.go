@@ -67,9 +67,8 @@ func TestBenchPopupVariants(t *testing.T) {
 			t.Fatalf("%s: nothing on screen within %v", path, Timeout)
 		}
 	}
-	load, _ := os.ReadFile("/proc/loadavg")
 	report := &strings.Builder{}
-	fmt.Fprintf(report, "%d accounts, %d rounds; load average at start: %s\n", benchSizes()[0], rounds, strings.Join(strings.Fields(string(load))[:3], " "))
+	fmt.Fprintf(report, "%d accounts, %d rounds; load average at start: %s\n", benchSizes()[0], rounds, loadAverage())
 	for r := range rounds {
 		for i := range pages {
 			path := pages[(i+r)%len(pages)] // each page in every position in turn
@@ -85,8 +84,7 @@ func TestBenchPopupVariants(t *testing.T) {
 			}
 		}
 	}
-	load, _ = os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(report, "load average at end: %s\n", strings.Join(strings.Fields(string(load))[:3], " "))
+	fmt.Fprintf(report, "load average at end: %s\n", loadAverage())
 	empty := pct(phases[emptyPagePath]["visible"], 50)
 	for _, path := range pages {
 		vis := phases[path]["visible"]
